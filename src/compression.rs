@@ -1,0 +1,195 @@
+//! The compression layer: recognise the format from the first bytes and
+//! decode it as a stream.
+//!
+//! The file name never matters. gzip goes through flate2's `zlib-rs` backend
+//! as a multi-member stream (what `gzip -d` reads); zstd through libzstd,
+//! reading concatenated frames; anything else is taken to be a plain tar. xz
+//! and bzip2 are recognised so that the error can name them.
+
+use std::fmt;
+use std::io::{self, BufRead, Read};
+
+use serde::Serialize;
+
+/// The compression of a checkpoint archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Compression {
+    /// A plain tar (`podman container checkpoint --compress none`, CRI-O).
+    None,
+    /// gzip (`--compress gzip`).
+    Gzip,
+    /// zstd (`--compress zstd`, Podman's default).
+    Zstd,
+    /// xz: recognised, not read.
+    Xz,
+    /// bzip2: recognised, not read.
+    Bzip2,
+}
+
+impl Compression {
+    /// Number of leading bytes [`Compression::detect`] looks at.
+    pub const MAGIC_LEN: usize = 6;
+
+    /// Recognises the compression from the first bytes of a file.
+    ///
+    /// Fewer than [`Compression::MAGIC_LEN`] bytes are fine; whatever does not
+    /// start with a known magic is a plain tar.
+    ///
+    /// ```
+    /// use ckpt::Compression;
+    /// assert_eq!(Compression::detect(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+    /// assert_eq!(Compression::detect(b"config.dump\0"), Compression::None);
+    /// ```
+    pub fn detect(prefix: &[u8]) -> Compression {
+        if prefix.starts_with(&[0x1f, 0x8b, 0x08]) {
+            Compression::Gzip
+        } else if prefix.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else if prefix.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+            Compression::Xz
+        } else if prefix.starts_with(b"BZh") {
+            Compression::Bzip2
+        } else {
+            Compression::None
+        }
+    }
+
+    /// Whether this build can decode it.
+    pub fn is_supported(self) -> bool {
+        matches!(
+            self,
+            Compression::None | Compression::Gzip | Compression::Zstd
+        )
+    }
+
+    /// The name used in messages and JSON: `none`, `gzip`, `zstd`, `xz`,
+    /// `bzip2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Xz => "xz",
+            Compression::Bzip2 => "bzip2",
+        }
+    }
+}
+
+impl fmt::Display for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Marks an I/O error raised by the decoder (bad data, truncated stream), as
+/// opposed to one from the underlying reader.
+#[derive(Debug)]
+pub(crate) struct StreamError(pub(crate) io::Error);
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// Marks an I/O error from the underlying reader, so that it is not taken for
+/// a decoder error when it comes up through the decoder.
+#[derive(Debug)]
+pub(crate) struct InputError(pub(crate) io::Error);
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// Is this error (as it comes out of a decoder) the underlying reader's?
+pub(crate) fn is_input_error(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<InputError>())
+}
+
+/// Wraps a decoder so that its own errors carry [`StreamError`].
+struct Marked<R>(R);
+
+impl<R: Read> Read for Marked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            if is_input_error(&e) {
+                e
+            } else {
+                io::Error::new(e.kind(), StreamError(e))
+            }
+        })
+    }
+}
+
+/// Output buffer between a decoder and the tar walk: tar reads 512-byte
+/// headers, so small reads must not each reach the decoder.
+const DECODED_BUFFER: usize = 256 << 10;
+
+/// A decoder for `compression` reading from `input` (positioned at the first
+/// byte of the compressed stream). `None` passes the bytes through.
+pub(crate) fn decoder<'r>(
+    compression: Compression,
+    input: impl BufRead + Send + 'r,
+) -> io::Result<Box<dyn BufRead + Send + 'r>> {
+    Ok(match compression {
+        Compression::Gzip => Box::new(io::BufReader::with_capacity(
+            DECODED_BUFFER,
+            Marked(flate2::bufread::MultiGzDecoder::new(input)),
+        )),
+        Compression::Zstd => {
+            let mut d = zstd::stream::read::Decoder::with_buffer(input)?;
+            // libzstd's default limit (128 MiB windows), stated so that a
+            // frame declaring a bigger window is refused, never allocated.
+            d.window_log_max(27)?;
+            Box::new(io::BufReader::with_capacity(DECODED_BUFFER, Marked(d)))
+        }
+        Compression::None => Box::new(input),
+        Compression::Xz | Compression::Bzip2 => {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("{compression} is not supported"),
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_every_magic() {
+        assert_eq!(
+            Compression::detect(&[0x1f, 0x8b, 0x08, 0]),
+            Compression::Gzip
+        );
+        assert_eq!(
+            Compression::detect(&[0x28, 0xb5, 0x2f, 0xfd, 4]),
+            Compression::Zstd
+        );
+        assert_eq!(
+            Compression::detect(&[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+            Compression::Xz
+        );
+        assert_eq!(Compression::detect(b"BZh91AY"), Compression::Bzip2);
+        assert_eq!(Compression::detect(b""), Compression::None);
+        // A gzip magic without the deflate method byte is not gzip.
+        assert_eq!(Compression::detect(&[0x1f, 0x8b]), Compression::None);
+    }
+}

@@ -1,0 +1,120 @@
+//! Read container checkpoint archives without unpacking them.
+//!
+//! `podman container checkpoint --export`, CRI-O and containerd (for
+//! Kubernetes forensic checkpointing) write a tar, often gzip- or
+//! zstd-compressed, holding the engine's metadata (`config.dump`,
+//! `spec.dump`, `network.status`, …), CRIU's images of the processes under
+//! `checkpoint/`, and the container's file system changes. This crate reads
+//! such an archive in **one streaming pass**, decodes the well-known entries
+//! in memory, and writes nothing anywhere.
+//!
+//! # Overview
+//!
+//! * [`read_path`] (or [`read`] on an [`Archive`] built from any reader)
+//!   returns a [`Checkpoint`]: the decoded metadata, the engine and container
+//!   it describes ([`ContainerInfo`]), sizes from the tar headers, and
+//!   [`Warning`]s about damaged optional parts. [`Options`] say which parts
+//!   to decode; the pass stops as soon as those are known.
+//! * [`Archive`] is the walk underneath: it recognises the [`Compression`]
+//!   from the first bytes and hands out the entries in order, each
+//!   classified by name ([`EntryKind`]) and readable with [`std::io::Read`].
+//!   A plain tar opened by path is read with seeks, so data nobody reads is
+//!   never read.
+//! * [`views`] turns a checkpoint into what the `ckpt` binary shows, as
+//!   serialisable structs.
+//! * [`metadata`] holds the serde types of the metadata files and the
+//!   helpers of checkpointctl's Go `lib` package.
+//!
+//! # Example
+//!
+//! ```
+//! # fn main() -> Result<(), ckpt::Error> {
+//! let checkpoint = ckpt::read_path(
+//!     "tests/fixtures/multi-proc.none.tar",
+//!     &ckpt::Options::default(),
+//! )?;
+//! assert_eq!(checkpoint.container.engine, ckpt::Engine::Podman);
+//! assert_eq!(checkpoint.container.name, "multi-proc");
+//! assert_eq!(checkpoint.container.ip, "10.88.0.8");
+//! let config = checkpoint.require_config()?;
+//! assert_eq!(config.rootfs_image_name, "localhost/ckptwork:latest");
+//! println!("{} B of memory pages", checkpoint.sizes.pages);
+//! # Ok(()) }
+//! ```
+//!
+//! Reading from a stream, stopping as soon as `config.dump` and `spec.dump`
+//! are known:
+//!
+//! ```
+//! # fn main() -> Result<(), ckpt::Error> {
+//! let file = std::fs::File::open("tests/fixtures/mini-sleep.gzip.tar.gz").unwrap();
+//! let archive = ckpt::Archive::from_reader(file)?.with_name("mini-sleep");
+//! let mut options = ckpt::Options::default();
+//! options.want = ckpt::Want::metadata_only();
+//! let checkpoint = ckpt::read(archive, &options)?;
+//! assert!(!checkpoint.complete);
+//! assert_eq!(checkpoint.require_config()?.oci_runtime, "runc");
+//! # Ok(()) }
+//! ```
+//!
+//! # Features
+//!
+//! * `cli` (default): the `ckpt` binary and its dependencies. Library users
+//!   can turn it off with `default-features = false`.
+//! * `oci-spec`: also parse `spec.dump` as the typed
+//!   [`oci_spec::runtime::Spec`] ([`Checkpoint::oci_spec`]); re-exported as
+//!   [`oci_spec`].
+//!
+//! # Security
+//!
+//! Checkpoint archives are evidence taken from containers that may have
+//! been compromised, so everything in them is treated as hostile:
+//!
+//! * Nothing is extracted and nothing an archive names is ever used as a
+//!   path to write. Entry names are only compared with well-known names
+//!   after normalisation; names with `..` are never taken for one.
+//! * An entry is read into memory only to be decoded, and only if the size
+//!   its header declares is within [`Options::max_entry_size`] (64 MiB by
+//!   default); otherwise the read fails with [`Error::EntryTooLarge`] before
+//!   any allocation. Decompression windows over 128 MiB are refused.
+//! * Truncated and corrupt input gives an [`Error`] naming the archive and
+//!   the entry; the gzip and zstd checksums are verified when the whole
+//!   stream is read.
+//! * The tar parser is `tar` ≥ 0.4.46, which has the 2026 fixes for PAX
+//!   size and extension-header handling, so an archive parses as Go's
+//!   `archive/tar` (what Podman and checkpointctl use) parses it.
+//! * This crate has no `unsafe` code.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod archive;
+mod checkpoint;
+mod compression;
+mod dir;
+mod engine;
+mod error;
+pub mod layout;
+pub mod metadata;
+mod options;
+pub mod views;
+
+pub use archive::{Archive, Entries, Entry, Progress, StreamEnd};
+pub use checkpoint::{Checkpoint, EntryInfo, Sizes, read, read_dir, read_path};
+pub use compression::Compression;
+pub use engine::{ContainerInfo, Engine, InterfaceInfo, NetworkInfo, container_info};
+pub use error::{Error, Result, Warning};
+pub use layout::EntryKind;
+pub use metadata::{
+    ContainerConfig, NetworkStatus, SpecDump, Time, byte_to_string, read_json_file, write_json_file,
+};
+pub use options::{DEFAULT_MAX_ENTRY_SIZE, Options, Want};
+
+/// The typed OCI runtime spec, re-exported because [`Checkpoint::oci_spec`]
+/// exposes it.
+#[cfg(feature = "oci-spec")]
+pub use oci_spec;
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

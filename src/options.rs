@@ -1,0 +1,116 @@
+//! What to read, and the limits that hold whatever an archive declares.
+
+/// Default for [`Options::max_entry_size`]: 64 MiB.
+pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 64 << 20;
+
+/// How to read a checkpoint: which parts to decode and the limits to apply.
+///
+/// A plain struct with [`Default`]; change the fields you care about:
+///
+/// ```
+/// let mut options = ckpt::Options::default();
+/// options.want = ckpt::Want::metadata_only();
+/// options.max_entry_size = 1 << 20;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Which parts of the checkpoint to decode. Whatever is not wanted is
+    /// skipped (for a plain tar opened by path, not even read), and reading
+    /// stops as soon as everything wanted is known.
+    pub want: Want,
+    /// Largest entry that is decoded in memory (`config.dump`, `spec.dump`,
+    /// …). An entry declaring more is an [`Error::EntryTooLarge`] and is never
+    /// allocated.
+    ///
+    /// [`Error::EntryTooLarge`]: crate::Error::EntryTooLarge
+    pub max_entry_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            want: Want::default(),
+            max_entry_size: DEFAULT_MAX_ENTRY_SIZE,
+        }
+    }
+}
+
+/// The parts of a checkpoint to decode in one pass.
+///
+/// The default decodes every metadata entry and sums the sizes, which needs
+/// every tar header. [`Want::metadata_only`] wants `config.dump` and
+/// `spec.dump` alone, so the pass stops as soon as both were seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Want {
+    /// `config.dump`.
+    pub config: bool,
+    /// `spec.dump`.
+    pub spec: bool,
+    /// `network.status`.
+    pub network: bool,
+    /// `deleted.files`.
+    pub deleted_files: bool,
+    /// containerd's `status` file.
+    pub containerd_status: bool,
+    /// CRI-O's `bind.mounts`.
+    pub bind_mounts: bool,
+    /// `pod.options` of a pod checkpoint.
+    pub pod_options: bool,
+    /// Sizes summed from every tar header (checkpoint directory, pages,
+    /// root-fs diff) and the uncompressed size of the whole stream. Needs the
+    /// whole archive.
+    pub sizes: bool,
+    /// A list of every entry (name, kind, size). Needs the whole archive.
+    pub entries: bool,
+}
+
+impl Want {
+    /// Nothing at all; set the fields you need.
+    pub fn none() -> Want {
+        Want {
+            config: false,
+            spec: false,
+            network: false,
+            deleted_files: false,
+            containerd_status: false,
+            bind_mounts: false,
+            pod_options: false,
+            sizes: false,
+            entries: false,
+        }
+    }
+
+    /// `config.dump` and `spec.dump` only: enough to name the container,
+    /// its image and engine. Reading stops once both are seen.
+    pub fn metadata_only() -> Want {
+        Want {
+            config: true,
+            spec: true,
+            ..Want::none()
+        }
+    }
+
+    /// Whether the whole archive has to be read whatever was found.
+    pub(crate) fn needs_whole_archive(&self) -> bool {
+        self.sizes || self.entries
+    }
+}
+
+impl Default for Want {
+    /// Every metadata entry and the sizes; not the entry list.
+    fn default() -> Want {
+        Want {
+            config: true,
+            spec: true,
+            network: true,
+            deleted_files: true,
+            containerd_status: true,
+            bind_mounts: true,
+            pod_options: true,
+            sizes: true,
+            entries: false,
+        }
+    }
+}

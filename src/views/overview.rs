@@ -1,0 +1,141 @@
+//! The overview of one checkpoint: what `checkpointctl show` prints.
+
+use serde::Serialize;
+
+use crate::checkpoint::Checkpoint;
+use crate::compression::Compression;
+use crate::engine::{Engine, NetworkInfo};
+use crate::error::{Result, Warning};
+
+/// One checkpoint at a glance: a row of `ckpt show`, and the object
+/// `ckpt show --format json` prints for it.
+///
+/// The keys up to `checkpoint_size` are those of `checkpointctl inspect
+/// --format json`, so scripts written for it find the same facts under the
+/// same names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Overview {
+    /// Container name.
+    pub container_name: String,
+    /// Image name (`config.dump` `rootfsImageName`).
+    pub image: String,
+    /// Full container id.
+    pub id: String,
+    /// OCI runtime.
+    pub runtime: String,
+    /// Creation time as the engine reports it.
+    pub created: String,
+    /// When it was checkpointed, if the engine wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpointed: Option<String>,
+    /// The engine.
+    pub engine: Engine,
+    /// IP addresses, comma-separated.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ip: String,
+    /// MAC addresses, comma-separated.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub mac: String,
+    /// Networks (Podman).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<NetworkInfo>,
+    /// Sizes from the tar headers.
+    pub checkpoint_size: CheckpointSize,
+    /// Kubernetes pod and namespace, when known.
+    #[serde(skip_serializing_if = "OverviewMetadata::is_empty")]
+    pub metadata: OverviewMetadata,
+    /// The archive as given on the command line.
+    pub archive: String,
+    /// Its compression (absent for a directory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<Compression>,
+    /// Size of the archive file in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_size: Option<u64>,
+    /// Size of the uncompressed tar stream in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tar_size: Option<u64>,
+    /// What was wrong with optional parts.
+    pub warnings: Vec<Warning>,
+}
+
+/// Sizes as `checkpointctl inspect --format json` names them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CheckpointSize {
+    /// Regular files under `checkpoint/`.
+    pub total_size: u64,
+    /// `checkpoint/pages-*.img`.
+    pub memory_pages_size: u64,
+    /// `checkpoint/amdgpu-pages-*.img`.
+    pub amd_gpu_memory_pages_size: u64,
+    /// `rootfs-diff.tar`.
+    pub root_fs_diff_size: u64,
+}
+
+/// Kubernetes placement, as in `checkpointctl inspect --metadata`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct OverviewMetadata {
+    /// Pod name.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub pod_name: String,
+    /// Namespace.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub kubernetes_namespace: String,
+}
+
+impl OverviewMetadata {
+    fn is_empty(&self) -> bool {
+        self.pod_name.is_empty() && self.kubernetes_namespace.is_empty()
+    }
+}
+
+impl Overview {
+    /// Builds the overview. Like checkpointctl's `show`, it needs
+    /// `config.dump`, `spec.dump` and a checkpoint directory.
+    pub fn new(checkpoint: &Checkpoint) -> Result<Overview> {
+        checkpoint.require_checkpoint_directory()?;
+        let config = checkpoint.require_config()?;
+        checkpoint.require_spec()?;
+        let info = &checkpoint.container;
+        let sizes = &checkpoint.sizes;
+        Ok(Overview {
+            container_name: info.name.clone(),
+            image: config.rootfs_image_name.clone(),
+            id: config.id.clone(),
+            runtime: config.oci_runtime.clone(),
+            created: info.created.clone(),
+            checkpointed: (!config.checkpointed_time.is_zero())
+                .then(|| config.checkpointed_time.to_rfc3339()),
+            engine: info.engine,
+            ip: info.ip.clone(),
+            mac: info.mac.clone(),
+            networks: info.networks.clone(),
+            checkpoint_size: CheckpointSize {
+                total_size: sizes.checkpoint,
+                memory_pages_size: sizes.pages,
+                amd_gpu_memory_pages_size: sizes.amdgpu_pages,
+                root_fs_diff_size: sizes.rootfs_diff,
+            },
+            metadata: OverviewMetadata {
+                pod_name: info.pod.clone(),
+                kubernetes_namespace: info.namespace.clone(),
+            },
+            archive: checkpoint.archive.clone(),
+            compression: checkpoint.compression,
+            archive_size: sizes.archive,
+            tar_size: sizes.tar,
+            warnings: checkpoint.warnings.clone(),
+        })
+    }
+
+    /// The id cut to 12 characters, as `show` prints it.
+    pub fn short_id(&self) -> &str {
+        match self.id.char_indices().nth(12) {
+            Some((at, _)) => &self.id[..at],
+            None => &self.id,
+        }
+    }
+}
