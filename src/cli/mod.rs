@@ -1,0 +1,123 @@
+//! Argument parsing and dispatch. The library does the reading; this module
+//! and its children only parse arguments and render.
+
+mod show;
+mod table;
+mod text;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+
+/// Read container checkpoint archives (Podman, CRI-O, containerd) without
+/// unpacking them.
+#[derive(Debug, Parser)]
+#[command(name = "ckpt", version, disable_version_flag = true)]
+struct Cli {
+    /// Print the version.
+    #[arg(short = 'v', short_alias = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show an overview of container checkpoints.
+    Show(show::Args),
+}
+
+/// Options shared by the commands that read archives.
+#[derive(Debug, clap::Args)]
+struct ReadArgs {
+    /// Largest entry decoded in memory (config.dump, spec.dump, …), in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = ckpt::DEFAULT_MAX_ENTRY_SIZE)]
+    max_entry_size: u64,
+}
+
+impl ReadArgs {
+    fn options(&self) -> ckpt::Options {
+        let mut options = ckpt::Options::default();
+        options.max_entry_size = self.max_entry_size;
+        options
+    }
+}
+
+/// Output formats of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TableFormat {
+    /// A table, as checkpointctl prints it.
+    Table,
+    /// JSON: an array with one object per archive.
+    Json,
+}
+
+/// Opens and reads one archive argument: a path, a directory, or `-` for
+/// standard input.
+fn read_checkpoint(path: &PathBuf, options: &ckpt::Options) -> ckpt::Result<ckpt::Checkpoint> {
+    if path.as_os_str() == "-" {
+        let archive = ckpt::Archive::from_reader(io::stdin())?.with_name("<stdin>");
+        return ckpt::read(archive, options);
+    }
+    ckpt::read_path(path, options)
+}
+
+/// Prints `Error: <message>: <cause>: …` on stderr.
+fn report(e: &dyn std::error::Error) {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s = s.to_string();
+        if !message.ends_with(&s) {
+            message.push_str(": ");
+            message.push_str(&s);
+        }
+        source = s_source(source);
+    }
+    let _ = writeln!(io::stderr(), "Error: {}", text::clean(&message));
+}
+
+fn s_source<'a>(
+    e: Option<&'a (dyn std::error::Error + 'static)>,
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    e.and_then(|e| e.source())
+}
+
+/// Prints the warnings of one archive on stderr.
+fn warn(archive: &str, warnings: &[ckpt::Warning]) {
+    let mut err = io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(
+            err,
+            "Warning: {}: {}",
+            text::clean(archive),
+            text::clean(&w.to_string())
+        );
+    }
+}
+
+/// Writes to stdout; a closed pipe (`ckpt … | head`) ends quietly.
+fn emit(out: &str) -> Result<(), ExitCode> {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+        Err(e) => {
+            report(&e);
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Show(args) => show::run(&args),
+    }
+}

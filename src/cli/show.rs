@@ -1,0 +1,99 @@
+//! `ckpt show`: the overview table of checkpointctl's `show`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ckpt::byte_to_string;
+use ckpt::views::Overview;
+
+use super::{ReadArgs, TableFormat, emit, read_checkpoint, report, warn};
+
+/// Arguments of `ckpt show`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Checkpoint archives (.tar, .tar.gz, .tar.zst), extracted checkpoint
+    /// directories, or `-` for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    format: TableFormat,
+
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let options = args.read.options();
+    let mut status = ExitCode::SUCCESS;
+    let mut shown = Vec::new();
+    for path in &args.files {
+        let result = read_checkpoint(path, &options).and_then(|c| Overview::new(&c));
+        match result {
+            Ok(overview) => {
+                warn(&overview.archive, &overview.warnings);
+                shown.push(overview);
+            }
+            Err(e) => {
+                report(&e);
+                status = ExitCode::FAILURE;
+            }
+        }
+    }
+    let out = match args.format {
+        TableFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&shown).unwrap_or_else(|_| "[]".into());
+            s.push('\n');
+            s
+        }
+        TableFormat::Table if shown.is_empty() => String::new(),
+        TableFormat::Table => table(&shown, args.files.len() == 1),
+    };
+    if let Err(code) = emit(&out) {
+        return code;
+    }
+    status
+}
+
+/// checkpointctl's layout: with one archive, a "Displaying" line and the
+/// root-fs diff column only when there is one; with several, both size
+/// columns always.
+fn table(shown: &[Overview], single: bool) -> String {
+    let mut header = vec!["Container", "Image", "ID", "Runtime", "Created", "Engine"];
+    let with_diff = !single
+        || shown
+            .iter()
+            .any(|o| o.checkpoint_size.root_fs_diff_size != 0);
+    header.push("CHKPT Size");
+    if with_diff {
+        header.push("Root Fs Diff Size");
+    }
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|o| {
+            let mut row = vec![
+                o.container_name.clone(),
+                o.image.clone(),
+                o.short_id().to_owned(),
+                o.runtime.clone(),
+                o.created.clone(),
+                o.engine.to_string(),
+                byte_to_string(o.checkpoint_size.total_size),
+            ];
+            if with_diff {
+                row.push(byte_to_string(o.checkpoint_size.root_fs_diff_size));
+            }
+            row
+        })
+        .collect();
+    let mut out = String::new();
+    if single && let Some(o) = shown.first() {
+        out.push_str(&format!(
+            "\nDisplaying container checkpoint data from {}\n\n",
+            super::text::clean(&o.archive)
+        ));
+    }
+    out.push_str(&super::table::render(&header, &rows));
+    out
+}
