@@ -301,10 +301,10 @@ impl Archive<'static> {
             if meta.len() == 0 {
                 return Err(Error::Empty { archive: name });
             }
-            return Archive::from_seekable(file).map(|a| a.with_name(name));
+            return Archive::from_seekable(file, name);
         }
         if is_stream(&meta) {
-            return Archive::from_reader(file).map(|a| a.with_name(name));
+            return Archive::from_reader(file, name);
         }
         Err(Error::NotAFile {
             path: path.to_owned(),
@@ -340,10 +340,14 @@ fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 impl<'r> Archive<'r> {
     /// Reads an archive from any stream (standard input, a socket, a slice).
-    /// Data nobody reads is read and dropped.
-    pub fn from_reader<R: Read + Send + 'r>(reader: R) -> Result<Archive<'r>> {
+    /// Data nobody reads is read and dropped. `name` is what errors and
+    /// warnings call the archive.
+    pub fn from_reader<R: Read + Send + 'r>(
+        reader: R,
+        name: impl Into<String>,
+    ) -> Result<Archive<'r>> {
         let state = Arc::new(State::default());
-        let name: Arc<str> = Arc::from("<stream>");
+        let name: Arc<str> = Arc::from(name.into());
         let mut raw = BufReader::with_capacity(
             INPUT_BUFFER,
             Counting {
@@ -382,9 +386,13 @@ impl<'r> Archive<'r> {
     }
 
     /// Reads an archive from a reader that can seek (a file, a cursor). A
-    /// plain tar is read with seeks; a compressed one as a stream.
-    pub fn from_seekable<R: Read + Seek + Send + 'r>(mut reader: R) -> Result<Archive<'r>> {
-        let name: Arc<str> = Arc::from("<stream>");
+    /// plain tar is read with seeks; a compressed one as a stream. `name` is
+    /// what errors and warnings call the archive.
+    pub fn from_seekable<R: Read + Seek + Send + 'r>(
+        mut reader: R,
+        name: impl Into<String>,
+    ) -> Result<Archive<'r>> {
+        let name: Arc<str> = Arc::from(name.into());
         let io = |e| input_error(&name, e);
         let start = reader.stream_position().map_err(io)?;
         let end = reader.seek(SeekFrom::End(0)).map_err(io)?;
@@ -461,13 +469,6 @@ impl<'r> Archive<'r> {
                 warnings: Vec::new(),
             },
         }
-    }
-
-    /// Sets the name errors and warnings use for this archive (by default
-    /// the path, or `<stream>`).
-    pub fn with_name(mut self, name: impl Into<String>) -> Archive<'r> {
-        self.walk.ctx.name = Arc::from(name.into());
-        self
     }
 
     /// The name errors and warnings use for this archive.

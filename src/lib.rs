@@ -48,7 +48,7 @@
 //! ```
 //! # fn main() -> Result<(), ckpt::Error> {
 //! let file = std::fs::File::open("tests/fixtures/mini-sleep.gzip.tar.gz").unwrap();
-//! let archive = ckpt::Archive::from_reader(file)?.with_name("mini-sleep");
+//! let archive = ckpt::Archive::from_reader(file, "mini-sleep")?;
 //! let mut options = ckpt::Options::default();
 //! options.want = ckpt::Want::metadata_only();
 //! let checkpoint = ckpt::read(archive, &options)?;

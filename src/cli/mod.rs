@@ -59,7 +59,7 @@ enum TableFormat {
 /// standard input.
 fn read_checkpoint(path: &PathBuf, options: &ckpt::Options) -> ckpt::Result<ckpt::Checkpoint> {
     if path.as_os_str() == "-" {
-        let archive = ckpt::Archive::from_reader(io::stdin())?.with_name("<stdin>");
+        let archive = ckpt::Archive::from_reader(io::stdin(), "<stdin>")?;
         return ckpt::read(archive, options);
     }
     ckpt::read_path(path, options)
