@@ -1,0 +1,296 @@
+//! The `ckpt` binary: golden output against checkpointctl's, errors, JSON.
+//!
+//! The golden files for single archives are checkpointctl's own `show`
+//! output on the same archives (../shared/corpus/checkpointctl-out), with
+//! only the path changed.
+
+#![cfg(feature = "cli")]
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use predicates::prelude::*;
+
+fn ckpt() -> Command {
+    let mut cmd = Command::cargo_bin("ckpt").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn golden(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/golden")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn show_matches_checkpointctl_on_every_fixture() {
+    for file in [
+        "mini-sleep.none.tar",
+        "mini-sleep.gzip.tar.gz",
+        "mini-sleep.zstd.tar.zst",
+        "multi-proc.none.tar",
+        "crio-counter.assembled.tar",
+        "piggie-imgs.gnutar.tar.zst",
+        "piggie-diff-a.gnutar.tar.zst",
+        "piggie-diff-b.gnutar.tar.zst",
+    ] {
+        ckpt()
+            .args(["show", &format!("tests/fixtures/{file}")])
+            .assert()
+            .success()
+            .stdout(golden(&format!("show-{file}.txt")))
+            .stderr("");
+    }
+}
+
+/// Several archives: no "Displaying" line, both size columns always (rows
+/// as in the single-archive outputs).
+#[test]
+fn show_several_archives() {
+    ckpt()
+        .args([
+            "show",
+            "tests/fixtures/multi-proc.none.tar",
+            "tests/fixtures/crio-counter.assembled.tar",
+            "tests/fixtures/piggie-imgs.gnutar.tar.zst",
+            "tests/fixtures/mini-sleep.gzip.tar.gz",
+        ])
+        .assert()
+        .success()
+        .stdout(golden("show-multi.txt"));
+}
+
+#[test]
+fn show_json() {
+    let out = ckpt()
+        .args([
+            "show",
+            "--format",
+            "json",
+            "tests/fixtures/multi-proc.none.tar",
+            "tests/fixtures/crio-counter.assembled.tar",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let a = &v[0];
+    assert_eq!(a["container_name"], "multi-proc");
+    assert_eq!(
+        a["id"],
+        "6d4563df143d8771152c9b09da829d66a0ffe01a2dacfb4cb84ba8896e46c6d5"
+    );
+    assert_eq!(a["image"], "localhost/ckptwork:latest");
+    assert_eq!(a["runtime"], "runc");
+    assert_eq!(a["created"], "2026-11-28T17:36:45Z");
+    assert_eq!(a["engine"], "Podman");
+    assert_eq!(a["ip"], "10.88.0.8");
+    assert_eq!(
+        a["networks"][0]["interfaces"]["eth0"]["mac"],
+        "ae:62:a0:75:0e:7a"
+    );
+    assert_eq!(a["checkpoint_size"]["total_size"], 794_736);
+    assert_eq!(a["checkpoint_size"]["memory_pages_size"], 720_896);
+    assert_eq!(a["checkpoint_size"]["root_fs_diff_size"], 14_848);
+    assert_eq!(a["compression"], "none");
+    assert_eq!(a["archive_size"], 915_456);
+    assert!(a.get("checkpointed").is_none());
+    let b = &v[1];
+    assert_eq!(b["container_name"], "counter");
+    assert_eq!(b["engine"], "CRI-O");
+    assert_eq!(b["checkpointed"], "2026-11-28T17:38:20Z");
+    assert_eq!(b["metadata"]["pod_name"], "counters");
+    assert_eq!(b["metadata"]["kubernetes_namespace"], "default");
+}
+
+#[test]
+fn show_reads_standard_input() {
+    let zst = std::fs::read(fixture("mini-sleep.zstd.tar.zst")).unwrap();
+    let out = ckpt()
+        .args(["show", "--format", "json", "-"])
+        .write_stdin(zst)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["archive"], "<stdin>");
+    assert_eq!(v[0]["container_name"], "mini-sleep");
+    assert_eq!(v[0]["compression"], "zstd");
+    assert_eq!(v[0]["archive_size"], 26_549);
+    assert_eq!(v[0]["tar_size"], 164_864);
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.display().to_string()
+}
+
+fn fails_with(args: &[&str], message: &str) {
+    ckpt()
+        .args(args)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!("Error: {message}\n"));
+}
+
+#[test]
+fn errors_name_the_archive_and_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    fails_with(
+        &["show", "/does-not-exist"],
+        "/does-not-exist: cannot open: No such file or directory (os error 2)",
+    );
+    let empty = write(&tmp, "empty.tar", b"");
+    fails_with(&["show", &empty], &format!("{empty}: empty file"));
+    let notar = write(&tmp, "notar.json", b"{}\n");
+    fails_with(
+        &["show", &notar],
+        &format!("{notar}: not a tar archive: failed to read entire block"),
+    );
+    let gz = std::fs::read(fixture("mini-sleep.gzip.tar.gz")).unwrap();
+    let cut = write(&tmp, "cut.tar.gz", &gz[..20_000]);
+    fails_with(
+        &["show", &cut],
+        &format!("{cut}: truncated gzip stream in checkpoint/pages-1.img"),
+    );
+    let no_config = write(
+        &tmp,
+        "noconfig.tar",
+        &plain(&[file("spec.dump", PODMAN_SPEC), dir("checkpoint/")]),
+    );
+    fails_with(
+        &["show", &no_config],
+        &format!("{no_config}: config.dump not found"),
+    );
+    let no_spec = write(
+        &tmp,
+        "nospec.tar",
+        &plain(&[
+            file("config.dump", config_dump("x", ID)),
+            dir("checkpoint/"),
+        ]),
+    );
+    fails_with(
+        &["show", &no_spec],
+        &format!("{no_spec}: spec.dump not found"),
+    );
+    let no_checkpoint = write(
+        &tmp,
+        "nockpt.tar",
+        &plain(&[
+            file("config.dump", config_dump("x", ID)),
+            file("spec.dump", PODMAN_SPEC),
+        ]),
+    );
+    fails_with(
+        &["show", &no_checkpoint],
+        &format!("{no_checkpoint}: not a container checkpoint: no checkpoint/ directory"),
+    );
+    let bad_config = write(
+        &tmp,
+        "badconfig.tar",
+        &plain(&[
+            file("config.dump", "{\"id\": 5}"),
+            file("spec.dump", PODMAN_SPEC),
+            dir("checkpoint/"),
+        ]),
+    );
+    fails_with(
+        &["show", &bad_config],
+        &format!(
+            "{bad_config}: config.dump: invalid JSON: invalid type: integer `5`, expected a string at line 1 column 8"
+        ),
+    );
+    let xz = write(&tmp, "x.tar.xz", &[0xfd, b'7', b'z', b'X', b'Z', 0, 0, 0]);
+    fails_with(
+        &["show", &xz],
+        &format!("{xz}: xz compressed archives are not supported (supported: none, gzip, zstd)"),
+    );
+    fails_with(
+        &[
+            "show",
+            "--max-entry-size",
+            "1000",
+            "tests/fixtures/mini-sleep.none.tar",
+        ],
+        "tests/fixtures/mini-sleep.none.tar: config.dump: 23206 bytes is over the 1000-byte limit for entries decoded in memory",
+    );
+}
+
+#[test]
+fn one_bad_archive_among_several() {
+    ckpt()
+        .args([
+            "show",
+            "tests/fixtures/mini-sleep.none.tar",
+            "/does-not-exist",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "mini-sleep   localhost/mini:latest",
+        ))
+        .stderr(predicate::str::starts_with(
+            "Error: /does-not-exist: cannot open",
+        ));
+}
+
+#[test]
+fn warnings_go_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = podman_items();
+    items[3] = file("network.status", "{broken");
+    let path = write(&dir, "broken-net.tar", &plain(&items));
+    ckpt()
+        .args(["show", &path])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("test-ctr"))
+        .stderr(predicate::str::starts_with(format!(
+            "Warning: {path}: network.status: invalid JSON, ignored:"
+        )));
+}
+
+#[test]
+fn names_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = podman_items();
+    items[1] = file("config.dump", config_dump("evil\\u001b[2J\\u0007", ID));
+    let path = write(&dir, "evil.tar", &plain(&items));
+    ckpt()
+        .args(["show", &path])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("evil\\u{1b}[2J\\u{7}"))
+        .stdout(predicate::str::contains("\u{1b}").not());
+}
+
+#[test]
+fn help_and_version() {
+    ckpt()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "show  Show an overview of container checkpoints",
+        ));
+    for flag in ["--version", "-v", "-V"] {
+        ckpt()
+            .arg(flag)
+            .assert()
+            .success()
+            .stdout(format!("ckpt {}\n", env!("CARGO_PKG_VERSION")));
+    }
+    ckpt().args(["show"]).assert().code(2);
+}
