@@ -296,14 +296,15 @@ impl Archive<'static> {
         };
         let meta = std::fs::metadata(path).map_err(open_error)?;
         let name = path.display().to_string();
-        let file = File::open(path).map_err(open_error)?;
         if meta.is_file() {
             if meta.len() == 0 {
                 return Err(Error::Empty { archive: name });
             }
+            let file = File::open(path).map_err(open_error)?;
             return Archive::from_seekable(file, name);
         }
         if is_stream(&meta) {
+            let file = File::open(path).map_err(open_error)?;
             return Archive::from_reader(file, name);
         }
         Err(Error::NotAFile {

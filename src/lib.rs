@@ -62,8 +62,8 @@
 //! * `cli` (default): the `ckpt` binary and its dependencies. Library users
 //!   can turn it off with `default-features = false`.
 //! * `oci-spec`: also parse `spec.dump` as the typed
-//!   [`oci_spec::runtime::Spec`] ([`Checkpoint::oci_spec`]); re-exported as
-//!   [`oci_spec`].
+//!   `oci_spec::runtime::Spec` (the `oci_spec` field of [`Checkpoint`]; a
+//!   spec it refuses is a warning). The `oci_spec` crate is re-exported.
 //!
 //! # Security
 //!

@@ -294,3 +294,41 @@ fn help_and_version() {
     }
     ckpt().args(["show"]).assert().code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_socket_is_not_an_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let path = path.display().to_string();
+    fails_with(&["show", &path], &format!("{path}: not a regular file"));
+}
+
+#[test]
+fn show_reads_an_extracted_checkpoint_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    for item in podman_items() {
+        match item {
+            Item::File(n, d) => std::fs::write(tmp.path().join(n), d).unwrap(),
+            Item::Dir(n) => std::fs::create_dir_all(tmp.path().join(n)).unwrap(),
+            _ => {}
+        }
+    }
+    let out = ckpt()
+        .args(["show", "--format", "json"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["container_name"], "test-ctr");
+    assert_eq!(v[0]["checkpointed"], "2025-01-02T04:05:06+05:30");
+    assert_eq!(
+        v[0]["checkpoint_size"]["total_size"],
+        PODMAN_CHECKPOINT_SIZE
+    );
+    assert!(v[0].get("compression").is_none());
+}

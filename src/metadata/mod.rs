@@ -4,6 +4,7 @@
 //! `read_container_checkpoint_*` readers of an extracted checkpoint
 //! directory).
 
+pub mod annotations;
 mod config;
 mod kubernetes;
 mod network;

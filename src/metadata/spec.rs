@@ -5,7 +5,7 @@
 //! (oci-spec 0.10 fails on `CAP_UNKNOWN`). This reader takes the fields
 //! checkpoint tools show straight from the JSON, and a field of an
 //! unexpected type is skipped with a note instead of failing the read. The
-//! typed [`oci_spec::runtime::Spec`] is available with the `oci-spec`
+//! typed `oci_spec::runtime::Spec` is available with the `oci-spec`
 //! feature.
 
 use std::collections::BTreeMap;
