@@ -1,0 +1,188 @@
+//! What `ckpt show` costs, against the cost of decompression alone.
+//!
+//! At start, synthetic Podman-shaped checkpoints (`tests/common/synth.rs`)
+//! are written to a temporary directory: 256 MiB of memory pages as a plain
+//! tar, gzip (level 6) and zstd (level 3), and 64 MiB as a plain tar.
+//! `CKPT_BENCH_PAGES_MIB` changes the 256.
+//!
+//! * `gzip/*`, `zstd/*`: `show` is what `ckpt show FILE` does
+//!   ([`ckpt::read_path`] with the default options, then
+//!   [`Overview::new`]); `decompress` only decompresses the same file into
+//!   [`io::sink`] with the same decoder (flate2 `MultiGzDecoder` on zlib-rs,
+//!   libzstd) through [`io::copy`] (an 8 KiB buffer); `decompress_256KiB`
+//!   the same through a 256 KiB buffer, the size of `ckpt`'s buffer after
+//!   the decoder. Throughput is in bytes of the uncompressed tar.
+//! * `tar/show/*`: `show` on plain tars with 64 and 256 MiB of pages, opened
+//!   by path: only headers are read, the data is seeked over, so the time
+//!   should not depend on the size. Throughput is in bytes of the tar.
+//!
+//! ```text
+//! cargo bench --bench show
+//! ```
+
+#[path = "../tests/common/synth.rs"]
+mod synth;
+
+use std::fs::File;
+use std::hint::black_box;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ckpt::Options;
+use ckpt::views::Overview;
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
+use synth::Compress;
+
+const MIB: u64 = 1 << 20;
+
+/// One generated archive.
+struct Fixture {
+    path: PathBuf,
+    pages: u64,
+    /// Size of the uncompressed tar.
+    tar_len: u64,
+}
+
+struct Fixtures {
+    _dir: tempfile::TempDir,
+    tar_small: Fixture,
+    tar: Fixture,
+    gzip: Fixture,
+    zstd: Fixture,
+}
+
+fn write(dir: &Path, name: &str, pages: u64, compress: Compress) -> Fixture {
+    let path = dir.join(name);
+    let start = Instant::now();
+    let file = File::create(&path).expect("create fixture");
+    let mut w = synth::write_checkpoint(
+        BufWriter::with_capacity(MIB as usize, file),
+        pages,
+        compress,
+    )
+    .expect("write fixture");
+    w.flush().expect("write fixture");
+    let size = std::fs::metadata(&path).expect("stat fixture").len();
+    let tar_len = match compress {
+        Compress::None => size,
+        _ => decompress(&path, compress, None),
+    };
+    eprintln!(
+        "fixture {name}: {:.1} MiB on disk, tar {:.1} MiB, written in {:.1?}",
+        size as f64 / MIB as f64,
+        tar_len as f64 / MIB as f64,
+        start.elapsed()
+    );
+    Fixture {
+        path,
+        pages,
+        tar_len,
+    }
+}
+
+impl Fixtures {
+    fn new() -> Fixtures {
+        let mib = std::env::var("CKPT_BENCH_PAGES_MIB")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(256);
+        let pages = mib * MIB;
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let d = dir.path();
+        // Two cores: compress both streams at once.
+        let (gzip, zstd) = std::thread::scope(|s| {
+            let gzip = s.spawn(|| write(d, "ckpt.tar.gz", pages, Compress::Gzip));
+            let zstd = write(d, "ckpt.tar.zst", pages, Compress::Zstd);
+            (gzip.join().expect("gzip fixture"), zstd)
+        });
+        Fixtures {
+            tar_small: write(d, "small.tar", pages / 4, Compress::None),
+            tar: write(d, "ckpt.tar", pages, Compress::None),
+            gzip,
+            zstd,
+            _dir: dir,
+        }
+    }
+}
+
+/// What `ckpt show FILE` does.
+fn show(path: &Path) -> Overview {
+    let checkpoint = ckpt::read_path(path, &Options::default()).expect("read checkpoint");
+    Overview::new(&checkpoint).expect("overview")
+}
+
+/// Decompression alone, with the decoder `ckpt` uses, into [`io::sink`]
+/// through a buffer of `chunk` bytes (`None`: [`io::copy`]'s own, 8 KiB).
+fn decompress(path: &Path, compress: Compress, chunk: Option<usize>) -> u64 {
+    let file = File::open(path).expect("open");
+    let mut d: Box<dyn Read> = match compress {
+        Compress::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
+            BufReader::with_capacity(128 << 10, file),
+        )),
+        Compress::Zstd => Box::new(zstd::stream::read::Decoder::new(file).expect("zstd decoder")),
+        Compress::None => unreachable!("not compressed"),
+    };
+    let Some(chunk) = chunk else {
+        return io::copy(&mut d, &mut io::sink()).expect("decompress");
+    };
+    let mut buf = vec![0; chunk];
+    let mut total = 0;
+    loop {
+        match d.read(&mut buf) {
+            Ok(0) => return total,
+            Ok(n) => total += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => panic!("decompress: {e}"),
+        }
+    }
+}
+
+fn check(f: &Fixture) {
+    let o = show(&f.path);
+    assert_eq!(o.container_name, synth::NAME);
+    assert_eq!(o.ip, synth::IP);
+    assert_eq!(o.checkpoint_size.memory_pages_size, f.pages);
+    assert_eq!(o.tar_size.unwrap_or(f.tar_len), f.tar_len);
+}
+
+fn compressed(c: &mut Criterion, name: &str, f: &Fixture, compress: Compress) {
+    check(f);
+    let mut g = c.benchmark_group(name);
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Bytes(f.tar_len));
+    g.bench_function("show", |b| b.iter(|| black_box(show(&f.path))));
+    g.bench_function("decompress", |b| {
+        b.iter(|| black_box(decompress(&f.path, compress, None)))
+    });
+    g.bench_function("decompress_256KiB", |b| {
+        b.iter(|| black_box(decompress(&f.path, compress, Some(256 << 10))))
+    });
+    g.finish();
+}
+
+fn plain(c: &mut Criterion, fixtures: &Fixtures) {
+    let mut g = c.benchmark_group("tar");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for f in [&fixtures.tar_small, &fixtures.tar] {
+        check(f);
+        g.throughput(Throughput::Bytes(f.tar_len));
+        let id = BenchmarkId::new("show", format!("{}MiB", f.pages / MIB));
+        g.bench_with_input(id, &f.path, |b, path| b.iter(|| black_box(show(path))));
+    }
+    g.finish();
+}
+
+fn main() {
+    let fixtures = Fixtures::new();
+    let mut c = Criterion::default().configure_from_args();
+    compressed(&mut c, "gzip", &fixtures.gzip, Compress::Gzip);
+    compressed(&mut c, "zstd", &fixtures.zstd, Compress::Zstd);
+    plain(&mut c, &fixtures);
+    c.final_summary();
+}
