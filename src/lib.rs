@@ -91,6 +91,7 @@
 mod archive;
 mod checkpoint;
 mod compression;
+pub mod criu;
 mod dir;
 mod engine;
 mod error;

@@ -1,0 +1,379 @@
+//! The CRIU image framing, on its own so that it can be tested and fuzzed
+//! alone.
+//!
+//! ```text
+//! regular image:   u32 IMG_COMMON_MAGIC  | u32 image magic | { u32 len | len bytes of protobuf }*
+//! service image:   u32 IMG_SERVICE_MAGIC | u32 image magic | ...          (stats-dump)
+//! inventory.img:   u32 INVENTORY_MAGIC   | { u32 len | protobuf }*
+//! raw image:       no header at all (pages-*.img, tmpfs-*.tar.gz.img, …)
+//! ```
+//!
+//! All integers are little-endian (as CRIU writes them on x86_64). Some
+//! images carry a raw payload right after a record (pipe data after a
+//! `pipe_data_entry`); [`Records::payload`] takes it.
+
+use super::magic::{IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC};
+
+/// Why an image could not be decoded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImageError {
+    /// Fewer bytes than the magic needs.
+    #[error("{len} bytes, too short for an image header")]
+    TooShort {
+        /// Bytes in the image.
+        len: usize,
+    },
+    /// The first word is no image head magic.
+    #[error("unknown magic {found:#010x}")]
+    BadMagic {
+        /// The word found.
+        found: u32,
+    },
+    /// The image magic is not the one the image's name calls for.
+    #[error("image magic {found:#010x} ({}), expected {expected}", super::magic::name(*found).unwrap_or("unknown"))]
+    WrongMagic {
+        /// The name of the expected magic.
+        expected: &'static str,
+        /// The magic found.
+        found: u32,
+    },
+    /// The image ends inside a length prefix or a payload.
+    #[error("truncated at byte {offset}")]
+    Truncated {
+        /// Offset in the image where more bytes were needed.
+        offset: usize,
+    },
+    /// A length prefix (or a payload length) is larger than what is left.
+    #[error("record at byte {offset} declares {len} bytes, only {available} left")]
+    TooLong {
+        /// Offset of the length prefix.
+        offset: usize,
+        /// The declared length.
+        len: u64,
+        /// Bytes left in the image.
+        available: usize,
+    },
+    /// A record is not a valid protobuf message of the expected type.
+    #[error("record at byte {offset} is not a valid {message}")]
+    Decode {
+        /// Offset of the record's length prefix.
+        offset: usize,
+        /// The protobuf message expected.
+        message: &'static str,
+        /// What prost said.
+        #[source]
+        source: prost::DecodeError,
+    },
+    /// The image holds no record where one is needed.
+    #[error("no {message} record")]
+    Missing {
+        /// The protobuf message expected.
+        message: &'static str,
+    },
+    /// A value in a record is out of the range it can have.
+    #[error("{what}")]
+    Invalid {
+        /// What is wrong.
+        what: String,
+    },
+}
+
+/// A CRIU image: its magic and the records after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Image<'a> {
+    magic: u32,
+    body: &'a [u8],
+    header_len: usize,
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let word = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([word[0], word[1], word[2], word[3]]))
+}
+
+impl<'a> Image<'a> {
+    /// Reads the head of an image.
+    pub fn parse(bytes: &'a [u8]) -> Result<Image<'a>, ImageError> {
+        let first = u32_at(bytes, 0).ok_or(ImageError::TooShort { len: bytes.len() })?;
+        match first {
+            INVENTORY_MAGIC => Ok(Image {
+                magic: INVENTORY_MAGIC,
+                body: &bytes[4..],
+                header_len: 4,
+            }),
+            IMG_COMMON_MAGIC | IMG_SERVICE_MAGIC => {
+                let magic = u32_at(bytes, 4).ok_or(ImageError::TooShort { len: bytes.len() })?;
+                Ok(Image {
+                    magic,
+                    body: &bytes[8..],
+                    header_len: 8,
+                })
+            }
+            found => Err(ImageError::BadMagic { found }),
+        }
+    }
+
+    /// Reads the head of an image and checks its magic against crit's name
+    /// for it (`"PSTREE"`, `"CORE"`, …).
+    pub fn parse_expecting(
+        bytes: &'a [u8],
+        expected: &'static str,
+    ) -> Result<Image<'a>, ImageError> {
+        let image = Image::parse(bytes)?;
+        if super::magic::value(expected) != Some(image.magic) {
+            return Err(ImageError::WrongMagic {
+                expected,
+                found: image.magic,
+            });
+        }
+        Ok(image)
+    }
+
+    /// The image magic (the second word, or the first for inventory).
+    pub fn magic(&self) -> u32 {
+        self.magic
+    }
+
+    /// crit's name for the magic, if known.
+    pub fn magic_name(&self) -> Option<&'static str> {
+        super::magic::name(self.magic)
+    }
+
+    /// The records after the head.
+    pub fn records(&self) -> Records<'a> {
+        Records {
+            body: self.body,
+            pos: 0,
+            base: self.header_len,
+            failed: false,
+        }
+    }
+
+    /// Decodes every record as `M`.
+    pub fn decode_all<M: prost::Message + Default>(&self) -> Result<Vec<M>, ImageError> {
+        let mut records = self.records();
+        let mut out = Vec::new();
+        while let Some(record) = records.next_record() {
+            out.push(record?.decode()?);
+        }
+        Ok(out)
+    }
+
+    /// Decodes the first record as `M` (images that hold one: core, mm, ids,
+    /// fs, inventory, stats).
+    pub fn decode_one<M: prost::Message + Default>(&self) -> Result<M, ImageError> {
+        match self.records().next_record() {
+            Some(record) => record?.decode(),
+            None => Err(ImageError::Missing {
+                message: short_type_name::<M>(),
+            }),
+        }
+    }
+}
+
+fn short_type_name<M>() -> &'static str {
+    let full = std::any::type_name::<M>();
+    full.rsplit("::").next().unwrap_or(full)
+}
+
+/// One length-prefixed record.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// Offset of the length prefix in the image.
+    pub offset: usize,
+    /// The protobuf bytes.
+    pub bytes: &'a [u8],
+}
+
+impl Record<'_> {
+    /// Decodes the record as `M`.
+    pub fn decode<M: prost::Message + Default>(&self) -> Result<M, ImageError> {
+        M::decode(self.bytes).map_err(|source| ImageError::Decode {
+            offset: self.offset,
+            message: short_type_name::<M>(),
+            source,
+        })
+    }
+}
+
+/// The records of an image, in order. Ends after the first error.
+#[derive(Debug, Clone)]
+pub struct Records<'a> {
+    body: &'a [u8],
+    pos: usize,
+    base: usize,
+    failed: bool,
+}
+
+impl<'a> Records<'a> {
+    /// Offset in the image of what comes next.
+    pub fn offset(&self) -> usize {
+        self.base + self.pos
+    }
+
+    fn left(&self) -> usize {
+        self.body.len() - self.pos
+    }
+
+    /// Takes `len` bytes, checked against what is left.
+    fn take(&mut self, len: u64) -> Result<&'a [u8], ImageError> {
+        let offset = self.offset();
+        let available = self.left();
+        match usize::try_from(len) {
+            Ok(n) if n <= available => {
+                let out = &self.body[self.pos..self.pos + n];
+                self.pos += n;
+                Ok(out)
+            }
+            _ => {
+                self.failed = true;
+                Err(ImageError::TooLong {
+                    offset,
+                    len,
+                    available,
+                })
+            }
+        }
+    }
+
+    /// The next record, `None` at the end of the image.
+    pub fn next_record(&mut self) -> Option<Result<Record<'a>, ImageError>> {
+        if self.failed || self.pos == self.body.len() {
+            return None;
+        }
+        let offset = self.offset();
+        let Some(len) = u32_at(self.body, self.pos) else {
+            self.failed = true;
+            return Some(Err(ImageError::Truncated { offset }));
+        };
+        self.pos += 4;
+        Some(
+            self.take(u64::from(len))
+                .map(|bytes| Record { offset, bytes }),
+        )
+    }
+
+    /// The raw payload of `len` bytes that follows the last record.
+    pub fn payload(&mut self, len: u64) -> Result<&'a [u8], ImageError> {
+        self.take(len)
+    }
+
+    /// Skips `len` bytes of padding or payload.
+    pub fn skip(&mut self, len: u64) -> Result<(), ImageError> {
+        self.take(len).map(|_| ())
+    }
+
+    /// Everything not read yet.
+    pub fn rest(&mut self) -> &'a [u8] {
+        let out = &self.body[self.pos..];
+        self.pos = self.body.len();
+        out
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<Record<'a>, ImageError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(head: &[u32], records: &[&[u8]]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for h in head {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        for r in records {
+            out.extend_from_slice(&(r.len() as u32).to_le_bytes());
+            out.extend_from_slice(r);
+        }
+        out
+    }
+
+    #[test]
+    fn common_service_and_inventory_heads() {
+        let bytes = image(&[IMG_COMMON_MAGIC, 0x5027_3030], &[b"ab", b""]);
+        let img = Image::parse(&bytes).unwrap();
+        assert_eq!(img.magic_name(), Some("PSTREE"));
+        let records: Vec<_> = img.records().map(|r| r.unwrap()).collect();
+        assert_eq!(records.len(), 2);
+        assert_eq!((records[0].offset, records[0].bytes), (8, &b"ab"[..]));
+        assert_eq!(records[1].offset, 14);
+
+        let bytes = image(&[IMG_SERVICE_MAGIC, 0x5709_3306], &[b"x"]);
+        assert_eq!(Image::parse(&bytes).unwrap().magic_name(), Some("STATS"));
+
+        let bytes = image(&[INVENTORY_MAGIC], &[b"xyz"]);
+        let img = Image::parse(&bytes).unwrap();
+        assert_eq!(img.magic_name(), Some("INVENTORY"));
+        assert_eq!(img.records().next().unwrap().unwrap().offset, 4);
+    }
+
+    #[test]
+    fn bad_heads() {
+        assert!(matches!(
+            Image::parse(b"ab"),
+            Err(ImageError::TooShort { len: 2 })
+        ));
+        assert!(matches!(
+            Image::parse(&IMG_COMMON_MAGIC.to_le_bytes()),
+            Err(ImageError::TooShort { len: 4 })
+        ));
+        assert!(matches!(
+            Image::parse(&[1, 2, 3, 4, 5]),
+            Err(ImageError::BadMagic { found: 0x0403_0201 })
+        ));
+        let bytes = image(&[IMG_COMMON_MAGIC, 0x5505_3847], &[]);
+        assert!(matches!(
+            Image::parse_expecting(&bytes, "PSTREE"),
+            Err(ImageError::WrongMagic {
+                expected: "PSTREE",
+                found: 0x5505_3847
+            })
+        ));
+    }
+
+    #[test]
+    fn length_prefix_larger_than_the_image() {
+        let mut bytes = image(&[IMG_COMMON_MAGIC, 0x5027_3030], &[b"ok"]);
+        bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+        bytes.extend_from_slice(b"short");
+        let mut records = Image::parse(&bytes).unwrap().records();
+        assert!(records.next().unwrap().is_ok());
+        match records.next() {
+            Some(Err(ImageError::TooLong {
+                offset,
+                len,
+                available,
+            })) => assert_eq!((offset, len, available), (14, u64::from(u32::MAX), 5)),
+            other => panic!("{other:?}"),
+        }
+        assert!(records.next().is_none());
+    }
+
+    #[test]
+    fn truncated_length_prefix_and_payload() {
+        let mut bytes = image(&[IMG_COMMON_MAGIC, 0x5027_3030], &[b"ok"]);
+        bytes.extend_from_slice(&[1, 0]);
+        let mut records = Image::parse(&bytes).unwrap().records();
+        assert!(records.next().unwrap().is_ok());
+        assert!(matches!(
+            records.next(),
+            Some(Err(ImageError::Truncated { offset: 14 }))
+        ));
+
+        let bytes = image(&[IMG_COMMON_MAGIC, 0x5645_3709], &[b"rec"]);
+        let mut records = Image::parse(&bytes).unwrap().records();
+        records.next().unwrap().unwrap();
+        assert!(matches!(
+            records.payload(10),
+            Err(ImageError::TooLong { len: 10, .. })
+        ));
+    }
+}

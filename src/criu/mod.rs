@@ -1,0 +1,10 @@
+//! CRIU images: the framing ([`Image`]), the protobuf messages
+//! ([`proto`]), and how `crit` prints them ([`pretty`]).
+
+pub mod decode;
+pub mod image;
+pub mod magic;
+pub mod pretty;
+pub mod proto;
+
+pub use image::{Image, ImageError, Record, Records};
