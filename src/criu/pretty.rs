@@ -238,6 +238,7 @@ pub fn ip_addr(words: &[u32]) -> Option<String> {
 }
 
 /// `(criu).ipadd`: a one-element list with the address, as crit prints it.
+#[allow(clippy::ptr_arg)] // serde's serialize_with passes the field as it is
 pub fn ipadd<S: Serializer>(words: &Vec<u32>, s: S) -> Result<S::Ok, S::Error> {
     match ip_addr(words) {
         Some(addr) => [addr].serialize(s),
@@ -273,6 +274,7 @@ pub fn base64_lines(bytes: &[u8]) -> String {
 }
 
 /// A `bytes` field, base64 as crit prints it.
+#[allow(clippy::ptr_arg)] // serde's serialize_with passes the field as it is
 pub fn bytes<S: Serializer>(v: &Vec<u8>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&base64_lines(v))
 }
@@ -282,6 +284,14 @@ pub fn opt_bytes<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::E
     match v {
         Some(v) => bytes(v, s),
         None => s.serialize_none(),
+    }
+}
+
+/// A protobuf enum value printed by name (unknown values as the number).
+pub fn enum_name<S: Serializer>(v: i32, names: &[(i32, &str)], s: S) -> Result<S::Ok, S::Error> {
+    match names.iter().find(|(n, _)| *n == v) {
+        Some((_, name)) => s.serialize_str(name),
+        None => s.serialize_i32(v),
     }
 }
 
@@ -320,13 +330,5 @@ mod tests {
         let long = base64_lines(&[0u8; 60]);
         assert_eq!(long.lines().next().unwrap().len(), 76);
         assert!(long.ends_with('\n'));
-    }
-}
-
-/// A protobuf enum value printed by name (unknown values as the number).
-pub fn enum_name<S: Serializer>(v: i32, names: &[(i32, &str)], s: S) -> Result<S::Ok, S::Error> {
-    match names.iter().find(|(n, _)| *n == v) {
-        Some((_, name)) => s.serialize_str(name),
-        None => s.serialize_i32(v),
     }
 }
