@@ -248,10 +248,17 @@ impl<'a> Records<'a> {
             return Some(Err(ImageError::Truncated { offset }));
         };
         self.pos += 4;
-        Some(
-            self.take(u64::from(len))
-                .map(|bytes| Record { offset, bytes }),
-        )
+        let record = match self.take(u64::from(len)) {
+            Ok(bytes) => Ok(Record { offset, bytes }),
+            // Name the record by its length prefix.
+            Err(ImageError::TooLong { len, available, .. }) => Err(ImageError::TooLong {
+                offset,
+                len,
+                available,
+            }),
+            Err(e) => Err(e),
+        };
+        Some(record)
     }
 
     /// The raw payload of `len` bytes that follows the last record.
