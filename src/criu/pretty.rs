@@ -223,6 +223,10 @@ pub fn sk_proto<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
 
 /// An IP address as CRIU stores it: one word for IPv4, four for IPv6, each
 /// word's little-endian bytes being the address bytes in network order.
+///
+/// IPv4-mapped IPv6 addresses are written `::ffff:127.0.0.1`, as Python
+/// 3.13's `ipaddress` does; crit run by Python 3.12 or older (the corpus
+/// was made with Debian 12's 3.11) writes them `::ffff:7f00:1`.
 pub fn ip_addr(words: &[u32]) -> Option<String> {
     match words {
         [a] => Some(Ipv4Addr::from(a.to_le_bytes()).to_string()),
@@ -260,6 +264,25 @@ pub fn odev<T: Copy + Into<u64>, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S:
     s.serialize_str(&format!("{major}:{minor}"))
 }
 
+/// An optional `(criu).dev` field.
+pub fn opt_dev<T: Copy + Into<u64>, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => dev(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// An optional `(criu).odev` field.
+pub fn opt_odev<T: Copy + Into<u64>, S: Serializer>(
+    v: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => odev(v, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// Python's `base64.encodebytes`: lines of 76 characters, each ending with
 /// a newline.
 pub fn base64_lines(bytes: &[u8]) -> String {
@@ -295,6 +318,78 @@ pub fn enum_name<S: Serializer>(v: i32, names: &[(i32, &str)], s: S) -> Result<S
     }
 }
 
+/// Python's `quopri.encodestring(data)` (that is `binascii.b2a_qp` with
+/// `quotetabs=False, istext=True, header=False`), which crit uses for
+/// `(criu).conv = "unix_name"`:
+///
+/// - `=`, bytes above 126 and control bytes other than tab, CR and LF are
+///   written `=XX` (upper-case hex); so is a tab or space that ends the
+///   data, and a `.` alone at the start of a line;
+/// - LF (and CRLF) ends a line; a tab or space just before it is encoded;
+///   line ends are all written as the first one in the data is (CRLF when
+///   the first LF follows a CR, else LF); a CR not followed by LF is kept;
+/// - lines are cut at 76 characters with soft breaks (`=` + line end).
+pub fn quopri(data: &[u8]) -> String {
+    const MAX_LINE: usize = 76;
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let crlf =
+        matches!(data.iter().position(|&b| b == b'\n'), Some(p) if p > 0 && data[p - 1] == b'\r');
+    let newline: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+    let mut out: Vec<u8> = Vec::with_capacity(data.len() + data.len() / 2);
+    let push_hex = |out: &mut Vec<u8>, b: u8| {
+        out.push(b'=');
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 0xf)]);
+    };
+    let mut line_len = 0;
+    let mut i = 0;
+    while i < data.len() {
+        let c = data[i];
+        let next = data.get(i + 1).copied();
+        let encode = c > 126
+            || c == b'='
+            || (c == b'.' && line_len == 0 && matches!(next, None | Some(b'\n' | b'\r' | 0)))
+            || ((c == b'\t' || c == b' ') && next.is_none())
+            || (c < 33 && !matches!(c, b'\r' | b'\n' | b'\t' | b' '));
+        if encode {
+            if line_len + 3 >= MAX_LINE {
+                out.push(b'=');
+                out.extend_from_slice(newline);
+                line_len = 0;
+            }
+            push_hex(&mut out, c);
+            line_len += 3;
+            i += 1;
+        } else if c == b'\n' || (c == b'\r' && next == Some(b'\n')) {
+            line_len = 0;
+            if let Some(&last @ (b' ' | b'\t')) = out.last() {
+                out.pop();
+                push_hex(&mut out, last);
+            }
+            out.extend_from_slice(newline);
+            i += if c == b'\r' { 2 } else { 1 };
+        } else {
+            if next.is_some_and(|n| n != b'\n') && line_len + 1 >= MAX_LINE {
+                out.push(b'=');
+                out.extend_from_slice(newline);
+                line_len = 0;
+            }
+            line_len += 1;
+            out.push(c);
+            i += 1;
+        }
+    }
+    // Every byte written is ASCII: the others are encoded.
+    out.into_iter().map(char::from).collect()
+}
+
+/// A `(criu).conv = "unix_name"` bytes field (unix socket names),
+/// quoted-printable as crit prints it (see [`quopri`]).
+#[allow(clippy::ptr_arg)] // serde's serialize_with passes the field as it is
+pub fn unix_name<S: Serializer>(v: &Vec<u8>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&quopri(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +416,45 @@ mod tests {
         );
         assert_eq!(ip_addr(&[0, 0, 0, 0x0100_0000]).as_deref(), Some("::1"));
         assert_eq!(ip_addr(&[1, 2]), None);
+    }
+
+    #[test]
+    fn quopri_like_python() {
+        // The unix socket names in the corpus: socketpairs, no name.
+        assert_eq!(quopri(b""), "");
+        // The rest checked against Python 3.11's quopri.encodestring.
+        let cases: &[(&[u8], &str)] = &[
+            (
+                b"/run/systemd/journal/stdout",
+                "/run/systemd/journal/stdout",
+            ),
+            (b"\0/tmp/.X11-unix/X0", "=00/tmp/.X11-unix/X0"),
+            (b"\0\0\x12\xab", "=00=00=12=AB"),
+            (b"key=value", "key=3Dvalue"),
+            (b"trailing ", "trailing=20"),
+            (b"tab\tin", "tab\tin"),
+            (b".", "=2E"),
+            (b".x", ".x"),
+            (b"caf\xc3\xa9", "caf=C3=A9"),
+            (b"a\nb ", "a\nb=20"),
+            (b"a \nb", "a=20\nb"),
+            (b"a\r\nb\nc", "a\r\nb\r\nc"),
+            (b"a\nb\r\nc", "a\nb\nc"),
+            (b"a\rb", "a\rb"),
+        ];
+        for (data, want) in cases {
+            assert_eq!(quopri(data), *want, "{data:?}");
+        }
+        let long = [b"/".as_slice(), &[b'x'; 80]].concat();
+        assert_eq!(
+            quopri(&long),
+            format!("/{}=\n{}", "x".repeat(74), "x".repeat(6))
+        );
+        let equals = quopri(&[b'='; 30]);
+        assert_eq!(
+            equals,
+            format!("{}=\n{}", "=3D".repeat(25), "=3D".repeat(5))
+        );
     }
 
     #[test]

@@ -1,5 +1,11 @@
 use serde::{Serialize, Serializer};
 
+use super::{
+    BpfmapFileEntry, EventfdFileEntry, EventpollFileEntry, ExtFileEntry, FanotifyFileEntry,
+    FifoEntry, InetSkEntry, InotifyFileEntry, MemfdFileEntry, NetlinkSkEntry, NsFileEntry,
+    PacketSockEntry, PidfdEntry, PipeEntry, RegFileEntry, SignalfdEntry, TimerfdEntry,
+    TtyFileEntry, TunfileEntry, UnixSkEntry,
+};
 use crate::criu::pretty;
 
 /// `fd_types` (`images/fdinfo.proto`), by number.
@@ -63,4 +69,97 @@ pub struct FdinfoEntry {
     #[prost(string, optional, tag = "5")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xattr_security_selinux: Option<String>,
+}
+
+/// `file_entry` (`images/fdinfo.proto`): one open file of `files.img`.
+/// `type` says which of the other fields is set.
+#[derive(Clone, PartialEq, prost::Message, Serialize)]
+pub struct FileEntry {
+    /// File type.
+    #[prost(int32, required, tag = "1")]
+    #[serde(serialize_with = "fd_type")]
+    pub r#type: i32,
+    /// File id (`fdinfo_entry.id`).
+    #[prost(uint32, required, tag = "2")]
+    pub id: u32,
+    /// `REG`.
+    #[prost(message, optional, tag = "3")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reg: Option<RegFileEntry>,
+    /// `INETSK`.
+    #[prost(message, optional, tag = "4")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isk: Option<InetSkEntry>,
+    /// `NS`.
+    #[prost(message, optional, tag = "5")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nsf: Option<NsFileEntry>,
+    /// `PACKETSK`.
+    #[prost(message, optional, tag = "6")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub psk: Option<PacketSockEntry>,
+    /// `NETLINKSK`.
+    #[prost(message, optional, tag = "7")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nlsk: Option<NetlinkSkEntry>,
+    /// `EVENTFD`.
+    #[prost(message, optional, tag = "8")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efd: Option<EventfdFileEntry>,
+    /// `EVENTPOLL`.
+    #[prost(message, optional, tag = "9")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epfd: Option<EventpollFileEntry>,
+    /// `SIGNALFD`.
+    #[prost(message, optional, tag = "10")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sgfd: Option<SignalfdEntry>,
+    /// `TUNF`.
+    #[prost(message, optional, tag = "11")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunf: Option<TunfileEntry>,
+    /// `TIMERFD`.
+    #[prost(message, optional, tag = "12")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tfd: Option<TimerfdEntry>,
+    /// `INOTIFY`.
+    #[prost(message, optional, tag = "13")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ify: Option<InotifyFileEntry>,
+    /// `FANOTIFY`.
+    #[prost(message, optional, tag = "14")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ffy: Option<FanotifyFileEntry>,
+    /// `EXT`.
+    #[prost(message, optional, tag = "15")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ext: Option<ExtFileEntry>,
+    /// `UNIXSK`.
+    #[prost(message, optional, tag = "16")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usk: Option<UnixSkEntry>,
+    /// `FIFO`.
+    #[prost(message, optional, tag = "17")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fifo: Option<FifoEntry>,
+    /// `PIPE`.
+    #[prost(message, optional, tag = "18")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipe: Option<PipeEntry>,
+    /// `TTY`.
+    #[prost(message, optional, tag = "19")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tty: Option<TtyFileEntry>,
+    /// `MEMFD`.
+    #[prost(message, optional, tag = "20")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memfd: Option<MemfdFileEntry>,
+    /// `BPFMAP`.
+    #[prost(message, optional, tag = "21")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bpf: Option<BpfmapFileEntry>,
+    /// `PIDFD`.
+    #[prost(message, optional, tag = "22")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pidfd: Option<PidfdEntry>,
 }
