@@ -488,6 +488,27 @@ impl<'r> Archive<'r> {
         self.walk.input_len
     }
 
+    /// Whether the archive is a plain tar read with seeks (see
+    /// [`Archive::into_random_access`]).
+    pub fn is_seekable(&self) -> bool {
+        self.walk.seekable
+    }
+
+    /// For a plain tar read with seeks, a handle to read any entry's data
+    /// again by offset (after the walk), e.g. pages found before the
+    /// pagemap that says which of them are wanted.
+    pub fn into_random_access(self) -> Option<RandomAccess<'r>> {
+        let Archive { tar, walk } = self;
+        match tar.into_inner().inner {
+            Inner::Seekable(inner) => Some(RandomAccess {
+                inner,
+                len: walk.input_len,
+                ctx: walk.ctx,
+            }),
+            Inner::Stream(_) => None,
+        }
+    }
+
     /// A handle that reports how far the walk has got, usable from another
     /// thread (for a progress bar).
     pub fn progress(&self) -> Progress {
@@ -569,6 +590,52 @@ fn input_error(name: &str, e: io::Error) -> Error {
         archive: name.to_owned(),
         entry: None,
         source: unwrap_input_error(e),
+    }
+}
+
+/// Reads a plain tar archive by offset; see [`Archive::into_random_access`].
+pub struct RandomAccess<'r> {
+    inner: BufReader<Box<dyn ReadSeek + Send + 'r>>,
+    len: Option<u64>,
+    ctx: Context,
+}
+
+impl std::fmt::Debug for RandomAccess<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RandomAccess")
+            .field("name", &self.ctx.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RandomAccess<'_> {
+    /// Fills `buf` from `offset` of the archive.
+    pub fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let end = offset.checked_add(buf.len() as u64);
+        if let (Some(len), Some(end)) = (self.len, end)
+            && end > len
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("bytes {offset}..{end} are past the end of the archive ({len} bytes)"),
+            ));
+        }
+        self.inner.seek(SeekFrom::Start(offset))?;
+        self.inner.read_exact(buf)
+    }
+
+    /// Turns an error of [`RandomAccess::read_exact_at`] into an [`Error`]
+    /// naming the archive and `entry`.
+    pub fn error(&self, e: io::Error, entry: &str) -> Error {
+        match self.ctx.classify(e, Some(entry)) {
+            Ok(error) => error,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => self.ctx.truncated(Some(entry)),
+            Err(source) => Error::Io {
+                archive: self.ctx.name.to_string(),
+                entry: Some(entry.to_owned()),
+                source,
+            },
+        }
     }
 }
 
@@ -670,6 +737,7 @@ impl<'a, 'r> Iterator for Entries<'a, 'r> {
                 size,
                 remaining: size,
                 header_offset: file_pos.saturating_sub(512),
+                data_offset: file_pos,
                 ctx: self.walk.ctx.clone(),
             }));
         }
@@ -686,6 +754,7 @@ pub struct Entry<'a, 'r> {
     size: u64,
     remaining: u64,
     header_offset: u64,
+    data_offset: u64,
     ctx: Context,
 }
 
@@ -737,6 +806,17 @@ impl Entry<'_, '_> {
     /// Offset of the entry's header in the uncompressed tar stream.
     pub fn header_offset(&self) -> u64 {
         self.header_offset
+    }
+
+    /// Offset of the entry's data in the uncompressed tar stream.
+    pub fn data_offset(&self) -> u64 {
+        self.data_offset
+    }
+
+    /// Whether the data is stored in one piece from [`Entry::data_offset`]
+    /// (everything but GNU sparse files).
+    pub fn is_contiguous(&self) -> bool {
+        self.entry_type != tar::EntryType::GNUSparse
     }
 
     /// Reads the whole entry into memory, refusing an entry that declares

@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::checkpoint::{Checkpoint, Collector, EntrySource};
+use std::io::Read;
+
+use crate::checkpoint::Checkpoint;
+use crate::collect::{Collector, EntrySource, PagesHint};
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, classify};
 use crate::metadata::read_file_capped;
@@ -15,6 +18,7 @@ const MAX_ENTRIES: usize = 1_000_000;
 
 struct DirEntry {
     path: PathBuf,
+    file: Option<std::fs::File>,
     name: String,
     kind: EntryKind,
     size: u64,
@@ -36,6 +40,22 @@ impl EntrySource for DirEntry {
     }
     fn read_to_vec(&mut self, limit: u64) -> Result<Vec<u8>> {
         read_file_capped(&self.path, limit)
+    }
+    fn hint(&self) -> PagesHint {
+        PagesHint::Path(self.path.clone())
+    }
+    fn stream(&mut self) -> Result<&mut dyn Read> {
+        let file = std::fs::File::open(&self.path).map_err(|source| Error::Open {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(self.file.insert(file))
+    }
+    fn error(&self, source: std::io::Error) -> Error {
+        Error::Open {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 
@@ -62,6 +82,7 @@ pub(crate) fn read(dir: &Path, options: &Options) -> Result<Checkpoint> {
             return Ok(collector.finish(false));
         }
     }
+    collector.resolve_pages(None)?;
     Ok(collector.finish(true))
 }
 
@@ -91,6 +112,7 @@ fn walk(dir: &Path, prefix: &str, depth: usize, out: &mut Vec<DirEntry>) -> Resu
             is_file,
             name: name.clone(),
             path: path.clone(),
+            file: None,
         });
         if is_dir && depth < MAX_DEPTH {
             walk(&path, &format!("{name}/"), depth + 1, out)?;

@@ -136,7 +136,7 @@ pub enum Error {
         /// The archive's display name.
         archive: String,
         /// The entry's name, e.g. `config.dump`.
-        entry: &'static str,
+        entry: String,
     },
     /// A required entry is present but holds no bytes.
     #[error("{archive}: {entry} is empty")]
@@ -156,6 +156,25 @@ pub enum Error {
         /// What the JSON parser said.
         #[source]
         source: serde_json::Error,
+    },
+    /// A pid asked for is not in the process tree.
+    #[error("{archive}: no process with PID {pid} (use `inspect --ps-tree` to view all PIDs)")]
+    NoSuchProcess {
+        /// The archive's display name.
+        archive: String,
+        /// The pid asked for.
+        pid: u32,
+    },
+    /// An image asked for is not in the archive, or cannot be decoded.
+    #[error("{archive}: {entry}: invalid CRIU image")]
+    Image {
+        /// The archive's display name.
+        archive: String,
+        /// The image's entry name.
+        entry: String,
+        /// What is wrong.
+        #[source]
+        source: crate::criu::ImageError,
     },
     /// The archive holds neither a `checkpoint/` directory nor anything in it.
     #[error("{archive}: not a container checkpoint: no checkpoint/ directory")]

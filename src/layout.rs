@@ -218,6 +218,9 @@ pub fn classify(name: &str, is_dir: bool) -> EntryKind {
         POD_OPTIONS_FILE => EntryKind::PodOptions,
         POD_DUMP_FILE => EntryKind::PodDump,
         _ if name.starts_with("artifacts/") => EntryKind::Artifact,
+        // A bare CRIU image directory (what `criu dump -D dir` writes, what
+        // crit reads) has its images at the top.
+        _ if !name.contains('/') && name.ends_with(".img") => classify_checkpoint_file(name),
         _ => match name.strip_prefix("volumes/") {
             Some(v) if !v.contains('/') && v.ends_with(".tar") => EntryKind::Volume,
             _ => EntryKind::Other,
@@ -343,6 +346,10 @@ mod tests {
         assert_eq!(kind("sub/config.dump"), EntryKind::Other);
         assert_eq!(kind("volumes/a/b.tar"), EntryKind::Other);
         assert_eq!(kind("checkpointfoo/x"), EntryKind::Other);
+        // A bare image directory.
+        assert_eq!(kind("core-1.img"), EntryKind::CriuImage);
+        assert_eq!(kind("pages-2.img"), EntryKind::Pages { id: 2 });
+        assert_eq!(kind("crit/core-1.img.json"), EntryKind::Other);
         assert_eq!(normalize("a/../config.dump"), None);
     }
 }

@@ -90,18 +90,20 @@
 
 mod archive;
 mod checkpoint;
+mod collect;
 mod compression;
 pub mod criu;
 mod dir;
 mod engine;
 mod error;
 pub mod layout;
+pub mod memory;
 pub mod metadata;
 mod options;
 pub mod views;
 
 pub use archive::{Archive, Entries, Entry, Progress, StreamEnd};
-pub use checkpoint::{Checkpoint, EntryInfo, Sizes, read, read_dir, read_path};
+pub use checkpoint::{Checkpoint, EntryInfo, ProcessText, Sizes, read, read_dir, read_path};
 pub use compression::Compression;
 pub use engine::{ContainerInfo, Engine, InterfaceInfo, NetworkInfo, container_info};
 pub use error::{Error, Result, Warning};

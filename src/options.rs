@@ -39,7 +39,8 @@ impl Default for Options {
 /// The parts of a checkpoint to decode in one pass.
 ///
 /// The default decodes every metadata entry and sums the sizes, which needs
-/// every tar header. [`Want::metadata_only`] wants `config.dump` and
+/// every tar header; the CRIU images are left alone ([`Want::all`] decodes
+/// them too). [`Want::metadata_only`] wants `config.dump` and
 /// `spec.dump` alone, so the pass stops as soon as both were seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -64,6 +65,17 @@ pub struct Want {
     pub sizes: bool,
     /// A list of every entry (name, kind, size). Needs the whole archive.
     pub entries: bool,
+    /// The process tree: `pstree.img` and `core-*.img` (CRIU images).
+    pub processes: bool,
+    /// Open files and sockets: `ids-*`, `fdinfo-*`, `fs-*` and `files.img`.
+    pub files: bool,
+    /// Command lines and environments read from process memory: `mm-*`,
+    /// `pagemap-*` and the few pages of `pages-*.img` that hold them.
+    pub memory_text: bool,
+    /// CRIU's view of the mounts (`mountpoints-*.img`).
+    pub mounts: bool,
+    /// CRIU's dump statistics (`stats-dump`).
+    pub stats: bool,
 }
 
 impl Want {
@@ -79,6 +91,32 @@ impl Want {
             pod_options: false,
             sizes: false,
             entries: false,
+            processes: false,
+            files: false,
+            memory_text: false,
+            mounts: false,
+            stats: false,
+        }
+    }
+
+    /// Everything: every metadata entry, the sizes, the entry list, and the
+    /// CRIU images.
+    pub fn all() -> Want {
+        Want {
+            config: true,
+            spec: true,
+            network: true,
+            deleted_files: true,
+            containerd_status: true,
+            bind_mounts: true,
+            pod_options: true,
+            sizes: true,
+            entries: true,
+            processes: true,
+            files: true,
+            memory_text: true,
+            mounts: true,
+            stats: true,
         }
     }
 
@@ -94,7 +132,12 @@ impl Want {
 
     /// Whether the whole archive has to be read whatever was found.
     pub(crate) fn needs_whole_archive(&self) -> bool {
-        self.sizes || self.entries
+        self.sizes
+            || self.entries
+            || self.processes
+            || self.files
+            || self.memory_text
+            || self.mounts
     }
 }
 
@@ -111,6 +154,11 @@ impl Default for Want {
             pod_options: true,
             sizes: true,
             entries: false,
+            processes: false,
+            files: false,
+            memory_text: false,
+            mounts: false,
+            stats: false,
         }
     }
 }

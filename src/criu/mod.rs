@@ -6,5 +6,7 @@ pub mod image;
 pub mod magic;
 pub mod pretty;
 pub mod proto;
+pub mod set;
 
 pub use image::{Image, ImageError, Record, Records};
+pub use set::{ImageSet, split_name};

@@ -1,0 +1,593 @@
+//! Process memory as a dump describes it: `pagemap-<pid>.img` runs mapped to
+//! offsets in `pages-<id>.img`, and the reading of small ranges (the
+//! command line and environment) from the pages as they stream by.
+//!
+//! Only pagemap entries flagged `PE_PRESENT` have their pages in the pages
+//! file, back to back in pagemap order (CRIU's `skip_pagemap_pages`).
+//! Pages in a parent image (`PE_PARENT`, incremental dumps) or left for
+//! lazy restore are reported as unavailable, never read from a wrong
+//! offset.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+
+use serde::Serialize;
+
+use crate::criu::ImageError;
+use crate::criu::proto::{PE_LAZY, PE_PARENT, PagemapEntry};
+
+/// Page size of the dumps this crate reads (x86_64, aarch64 with 4 KiB
+/// pages).
+pub const PAGE_SIZE: u64 = 4096;
+
+/// Most bytes read from memory for one command line or environment.
+pub const MAX_TEXT: u64 = 8 << 20;
+
+/// Where a run of pages is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PageSource {
+    /// In this dump's pages file, at this byte offset.
+    File {
+        /// Byte offset in `pages-<id>.img`.
+        offset: u64,
+    },
+    /// In the parent image of an incremental dump.
+    Parent,
+    /// Not dumped: left for lazy restore.
+    Lazy,
+    /// Not in the pagemap at all (never touched, or a shared file mapping).
+    Missing,
+}
+
+impl PageSource {
+    fn describe(self) -> &'static str {
+        match self {
+            PageSource::File { .. } => "in the pages file",
+            PageSource::Parent => "in the parent image of an incremental dump",
+            PageSource::Lazy => "left for lazy restore",
+            PageSource::Missing => "not in the dump",
+        }
+    }
+}
+
+/// A run of pages from the pagemap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PageRun {
+    /// First address.
+    pub vaddr: u64,
+    /// Number of pages.
+    pub nr_pages: u64,
+    /// `PE_*` flags, after CRIU's normalisation of old images.
+    pub flags: u32,
+    /// Where the pages are.
+    pub source: PageSource,
+}
+
+impl PageRun {
+    /// End address (exclusive).
+    pub fn end(&self) -> u64 {
+        // Checked when the run was built.
+        self.vaddr + self.nr_pages * PAGE_SIZE
+    }
+}
+
+/// The pages of one process: which pages file, and the runs in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PageMap {
+    /// Id of `pages-<id>.img`.
+    pub pages_id: u32,
+    /// Runs in pagemap order.
+    pub runs: Vec<PageRun>,
+    /// Bytes of this process in the pages file.
+    pub present_bytes: u64,
+    /// Run indices sorted by address, for lookups.
+    #[serde(skip)]
+    by_vaddr: Vec<usize>,
+}
+
+/// A piece of an address range and where its bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First address.
+    pub vaddr: u64,
+    /// Length in bytes.
+    pub len: u64,
+    /// Where the bytes are.
+    pub source: PageSource,
+}
+
+impl PageMap {
+    /// Builds the map from a pagemap's entries, checking that addresses and
+    /// counts cannot overflow.
+    pub fn new(pages_id: u32, entries: &[PagemapEntry]) -> Result<PageMap, ImageError> {
+        let mut runs = Vec::with_capacity(entries.len());
+        let mut offset: u64 = 0;
+        for (i, e) in entries.iter().enumerate() {
+            let nr_pages = e.pages();
+            let bytes = nr_pages.checked_mul(PAGE_SIZE);
+            let fits = bytes.and_then(|b| e.vaddr.checked_add(b));
+            let (Some(bytes), Some(_)) = (bytes, fits) else {
+                return Err(ImageError::Invalid {
+                    what: format!(
+                        "pagemap entry {i}: {nr_pages} pages at {:#x} overflow the address space",
+                        e.vaddr
+                    ),
+                });
+            };
+            let flags = e.page_flags();
+            let source = if e.is_present() {
+                let here = PageSource::File { offset };
+                offset = offset
+                    .checked_add(bytes)
+                    .ok_or_else(|| ImageError::Invalid {
+                        what: format!("pagemap entry {i}: the pages file would exceed 2^64 bytes"),
+                    })?;
+                here
+            } else if flags & PE_PARENT != 0 {
+                PageSource::Parent
+            } else if flags & PE_LAZY != 0 {
+                PageSource::Lazy
+            } else {
+                PageSource::Missing
+            };
+            runs.push(PageRun {
+                vaddr: e.vaddr,
+                nr_pages,
+                flags,
+                source,
+            });
+        }
+        let mut by_vaddr: Vec<usize> = (0..runs.len()).collect();
+        by_vaddr.sort_by_key(|&i| runs[i].vaddr);
+        Ok(PageMap {
+            pages_id,
+            runs,
+            present_bytes: offset,
+            by_vaddr,
+        })
+    }
+
+    /// The run holding `addr`, if any, and the start of the next run above
+    /// it.
+    fn find(&self, addr: u64) -> (Option<&PageRun>, Option<u64>) {
+        // Runs do not overlap in a sane pagemap; with overlapping runs the
+        // one starting last at or below `addr` wins.
+        let above = self
+            .by_vaddr
+            .partition_point(|&i| self.runs[i].vaddr <= addr);
+        let next = self.by_vaddr.get(above).map(|&i| self.runs[i].vaddr);
+        let here = above
+            .checked_sub(1)
+            .and_then(|i| self.by_vaddr.get(i))
+            .map(|&i| &self.runs[i])
+            .filter(|r| addr < r.end());
+        (here, next)
+    }
+
+    /// Splits `[start, end)` into spans by where their bytes are.
+    pub fn locate(&self, start: u64, end: u64) -> Vec<Span> {
+        let mut out = Vec::new();
+        let mut at = start;
+        while at < end {
+            let (len, source) = match self.find(at) {
+                (Some(r), _) => {
+                    let len = r.end().min(end) - at;
+                    let source = match r.source {
+                        PageSource::File { offset } => PageSource::File {
+                            offset: offset + (at - r.vaddr),
+                        },
+                        other => other,
+                    };
+                    (len, source)
+                }
+                (None, next) => (next.unwrap_or(end).min(end) - at, PageSource::Missing),
+            };
+            out.push(Span {
+                vaddr: at,
+                len,
+                source,
+            });
+            at += len;
+        }
+        out
+    }
+}
+
+/// Bytes read from a process's memory, or why they could not be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MemoryText {
+    /// The bytes.
+    Available(Vec<u8>),
+    /// Why not.
+    Unavailable(String),
+}
+
+impl MemoryText {
+    /// The NUL-separated strings (`argv`, `environ`), lossily as UTF-8,
+    /// empty ones dropped.
+    pub fn strings(&self) -> Option<Vec<String>> {
+        match self {
+            MemoryText::Available(b) => Some(
+                b.split(|&c| c == 0)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| String::from_utf8_lossy(s).into_owned())
+                    .collect(),
+            ),
+            MemoryText::Unavailable(_) => None,
+        }
+    }
+}
+
+/// What a range request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Text {
+    Args,
+    Env,
+}
+
+/// One range of one process to read.
+#[derive(Debug)]
+struct Request {
+    pid: u32,
+    text: Text,
+    buf: Vec<u8>,
+    /// Pieces still to read: (offset in the pages file, offset in `buf`,
+    /// length).
+    pieces: Vec<(u64, usize, usize)>,
+    /// Why the range cannot be read, if it cannot.
+    unavailable: Option<String>,
+}
+
+/// Reads the command lines and environments of processes from their pages,
+/// in whatever order the pages files arrive.
+#[derive(Debug, Default)]
+pub(crate) struct TextReader {
+    requests: Vec<Request>,
+    /// Requests by pages file id.
+    by_pages: BTreeMap<u32, Vec<usize>>,
+}
+
+impl TextReader {
+    /// Asks for `[start, end)` of `pid`'s memory.
+    pub(crate) fn request(&mut self, pid: u32, text: Text, map: &PageMap, start: u64, end: u64) {
+        let index = self.requests.len();
+        let mut request = Request {
+            pid,
+            text,
+            buf: Vec::new(),
+            pieces: Vec::new(),
+            unavailable: None,
+        };
+        let len = end.saturating_sub(start);
+        if end < start {
+            request.unavailable = Some(format!("invalid range {start:#x}-{end:#x}"));
+        } else if len > MAX_TEXT {
+            request.unavailable = Some(format!(
+                "range {start:#x}-{end:#x} is over the {MAX_TEXT}-byte limit"
+            ));
+        } else {
+            let mut at = 0usize;
+            for span in map.locate(start, end) {
+                // Bounded by MAX_TEXT above.
+                let n = span.len as usize;
+                match span.source {
+                    PageSource::File { offset } => request.pieces.push((offset, at, n)),
+                    other => {
+                        request.unavailable = Some(format!(
+                            "memory at {:#x} is {}",
+                            span.vaddr,
+                            other.describe()
+                        ));
+                        request.pieces.clear();
+                        break;
+                    }
+                }
+                at += n;
+            }
+            if request.unavailable.is_none() {
+                request.buf = vec![0; len as usize];
+                request.pieces.sort_unstable();
+            }
+        }
+        if !request.pieces.is_empty() {
+            self.by_pages.entry(map.pages_id).or_default().push(index);
+        }
+        self.requests.push(request);
+    }
+
+    /// Whether any range needs pages file `id`.
+    pub(crate) fn needs(&self, id: u32) -> bool {
+        self.by_pages.contains_key(&id)
+    }
+
+    /// Pages file ids still needed.
+    pub(crate) fn needed(&self) -> Vec<u32> {
+        self.by_pages.keys().copied().collect()
+    }
+
+    /// The pieces wanted from pages file `id`, by offset: (offset, length,
+    /// request, offset in its buffer).
+    fn pieces_of(&self, id: u32) -> Vec<(u64, usize, usize, usize)> {
+        let mut pieces: Vec<_> = self
+            .by_pages
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .flat_map(|&r| {
+                self.requests[r]
+                    .pieces
+                    .iter()
+                    .map(move |&(off, at, len)| (off, len, r, at))
+            })
+            .collect();
+        pieces.sort_unstable();
+        pieces
+    }
+
+    /// Reads what is wanted from pages file `id`, streamed from its first
+    /// byte; `size` is the size its header declares. Reads only up to the
+    /// last wanted byte.
+    pub(crate) fn read_stream(
+        &mut self,
+        id: u32,
+        size: u64,
+        data: &mut dyn Read,
+    ) -> io::Result<()> {
+        let pieces = self.pieces_of(id);
+        let mut pos: u64 = 0;
+        let mut scratch = vec![0u8; 64 << 10];
+        for (off, len, r, at) in pieces {
+            let piece_end = off + len as u64;
+            if piece_end > size {
+                self.fail(
+                    r,
+                    format!("pages-{id}.img holds {size} bytes, the pagemap needs {piece_end}"),
+                );
+                continue;
+            }
+            if off < pos {
+                // Overlapping pieces (ranges sharing pages) were read already;
+                // copy from the request that has them is not worth it: read
+                // such ranges only when they do not overlap.
+                self.fail(r, "overlapping ranges".to_owned());
+                continue;
+            }
+            skip(data, off - pos, &mut scratch)?;
+            let buf = &mut self.requests[r].buf[at..at + len];
+            data.read_exact(buf)?;
+            pos = piece_end;
+        }
+        self.done_with(id);
+        Ok(())
+    }
+
+    /// Reads what is wanted from pages file `id` with positioned reads:
+    /// `read_at(offset, buf)` reads bytes of the pages file.
+    pub(crate) fn read_with(
+        &mut self,
+        id: u32,
+        size: u64,
+        mut read_at: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        for (off, len, r, at) in self.pieces_of(id) {
+            let piece_end = off + len as u64;
+            if piece_end > size {
+                self.fail(
+                    r,
+                    format!("pages-{id}.img holds {size} bytes, the pagemap needs {piece_end}"),
+                );
+                continue;
+            }
+            read_at(off, &mut self.requests[r].buf[at..at + len])?;
+        }
+        self.done_with(id);
+        Ok(())
+    }
+
+    fn fail(&mut self, r: usize, why: String) {
+        self.requests[r].unavailable.get_or_insert(why);
+    }
+
+    fn done_with(&mut self, id: u32) {
+        if let Some(requests) = self.by_pages.remove(&id) {
+            for r in requests {
+                self.requests[r].pieces.clear();
+            }
+        }
+    }
+
+    /// Gives up on what was not read, saying why.
+    pub(crate) fn abandon(&mut self, why: &str) {
+        for (id, requests) in std::mem::take(&mut self.by_pages) {
+            for r in requests {
+                self.fail(r, format!("pages-{id}.img: {why}"));
+                self.requests[r].pieces.clear();
+            }
+        }
+    }
+
+    /// The results, by pid.
+    pub(crate) fn finish(mut self) -> BTreeMap<(u32, Text), MemoryText> {
+        self.abandon("not found in the archive");
+        self.requests
+            .into_iter()
+            .map(|r| {
+                let text = match r.unavailable {
+                    Some(why) => MemoryText::Unavailable(why),
+                    None => MemoryText::Available(r.buf),
+                };
+                ((r.pid, r.text), text)
+            })
+            .collect()
+    }
+}
+
+fn skip(data: &mut dyn Read, mut n: u64, scratch: &mut [u8]) -> io::Result<()> {
+    while n > 0 {
+        let step = scratch.len().min(usize::try_from(n).unwrap_or(usize::MAX));
+        data.read_exact(&mut scratch[..step])?;
+        n -= step as u64;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criu::proto::PE_PRESENT;
+
+    fn entry(vaddr: u64, nr_pages: u64, flags: u32) -> PagemapEntry {
+        PagemapEntry {
+            vaddr,
+            compat_nr_pages: 0,
+            in_parent: None,
+            flags: Some(flags),
+            nr_pages: Some(nr_pages),
+        }
+    }
+
+    #[test]
+    fn offsets_count_present_pages_only() {
+        let map = PageMap::new(
+            1,
+            &[
+                entry(0x1000, 2, PE_PRESENT),
+                entry(0x10000, 3, PE_PARENT),
+                entry(0x20000, 1, PE_LAZY | PE_PRESENT),
+                entry(0x30000, 4, PE_LAZY),
+                entry(0x40000, 1, PE_PRESENT),
+            ],
+        )
+        .unwrap();
+        let sources: Vec<_> = map.runs.iter().map(|r| r.source).collect();
+        assert_eq!(
+            sources,
+            [
+                PageSource::File { offset: 0 },
+                PageSource::Parent,
+                PageSource::File { offset: 8192 },
+                PageSource::Lazy,
+                PageSource::File { offset: 12288 },
+            ]
+        );
+        assert_eq!(map.present_bytes, 16384);
+    }
+
+    #[test]
+    fn old_images_with_compat_page_counts() {
+        let old = PagemapEntry {
+            vaddr: 0x1000,
+            compat_nr_pages: 2,
+            in_parent: None,
+            flags: None,
+            nr_pages: None,
+        };
+        let parent = PagemapEntry {
+            in_parent: Some(true),
+            vaddr: 0x8000,
+            ..old.clone()
+        };
+        let map = PageMap::new(1, &[old, parent]).unwrap();
+        assert_eq!(map.runs[0].nr_pages, 2);
+        assert_eq!(map.runs[0].source, PageSource::File { offset: 0 });
+        assert_eq!(map.runs[1].source, PageSource::Parent);
+    }
+
+    #[test]
+    fn overflowing_entries_are_errors() {
+        assert!(PageMap::new(1, &[entry(u64::MAX - 4095, 2, PE_PRESENT)]).is_err());
+        assert!(PageMap::new(1, &[entry(0, u64::MAX / 2, PE_PRESENT)]).is_err());
+    }
+
+    #[test]
+    fn locate_splits_at_runs_and_gaps() {
+        let map = PageMap::new(
+            7,
+            &[
+                entry(0x1000, 1, PE_PRESENT),
+                entry(0x2000, 1, PE_PRESENT),
+                entry(0x4000, 1, PE_PARENT),
+            ],
+        )
+        .unwrap();
+        let spans = map.locate(0x1ff0, 0x2010);
+        assert_eq!(
+            spans,
+            [
+                Span {
+                    vaddr: 0x1ff0,
+                    len: 16,
+                    source: PageSource::File { offset: 0xff0 }
+                },
+                Span {
+                    vaddr: 0x2000,
+                    len: 16,
+                    source: PageSource::File { offset: 0x1000 }
+                },
+            ]
+        );
+        let spans = map.locate(0x2ff0, 0x4010);
+        assert_eq!(
+            spans[1],
+            Span {
+                vaddr: 0x3000,
+                len: 0x1000,
+                source: PageSource::Missing
+            }
+        );
+        assert_eq!(spans[2].source, PageSource::Parent);
+    }
+
+    #[test]
+    fn reads_ranges_from_a_stream_and_by_offset() {
+        // Two pages: "AAAA…" then "BBBB…"; argv straddles them.
+        let map = PageMap::new(3, &[entry(0x7000, 2, PE_PRESENT)]).unwrap();
+        let mut pages = vec![b'A'; 4096];
+        pages.extend(vec![b'B'; 4096]);
+        pages[4094] = 0;
+        let mut reader = TextReader::default();
+        reader.request(1, Text::Args, &map, 0x7ffc, 0x8004);
+        reader.request(1, Text::Env, &map, 0x9000, 0x9004);
+        assert!(reader.needs(3));
+        let mut s = reader;
+        s.read_stream(3, pages.len() as u64, &mut &pages[..])
+            .unwrap();
+        let out = s.finish();
+        assert_eq!(
+            out[&(1, Text::Args)],
+            MemoryText::Available(b"AA\0ABBBB".to_vec())
+        );
+        assert!(
+            matches!(&out[&(1, Text::Env)], MemoryText::Unavailable(w) if w.contains("not in the dump"))
+        );
+
+        let mut r = TextReader::default();
+        r.request(1, Text::Args, &map, 0x7ffc, 0x8004);
+        r.read_with(3, pages.len() as u64, |off, buf| {
+            buf.copy_from_slice(&pages[off as usize..off as usize + buf.len()]);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            r.finish()[&(1, Text::Args)],
+            MemoryText::Available(b"AA\0ABBBB".to_vec())
+        );
+    }
+
+    #[test]
+    fn a_pages_file_shorter_than_its_pagemap() {
+        let map = PageMap::new(3, &[entry(0x7000, 2, PE_PRESENT)]).unwrap();
+        let mut r = TextReader::default();
+        r.request(1, Text::Args, &map, 0x8000, 0x8010);
+        r.read_stream(3, 4096, &mut &[0u8; 4096][..]).unwrap();
+        assert!(
+            matches!(&r.finish()[&(1, Text::Args)], MemoryText::Unavailable(w) if w.contains("holds 4096 bytes"))
+        );
+    }
+}
