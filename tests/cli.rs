@@ -283,7 +283,7 @@ fn help_and_version() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "show  Show an overview of container checkpoints",
+            "Show an overview of container checkpoints",
         ));
     for flag in ["--version", "-v", "-V"] {
         ckpt()

@@ -1,9 +1,12 @@
 //! Argument parsing and dispatch. The library does the reading; this module
 //! and its children only parse arguments and render.
 
+mod decode;
+mod inspect;
 mod show;
 mod table;
 mod text;
+mod tree;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -28,6 +31,10 @@ struct Cli {
 enum Command {
     /// Show an overview of container checkpoints.
     Show(show::Args),
+    /// Display low-level information about a container checkpoint.
+    Inspect(inspect::Args),
+    /// Decode one CRIU image to JSON, as `crit decode --pretty` does.
+    Decode(decode::Args),
 }
 
 /// Options shared by the commands that read archives.
@@ -119,5 +126,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Show(args) => show::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Decode(args) => decode::run(&args),
     }
 }

@@ -4,6 +4,13 @@
 //!
 //! [`Checkpoint`]: crate::Checkpoint
 
+pub mod files;
+mod inspect;
 mod overview;
+pub mod process;
 
+pub use inspect::{
+    CriuMountNode, FdNode, InspectOptions, Inspection, Metadata, MountNode, OpenFileNode, PsNode,
+    SkNode, SocketData, SocketNode, Statistics, count_bytes,
+};
 pub use overview::{CheckpointSize, Overview, OverviewMetadata};

@@ -97,11 +97,19 @@ impl Overview {
     /// `config.dump`, `spec.dump` and a checkpoint directory.
     pub fn new(checkpoint: &Checkpoint) -> Result<Overview> {
         checkpoint.require_checkpoint_directory()?;
-        let config = checkpoint.require_config()?;
+        checkpoint.require_config()?;
         checkpoint.require_spec()?;
+        Ok(Overview::from_parts(checkpoint))
+    }
+
+    /// The overview of whatever the checkpoint has: empty fields where
+    /// `config.dump` is missing.
+    pub(crate) fn from_parts(checkpoint: &Checkpoint) -> Overview {
+        let empty = crate::metadata::ContainerConfig::default();
+        let config = checkpoint.config.as_ref().unwrap_or(&empty);
         let info = &checkpoint.container;
         let sizes = &checkpoint.sizes;
-        Ok(Overview {
+        Overview {
             container_name: info.name.clone(),
             image: config.rootfs_image_name.clone(),
             id: config.id.clone(),
@@ -128,7 +136,7 @@ impl Overview {
             archive_size: sizes.archive,
             tar_size: sizes.tar,
             warnings: checkpoint.warnings.clone(),
-        })
+        }
     }
 
     /// The id cut to 12 characters, as `show` prints it.

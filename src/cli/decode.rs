@@ -1,0 +1,156 @@
+//! `ckpt decode`: one CRIU image as JSON, the way `crit decode --pretty`
+//! prints it, straight from an archive.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ckpt::criu::decode::to_json;
+use ckpt::{Archive, Error};
+use serde::Serialize;
+
+use super::{ReadArgs, emit, report};
+
+/// Arguments of `ckpt decode`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A checkpoint archive, an extracted checkpoint or image directory,
+    /// or a single CRIU image file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+
+    /// The image to decode, e.g. `pstree.img`, `core-1.img`, `stats-dump`
+    /// (looked up at the top and in `checkpoint/`). Not needed when FILE is
+    /// an image.
+    #[arg(value_name = "IMAGE")]
+    image: Option<String>,
+
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// Whether these bytes start like a CRIU image.
+fn is_image(prefix: &[u8]) -> bool {
+    use ckpt::criu::magic::{IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC};
+    let Some(word) = prefix.get(..4) else {
+        return false;
+    };
+    let word = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
+    matches!(word, IMG_COMMON_MAGIC | IMG_SERVICE_MAGIC | INVENTORY_MAGIC)
+}
+
+fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
+    let open = |source| Error::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(open)?;
+    let mut buf = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(open)?;
+    if buf.len() as u64 > limit {
+        return Err(Error::EntryTooLarge {
+            archive: path.display().to_string(),
+            entry: path.display().to_string(),
+            size: buf.len() as u64,
+            limit,
+        });
+    }
+    Ok(buf)
+}
+
+/// Finds `image` in an archive or directory and returns its name and bytes.
+fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>), Error> {
+    let limit = args.read.max_entry_size;
+    let wanted = image
+        .trim_start_matches("./")
+        .trim_start_matches("checkpoint/");
+    let archive_name = args.file.display().to_string();
+    let matches = |name: &str| name == wanted || name.strip_prefix("checkpoint/") == Some(wanted);
+    if args.file.is_dir() {
+        for candidate in [
+            args.file.join("checkpoint").join(wanted),
+            args.file.join(wanted),
+        ] {
+            if candidate.is_file() {
+                let bytes = read_limited(&candidate, limit)?;
+                return Ok((archive_name, candidate.display().to_string(), bytes));
+            }
+        }
+    } else {
+        let mut archive = Archive::open(&args.file)?;
+        for entry in archive.entries()? {
+            let mut entry = entry?;
+            if entry.is_file() && matches(entry.name()) {
+                let name = entry.name().to_owned();
+                let bytes = entry.read_to_vec(limit)?;
+                return Ok((archive_name, name, bytes));
+            }
+        }
+    }
+    Err(Error::MissingEntry {
+        archive: archive_name,
+        entry: image.to_owned(),
+    })
+}
+
+fn decode(args: &Args) -> Result<serde_json::Value, Error> {
+    let (archive, entry, bytes) = match &args.image {
+        Some(image) => find(args, image)?,
+        None => {
+            let bytes = read_limited(&args.file, args.read.max_entry_size)?;
+            let name = args.file.display().to_string();
+            if !is_image(&bytes) {
+                return Err(Error::Image {
+                    archive: name.clone(),
+                    entry: name,
+                    source: ckpt::criu::ImageError::Invalid {
+                        what: "not a CRIU image; name the image to decode from this archive"
+                            .to_owned(),
+                    },
+                });
+            }
+            (name.clone(), name, bytes)
+        }
+    };
+    let file = entry.rsplit('/').next().unwrap_or(&entry);
+    if ckpt::criu::magic::is_raw(file) {
+        return Err(Error::Image {
+            archive,
+            entry,
+            source: ckpt::criu::ImageError::Invalid {
+                what: "a raw image (memory pages, tarball or netlink dump), not protobuf records"
+                    .to_owned(),
+            },
+        });
+    }
+    to_json(&bytes).map_err(|source| Error::Image {
+        archive,
+        entry,
+        source,
+    })
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    match decode(args) {
+        Ok(value) => {
+            // Four spaces, as crit prints it.
+            let mut out = Vec::new();
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+            if value.serialize(&mut ser).is_err() {
+                return ExitCode::FAILURE;
+            }
+            out.push(b'\n');
+            match emit(&String::from_utf8_lossy(&out)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
+        }
+        Err(e) => {
+            report(&e);
+            ExitCode::FAILURE
+        }
+    }
+}

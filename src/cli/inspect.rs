@@ -1,0 +1,458 @@
+//! `ckpt inspect`: checkpointctl's tree and JSON views.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ckpt::byte_to_string;
+use ckpt::views::{InspectOptions, Inspection, PsNode, SocketNode};
+
+use super::tree::Tree;
+use super::{ReadArgs, emit, read_checkpoint, report, warn};
+
+/// Output formats of `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TreeFormat {
+    /// A tree, as checkpointctl prints it.
+    Tree,
+    /// JSON: an array with one object per archive.
+    Json,
+}
+
+/// Arguments of `ckpt inspect`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Checkpoint archives, extracted checkpoint directories, or `-` for
+    /// standard input.
+    #[arg(required = true, value_name = "FILE")]
+    archives: Vec<PathBuf>,
+
+    /// Show everything (statistics, mounts, process tree with command lines
+    /// and environments, files, sockets, metadata).
+    #[arg(long)]
+    all: bool,
+    /// Show the open files of each process.
+    #[arg(long)]
+    files: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TreeFormat::Tree)]
+    format: TreeFormat,
+    /// Show pod, namespace and annotations.
+    #[arg(long)]
+    metadata: bool,
+    /// Show the mounts.
+    #[arg(long)]
+    mounts: bool,
+    /// Show the process tree from this pid.
+    #[arg(short, long, value_name = "PID")]
+    pid: Option<u32>,
+    /// Show the process tree.
+    #[arg(long)]
+    ps_tree: bool,
+    /// Show each process's command line (read from its memory).
+    #[arg(long)]
+    ps_tree_cmd: bool,
+    /// Show each process's environment (read from its memory).
+    #[arg(long)]
+    ps_tree_env: bool,
+    /// Show the open sockets of each process.
+    #[arg(long)]
+    sockets: bool,
+    /// Show CRIU's dump statistics.
+    #[arg(long)]
+    stats: bool,
+
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+impl Args {
+    fn options(&self) -> InspectOptions {
+        if self.all {
+            let mut o = InspectOptions::all();
+            o.pid = self.pid;
+            return o;
+        }
+        let mut o = InspectOptions::default();
+        o.ps_tree = self.ps_tree;
+        o.cmdline = self.ps_tree_cmd;
+        o.env = self.ps_tree_env;
+        o.files = self.files;
+        o.sockets = self.sockets;
+        o.mounts = self.mounts;
+        o.stats = self.stats;
+        o.metadata = self.metadata;
+        o.pid = self.pid;
+        o.normalized()
+    }
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let inspect = args.options();
+    let mut options = args.read.options();
+    options.want = inspect.want();
+    let mut status = ExitCode::SUCCESS;
+    let mut shown = Vec::new();
+    for path in &args.archives {
+        let result = read_checkpoint(path, &options).and_then(|c| Inspection::new(&c, &inspect));
+        match result {
+            Ok(inspection) => {
+                warn(&inspection.archive, &inspection.warnings);
+                if args.format == TreeFormat::Tree {
+                    let out = format!(
+                        "\nDisplaying container checkpoint tree view from {}\n\n{}\n",
+                        super::text::clean(&inspection.archive),
+                        tree(&inspection).render()
+                    );
+                    if let Err(code) = emit(&out) {
+                        return code;
+                    }
+                }
+                shown.push(inspection);
+            }
+            Err(e) => {
+                report(&e);
+                status = ExitCode::FAILURE;
+            }
+        }
+    }
+    if args.format == TreeFormat::Json {
+        let mut s = serde_json::to_string_pretty(&shown).unwrap_or_else(|_| "[]".into());
+        s.push('\n');
+        if let Err(code) = emit(&s) {
+            return code;
+        }
+    }
+    status
+}
+
+/// go-crit's `FormatTime`: microseconds as `µs`, `ms` or `s`, five
+/// significant digits, trailing zeros dropped.
+fn format_time(us: u32) -> String {
+    if us < 1000 {
+        return format!("{us} µs");
+    }
+    let (value, unit) = if us < 1_000_000 {
+        (f64::from(us) / 1000.0, "ms")
+    } else {
+        (f64::from(us) / 1_000_000.0, "s")
+    };
+    let digits = value.log10().floor() as i32 + 1;
+    let decimals = usize::try_from(5 - digits).unwrap_or(0);
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    };
+    format!("{text} {unit}")
+}
+
+/// Annotations whose values checkpointctl expands as JSON.
+const JSON_ANNOTATIONS: &[&str] = &[
+    "io.kubernetes.cri-o.Labels",
+    "io.kubernetes.cri-o.Annotations",
+    "io.kubernetes.cri-o.Metadata",
+    "kubectl.kubernetes.io/last-applied-configuration",
+];
+
+fn json_value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "<nil>".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn add_json(tree: &mut Tree, value: &serde_json::Value, depth: usize) {
+    // Deeper than this is not worth drawing (and an archive cannot make it
+    // recurse for ever).
+    if depth > 32 {
+        return;
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            for k in keys {
+                let v = &map[k];
+                match v {
+                    serde_json::Value::Object(_) => {
+                        add_json(tree.branch(format!("{k}:")), v, depth + 1)
+                    }
+                    serde_json::Value::Array(_) => {
+                        add_json(tree.branch(format!("{k}: ")), v, depth + 1)
+                    }
+                    _ => {
+                        tree.branch(format!("{k}: {}", json_value_text(v)));
+                    }
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                match v {
+                    serde_json::Value::Object(_) => {
+                        add_json(tree.branch(format!("[{i}]:")), v, depth + 1)
+                    }
+                    serde_json::Value::Array(_) => {
+                        add_json(tree.branch(format!("[{i}]: ")), v, depth + 1)
+                    }
+                    _ => {
+                        tree.branch(format!("[{i}]: {}", json_value_text(v)));
+                    }
+                }
+            }
+        }
+        other => {
+            tree.branch(json_value_text(other));
+        }
+    }
+}
+
+/// checkpointctl's tree of one inspection.
+fn tree(i: &Inspection) -> Tree {
+    let name = if i.container_name.is_empty() {
+        "Container"
+    } else {
+        &i.container_name
+    };
+    let mut t = Tree::new(name);
+    t.branch(format!("Image: {}", i.image));
+    t.branch(format!("ID: {}", i.id));
+    t.branch(format!("Runtime: {}", i.runtime));
+    t.branch(format!("Created: {}", i.created));
+    if let Some(c) = &i.checkpointed {
+        t.branch(format!("Checkpointed: {c}"));
+    }
+    t.branch(format!("Engine: {}", i.engine));
+    if !i.networks.is_empty() {
+        let nets = t.branch("Network Interfaces");
+        for net in &i.networks {
+            for (ifname, iface) in &net.interfaces {
+                let b = nets.branch(format!("{} ({ifname})", net.name));
+                if !iface.ip.is_empty() {
+                    b.branch(format!("IP: {}", iface.ip));
+                }
+                if !iface.mac.is_empty() {
+                    b.branch(format!("MAC: {}", iface.mac));
+                }
+                if !iface.gateway.is_empty() {
+                    b.branch(format!("Gateway: {}", iface.gateway));
+                }
+            }
+        }
+    } else {
+        if !i.ip.is_empty() {
+            t.branch(format!("IP: {}", i.ip));
+        }
+        if !i.mac.is_empty() {
+            t.branch(format!("MAC: {}", i.mac));
+        }
+    }
+    let size = &i.checkpoint_size;
+    let s = t.branch(format!(
+        "Checkpoint size: {}",
+        byte_to_string(size.total_size)
+    ));
+    if size.memory_pages_size != 0 {
+        s.branch(format!(
+            "Memory pages size: {}",
+            byte_to_string(size.memory_pages_size)
+        ));
+    }
+    if size.amd_gpu_memory_pages_size != 0 {
+        s.branch(format!(
+            "AMD GPU memory pages size: {}",
+            byte_to_string(size.amd_gpu_memory_pages_size)
+        ));
+    }
+    if size.root_fs_diff_size != 0 {
+        t.branch(format!(
+            "Root FS diff size: {}",
+            byte_to_string(size.root_fs_diff_size)
+        ));
+    }
+    if let Some(st) = &i.statistics {
+        let b = t.branch("CRIU dump statistics");
+        b.branch(format!("Freezing time: {}", format_time(st.freezing_time)));
+        b.branch(format!("Frozen time: {}", format_time(st.frozen_time)));
+        b.branch(format!("Memdump time: {}", format_time(st.memdump_time)));
+        b.branch(format!("Memwrite time: {}", format_time(st.memwrite_time)));
+        b.branch(format!("Pages scanned: {}", st.pages_scanned));
+        b.branch(format!("Pages written: {}", st.pages_written));
+    }
+    if let Some(m) = &i.metadata {
+        let b = t.branch("Metadata");
+        if !m.pod_name.is_empty() {
+            b.branch(format!("Pod name: {}", m.pod_name));
+        }
+        if !m.kubernetes_namespace.is_empty() {
+            b.branch(format!("Kubernetes namespace: {}", m.kubernetes_namespace));
+        }
+        if !m.annotations.is_empty() {
+            let a = b.branch("Annotations");
+            for (k, v) in &m.annotations {
+                let parsed = serde_json::from_str::<serde_json::Value>(v).ok();
+                match parsed {
+                    Some(json @ serde_json::Value::Object(_))
+                        if JSON_ANNOTATIONS.contains(&k.as_str()) =>
+                    {
+                        add_json(a.branch(k.as_str()), &json, 0);
+                    }
+                    Some(serde_json::Value::Array(mounts))
+                        if k == "io.kubernetes.cri-o.Volumes" =>
+                    {
+                        let b = a.branch(k.as_str());
+                        for m in &mounts {
+                            let field = |f: &str| m.get(f).map(json_value_text).unwrap_or_default();
+                            let flag = |f: &str| {
+                                m.get(f)
+                                    .and_then(serde_json::Value::as_bool)
+                                    .unwrap_or(false)
+                            };
+                            let c = b.branch(field("container_path"));
+                            c.branch(format!("host path: {}", field("host_path")));
+                            c.branch(format!("read-only: {}", flag("readonly")));
+                            c.branch(format!("selinux relabel: {}", flag("selinux_relabel")));
+                            c.branch(format!(
+                                "recursive read-only: {}",
+                                flag("recursive_read_only")
+                            ));
+                            c.branch(format!(
+                                "propagation: {}",
+                                m.get("propagation")
+                                    .and_then(serde_json::Value::as_i64)
+                                    .unwrap_or(0)
+                            ));
+                        }
+                    }
+                    _ => {
+                        a.branch(format!("{k}: {v}"));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(ps) = &i.process_tree {
+        add_process(t.branch("Process tree"), ps, i);
+    }
+    if let Some(mounts) = &i.mounts
+        && !mounts.is_empty()
+    {
+        let b = t.branch("Overview of mounts");
+        for m in mounts {
+            let d = b.branch(format!("Destination: {}", m.destination));
+            d.branch(format!("Type: {}", m.mount_type));
+            d.branch(format!("Source: {}", m.source));
+        }
+    }
+    if let Some(mounts) = &i.criu_mounts
+        && !mounts.is_empty()
+    {
+        let b = t.branch("CRIU mount points");
+        for m in mounts {
+            b.meta(
+                &m.mnt_id.to_string(),
+                &format!("{} ({})", m.mountpoint, m.source),
+            );
+        }
+    }
+    t
+}
+
+fn add_process(parent: &mut Tree, ps: &PsNode, i: &Inspection) {
+    let tag = match ps.task_state.name() {
+        "Alive" => ps.pid.to_string(),
+        state => format!("{} ({state})", ps.pid),
+    };
+    let label = ps
+        .cmdline
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .unwrap_or(&ps.command);
+    let node = parent.meta(&tag, label);
+    if !ps.task_state.has_resources() {
+        return;
+    }
+    if let Some(env) = &ps.environment_variables
+        && !env.is_empty()
+    {
+        let b = node.branch("Environment variables");
+        for (k, v) in env {
+            b.branch(format!("{k}={v}"));
+        }
+    }
+    if let Some(fds) = i
+        .file_descriptors
+        .iter()
+        .flatten()
+        .find(|f| f.pid == ps.pid)
+        && !fds.open_files.is_empty()
+    {
+        let b = node.branch("Open files");
+        for f in &fds.open_files {
+            b.meta(&f.fd, &f.path);
+        }
+    }
+    if let Some(sks) = i.sockets.iter().flatten().find(|s| s.pid == ps.pid)
+        && !sks.open_sockets.is_empty()
+    {
+        let b = node.branch("Open sockets");
+        for s in &sks.open_sockets {
+            let (meta, text) = socket_line(s);
+            b.meta(&meta, &text);
+        }
+    }
+    for child in &ps.children {
+        add_process(node, child, i);
+    }
+}
+
+/// checkpointctl's `formatSocketForTree`.
+fn socket_line(s: &SocketNode) -> (String, String) {
+    let d = &s.data;
+    match d.socket_type.as_str() {
+        "UNIX" => (
+            format!("UNIX ({})", s.protocol),
+            if d.address.is_empty() {
+                "@".to_owned()
+            } else {
+                d.address.clone()
+            },
+        ),
+        "TCP" | "UDP" => {
+            let meta = if d.socket_type == "TCP" && !d.state.is_empty() {
+                format!("{} ({})", d.socket_type, d.state)
+            } else {
+                d.socket_type.clone()
+            };
+            (
+                meta,
+                format!(
+                    "{}:{} -> {}:{} (↑ {} ↓ {})",
+                    d.src, d.src_port, d.dst, d.dst_port, d.send_buf, d.recv_buf
+                ),
+            )
+        }
+        _ => (
+            s.protocol.clone(),
+            format!("↑ {} ↓ {}", d.send_buf, d.recv_buf),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_time_like_go() {
+        assert_eq!(format_time(627), "627 µs");
+        assert_eq!(format_time(122_463), "122.46 ms");
+        assert_eq!(format_time(2009), "2.009 ms");
+        assert_eq!(format_time(59_458), "59.458 ms");
+        assert_eq!(format_time(1000), "1 ms");
+        assert_eq!(format_time(2_500_000), "2.5 s");
+        assert_eq!(format_time(999_999), "1000 ms");
+    }
+}
