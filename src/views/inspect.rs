@@ -431,9 +431,21 @@ impl Inspection {
                             format!("pid {pid}: open files unknown (ids or fdinfo image missing)"),
                         ));
                     }
-                    open.map(|open| FdNode {
-                        pid,
-                        open_files: open.iter().map(open_file_node).collect(),
+                    open.map(|open| {
+                        for f in open.iter().filter(|f| !index.contains_key(&f.file_id)) {
+                            let what = f.fd.map_or_else(|| f.kind.clone(), |fd| format!("fd {fd}"));
+                            warnings.push(Warning::new(
+                                Some("checkpoint/files.img"),
+                                format!(
+                                    "pid {pid}: {what} refers to file id {}, which is not there",
+                                    f.file_id
+                                ),
+                            ));
+                        }
+                        FdNode {
+                            pid,
+                            open_files: open.iter().map(open_file_node).collect(),
+                        }
                     })
                 })
                 .collect()
