@@ -332,3 +332,152 @@ fn show_reads_an_extracted_checkpoint_directory() {
     );
     assert!(v[0].get("compression").is_none());
 }
+
+/// A tree as (depth, text) lines, sorted: checkpointctl prints
+/// annotations and environments in random order.
+fn tree_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = text
+        .lines()
+        .filter(|l| !l.starts_with("Displaying") && !l.is_empty())
+        .map(|l| {
+            let mut depth = 0;
+            let mut rest = l;
+            loop {
+                if let Some(r) = rest
+                    .strip_prefix("│   ")
+                    .or_else(|| rest.strip_prefix("    "))
+                {
+                    depth += 1;
+                    rest = r;
+                } else if let Some(r) = rest
+                    .strip_prefix("├── ")
+                    .or_else(|| rest.strip_prefix("└── "))
+                {
+                    depth += 1;
+                    rest = r;
+                    break;
+                } else {
+                    break;
+                }
+            }
+            (depth, rest.to_owned())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn inspect_tree_has_checkpointctls_lines() {
+    for (fixture_name, golden_name) in [
+        ("multi-proc.none.tar", "multi-proc.none.tar"),
+        ("crio-counter.assembled.tar", "crio-counter.assembled.tar"),
+        ("mini-sleep.gzip.tar.gz", "mini-sleep.gzip.tar.gz"),
+        ("piggie-imgs.gnutar.tar.zst", "piggie-imgs.gnutar.tar"),
+    ] {
+        let out = ckpt()
+            .args([
+                "inspect",
+                "--all",
+                &format!("tests/fixtures/{fixture_name}"),
+            ])
+            .assert()
+            .success()
+            .stderr("")
+            .get_output()
+            .stdout
+            .clone();
+        let ours = String::from_utf8(out).unwrap();
+        // ckpt adds CRIU's mount table at the end, and names the type of
+        // unix sockets (checkpointctl prints "UNIX ()").
+        let ours = ours
+            .split("└── CRIU mount points")
+            .next()
+            .unwrap()
+            .replace("[UNIX (STREAM)]", "[UNIX ()]");
+        let peer = golden(&format!("inspect/{golden_name}.tree.txt"));
+        assert_eq!(tree_lines(&ours), tree_lines(&peer), "{fixture_name}");
+    }
+}
+
+#[test]
+fn inspect_errors_and_json() {
+    fails_with(
+        &[
+            "inspect",
+            "--pid",
+            "99999",
+            "tests/fixtures/multi-proc.none.tar",
+        ],
+        "tests/fixtures/multi-proc.none.tar: no process with PID 99999 (use `inspect --ps-tree` to view all PIDs)",
+    );
+    let out = ckpt()
+        .args([
+            "inspect",
+            "--ps-tree",
+            "--format",
+            "json",
+            "tests/fixtures/multi-proc.none.tar",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let tree = &v[0]["process_tree"];
+    assert_eq!(tree["pid"], 1);
+    assert_eq!(tree["command"], "ckpt-parent");
+    assert_eq!(tree["task_state"], "Alive");
+    let children: Vec<u64> = tree["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["pid"].as_u64().unwrap())
+        .collect();
+    assert_eq!(children, [6, 7, 8]);
+    assert!(tree.get("cmdline").is_none() && v[0].get("file_descriptors").is_none());
+}
+
+#[test]
+fn decode_prints_what_crit_prints() {
+    let out = ckpt()
+        .args([
+            "decode",
+            "tests/fixtures/multi-proc.none.tar",
+            "pagemap-1.img",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["magic"], "PAGEMAP");
+    assert_eq!(v["entries"][0]["pages_id"], 1);
+    assert_eq!(v["entries"][1]["vaddr"], "0x401000");
+    assert_eq!(v["entries"][3]["flags"], "PE_LAZY | PE_PRESENT");
+    // Four-space indentation and field order, as crit prints.
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .starts_with("{\n    \"magic\": \"PAGEMAP\",\n    \"entries\": [\n")
+    );
+
+    fails_with(
+        &[
+            "decode",
+            "tests/fixtures/multi-proc.none.tar",
+            "pages-1.img",
+        ],
+        "tests/fixtures/multi-proc.none.tar: checkpoint/pages-1.img: invalid CRIU image: a raw image (memory pages, tarball or netlink dump), not protobuf records",
+    );
+    fails_with(
+        &["decode", "tests/fixtures/multi-proc.none.tar", "nope.img"],
+        "tests/fixtures/multi-proc.none.tar: nope.img not found",
+    );
+    fails_with(
+        &["decode", "tests/fixtures/multi-proc.none.tar"],
+        "tests/fixtures/multi-proc.none.tar: tests/fixtures/multi-proc.none.tar: invalid CRIU image: not a CRIU image; name the image to decode from this archive",
+    );
+}
