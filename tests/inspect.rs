@@ -382,3 +382,26 @@ fn bare_image_directory() {
         .collect();
     assert_eq!(warned, ["config.dump", "spec.dump"]);
 }
+
+/// The real 48 MiB mem48 checkpoint (rebuilt from its fixture), as a plain
+/// tar by path: argv and env come from the last pages of a 48 MiB pages
+/// file, read by offset.
+#[test]
+fn mem48_memhog() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mem48.tar");
+    std::fs::write(&path, common::mem48_tar()).unwrap();
+    let o = InspectOptions::all();
+    let mut options = Options::default();
+    options.want = o.want();
+    let c = ckpt::read_path(&path, &options).unwrap();
+    assert_eq!(c.sizes.pages, 50_401_280);
+    let i = Inspection::new(&c, &o).unwrap();
+    assert!(i.warnings.is_empty(), "{:?}", i.warnings);
+    assert_eq!(i.container_name, "mem48");
+    let tree = i.process_tree.as_ref().unwrap();
+    assert_eq!((tree.pid, tree.command.as_str()), (1, "memhog"));
+    assert_eq!(tree.cmdline.as_deref(), Some("/usr/bin/ckptwork mem 48 "));
+    assert_eq!(tree.environment_variables.as_ref().unwrap()["BENCH"], "1");
+    assert_eq!(i.statistics.as_ref().unwrap().pages_written, 12_305);
+}

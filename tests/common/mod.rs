@@ -283,3 +283,34 @@ pub fn fixture(name: &str) -> std::path::PathBuf {
         .join("tests/fixtures")
         .join(name)
 }
+
+/// The real mem48 archive (Podman, zstd, 48 MiB of process memory) as its
+/// uncompressed tar, rebuilt: `mem48.zeroed.tar.zst` is that tar with the
+/// pseudo-random third of `pages-1.img` zeroed (it does not compress); the
+/// workload's xorshift64 (`ckptwork mem`, seed 0x9e3779b97f4a7c15) writes
+/// it back, and the SHA-256 proves the result is the original tar.
+pub fn mem48_tar() -> Vec<u8> {
+    use sha2::Digest;
+    const RANDOM_AT: usize = 76_800 + 16_826_368;
+    const RANDOM_LEN: usize = 16 << 20;
+    let file = std::fs::File::open(fixture("mem48.zeroed.tar.zst")).unwrap();
+    let mut tar = Vec::with_capacity(50_500_096);
+    zstd::stream::read::Decoder::new(file)
+        .unwrap()
+        .read_to_end(&mut tar)
+        .unwrap();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for chunk in tar[RANDOM_AT..RANDOM_AT + RANDOM_LEN].chunks_exact_mut(8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        chunk.copy_from_slice(&x.to_le_bytes());
+    }
+    let digest = sha2::Sha256::digest(&tar);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        hex, "f64417c100d4debbedb48069e4fe970ca894e06a993a16d097eb1d3f5cbd0648",
+        "mem48 rebuilt wrong"
+    );
+    tar
+}
