@@ -20,8 +20,14 @@
 //!   classified by name ([`EntryKind`]) and readable with [`std::io::Read`].
 //!   A plain tar opened by path is read with seeks, so data nobody reads is
 //!   never read.
-//! * [`views`] turns a checkpoint into what the `ckpt` binary shows, as
-//!   serialisable structs.
+//! * [`criu`] reads CRIU's images: the framing, the protobuf messages
+//!   (hand-written `prost` structs), and crit-style JSON of any image.
+//!   [`Options`] say which images to decode during the pass; command lines
+//!   and environments are read from the few pages that hold them
+//!   ([`memory`]).
+//! * [`views`] turns a checkpoint into what the `ckpt` binary shows (the
+//!   overview, the process tree, open files and sockets), as serialisable
+//!   structs.
 //! * [`metadata`] holds the serde types of the metadata files and the
 //!   helpers of checkpointctl's Go `lib` package.
 //!
@@ -54,6 +60,25 @@
 //! let checkpoint = ckpt::read(archive, &options)?;
 //! assert!(!checkpoint.complete);
 //! assert_eq!(checkpoint.require_config()?.oci_runtime, "runc");
+//! # Ok(()) }
+//! ```
+//!
+//! The process tree, with command lines read from process memory:
+//!
+//! ```
+//! # fn main() -> Result<(), ckpt::Error> {
+//! use ckpt::views::{InspectOptions, Inspection};
+//! let mut inspect = InspectOptions::default();
+//! inspect.cmdline = true;
+//! let mut options = ckpt::Options::default();
+//! options.want = inspect.want();
+//! let checkpoint = ckpt::read_path("tests/fixtures/multi-proc.none.tar", &options)?;
+//! let inspection = Inspection::new(&checkpoint, &inspect)?;
+//! let root = inspection.process_tree.as_ref().unwrap();
+//! assert_eq!((root.pid, root.command.as_str()), (1, "ckpt-parent"));
+//! assert_eq!(root.cmdline.as_deref(), Some("/usr/bin/ckptwork multi "));
+//! let children: Vec<u32> = root.children.iter().map(|c| c.pid).collect();
+//! assert_eq!(children, [6, 7, 8]);
 //! # Ok(()) }
 //! ```
 //!
