@@ -64,7 +64,14 @@ fn subset(ours: &Value, theirs: &Value, path: &str) -> Result<(), String> {
 /// Decodes every CRIU image of `archive` and compares it with crit's JSON
 /// in `dump/`. Returns the images decoded.
 fn compare(archive: &str, dump: &str, crit: &BTreeMap<String, Value>) -> Vec<String> {
-    let mut archive = Archive::open(fixture(archive)).unwrap();
+    compare_archive(Archive::open(fixture(archive)).unwrap(), dump, crit)
+}
+
+fn compare_archive(
+    mut archive: Archive<'_>,
+    dump: &str,
+    crit: &BTreeMap<String, Value>,
+) -> Vec<String> {
     let mut decoded = Vec::new();
     let mut failures = Vec::new();
     for entry in archive.entries().unwrap() {
@@ -445,4 +452,23 @@ fn test_imgs_fifo_and_netdev_through_the_typed_structs() {
     assert_eq!(netdev[0].name, "lo");
     assert_eq!((netdev[0].mtu, netdev[0].flags), (65536, 0x10049));
     assert!(!netdev[0].conf4.is_empty());
+}
+
+#[test]
+fn mem48_images_agree_with_crit() {
+    let tar = common::mem48_tar();
+    let archive = Archive::from_reader(&tar[..], "mem48.tar").unwrap();
+    let decoded = compare_archive(archive, "mem48", &crit());
+    for image in [
+        "core-1.img",
+        "mm-1.img",
+        "pagemap-1.img",
+        "pstree.img",
+        "files.img",
+    ] {
+        assert!(
+            decoded.contains(&image.to_owned()),
+            "{image} not decoded: {decoded:?}"
+        );
+    }
 }

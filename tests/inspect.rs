@@ -50,6 +50,7 @@ fn strip_extras(v: &mut Value) {
     }
     fn no_ppid(node: &mut Value) {
         node.as_object_mut().unwrap().remove("ppid");
+        node.as_object_mut().unwrap().remove("threads");
         let children = node.get_mut("children").and_then(Value::as_array_mut);
         for c in children.into_iter().flatten() {
             no_ppid(c);
@@ -243,6 +244,9 @@ fn test_imgs_zombie_stopped_and_tcp() {
     let tree = i.process_tree.as_ref().unwrap();
     let child = |pid: u32| tree.children.iter().find(|c| c.pid == pid).unwrap();
     assert_eq!(child(6).command, "piggie-zombie");
+    // A zombie's pstree entry lists thread 0.
+    assert_eq!(child(6).threads, [0]);
+    assert_eq!(child(7).threads, [7]);
     assert_eq!(child(6).task_state.name(), "Dead");
     assert!(child(6).cmdline.is_none() && child(6).environment_variables.is_none());
     assert_eq!(child(7).command, "stopped-child");

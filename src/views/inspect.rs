@@ -132,6 +132,8 @@ pub struct PsNode {
     pub environment_variables: Option<BTreeMap<String, String>>,
     /// Parent pid.
     pub ppid: u32,
+    /// Thread ids.
+    pub threads: Vec<u32>,
     /// Children, sorted by pid.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<PsNode>,
@@ -594,6 +596,7 @@ fn ps_node(
         task_state: p.state,
         environment_variables,
         ppid: p.ppid,
+        threads: p.threads.clone(),
         children,
     }
 }
