@@ -198,6 +198,8 @@ struct Walk {
     input_len: Option<u64>,
     /// Whether the input is a plain tar read with seeks.
     seekable: bool,
+    /// The file it was opened from, which can be read again.
+    path: Option<PathBuf>,
     /// Offset of the next tar header.
     next_header: u64,
     /// Name of the last entry handed out.
@@ -301,9 +303,12 @@ impl Archive<'static> {
                 return Err(Error::Empty { archive: name });
             }
             let file = File::open(path).map_err(open_error)?;
-            return Archive::from_seekable(file, name);
+            let mut archive = Archive::from_seekable(file, name)?;
+            archive.walk.path = Some(path.to_owned());
+            return Ok(archive);
         }
         if is_stream(&meta) {
+            // A pipe cannot be opened again: no path to read it from twice.
             let file = File::open(path).map_err(open_error)?;
             return Archive::from_reader(file, name);
         }
@@ -464,6 +469,7 @@ impl<'r> Archive<'r> {
                 },
                 input_len,
                 seekable,
+                path: None,
                 next_header: 0,
                 last_entry: None,
                 count: 0,
@@ -486,6 +492,12 @@ impl<'r> Archive<'r> {
     /// file, a seekable reader).
     pub fn input_len(&self) -> Option<u64> {
         self.walk.input_len
+    }
+
+    /// The regular file the archive was opened from
+    /// ([`Archive::open`]), which a second pass can read again.
+    pub fn path(&self) -> Option<&Path> {
+        self.walk.path.as_deref()
     }
 
     /// Whether the archive is a plain tar read with seeks (see
@@ -871,13 +883,13 @@ impl Read for Entry<'_, '_> {
 
 /// Opens `path` as an [`Archive`], or tells that it is a directory.
 pub(crate) enum Opened {
-    Archive(Archive<'static>),
+    Archive(Box<Archive<'static>>),
     Directory(PathBuf),
 }
 
 pub(crate) fn open_path(path: &Path) -> Result<Opened> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Ok(Opened::Directory(path.to_owned())),
-        _ => Archive::open(path).map(Opened::Archive),
+        _ => Archive::open(path).map(|a| Opened::Archive(Box::new(a))),
     }
 }

@@ -14,7 +14,7 @@ use crate::criu::proto::DumpStatsEntry;
 use crate::engine::ContainerInfo;
 use crate::error::{Error, Result, Warning};
 use crate::layout::EntryKind;
-use crate::memory::MemoryText;
+use crate::memory::{MemorySink, MemoryText};
 use crate::metadata::{
     BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
 };
@@ -138,14 +138,42 @@ pub fn read(archive: Archive<'_>, options: &Options) -> Result<Checkpoint> {
     read_archive(archive, options, None)
 }
 
-/// The pass over an archive; `reopen` is the path to read it again from if
-/// pages came before the pagemap that says what to read in them.
+/// Reads a checkpoint archive in one pass and gives the memory of the
+/// processes `sink` wants to it, in address order, as it streams by.
+///
+/// The memory layout is decoded whatever `options` say. Pages files are
+/// never held in memory: each is read in chunks, once.
+pub fn read_with(
+    archive: Archive<'_>,
+    options: &Options,
+    sink: &mut dyn MemorySink,
+) -> Result<Checkpoint> {
+    read_archive(archive, options, Some(sink))
+}
+
+/// [`read_path`] with a memory sink, as [`read_with`].
+pub fn read_path_with(
+    path: impl AsRef<Path>,
+    options: &Options,
+    sink: &mut dyn MemorySink,
+) -> Result<Checkpoint> {
+    let path = path.as_ref();
+    match open_path(path)? {
+        Opened::Archive(archive) => read_archive(*archive, options, Some(sink)),
+        Opened::Directory(dir) => crate::dir::read(&dir, options, Some(sink)),
+    }
+}
+
+/// The pass over an archive. An archive opened from a file is read again
+/// if pages came before the pagemap that says what to read in them.
 fn read_archive(
     mut archive: Archive<'_>,
     options: &Options,
-    reopen: Option<&Path>,
+    sink: Option<&mut dyn MemorySink>,
 ) -> Result<Checkpoint> {
-    let mut collector = Collector::new(archive.name(), Some(archive.compression()), options);
+    let name = archive.name().to_owned();
+    let reopen = archive.path().map(Path::to_path_buf);
+    let mut collector = Collector::new(&name, Some(archive.compression()), options, sink);
     let seekable = archive.is_seekable();
     let mut stopped_early = false;
     {
@@ -185,7 +213,7 @@ fn read_archive(
     let missed = collector.resolve_pages(None)?;
     if !missed.is_empty() {
         match reopen {
-            Some(path) => second_pass(&mut collector, path, &missed)?,
+            Some(path) => second_pass(&mut collector, &path, &missed)?,
             None => collector.abandon_pages(
                 "came before its pagemap, and a stream cannot be read twice; \
                  read the archive from a file",
@@ -196,7 +224,7 @@ fn read_archive(
 }
 
 /// Reads the archive again for the pages files in `ids` only.
-fn second_pass(collector: &mut Collector<'_>, path: &Path, ids: &[u32]) -> Result<()> {
+fn second_pass(collector: &mut Collector<'_, '_>, path: &Path, ids: &[u32]) -> Result<()> {
     let mut archive = Archive::open(path)?;
     for entry in archive.entries()? {
         let mut entry = entry?;
@@ -215,7 +243,7 @@ fn second_pass(collector: &mut Collector<'_>, path: &Path, ids: &[u32]) -> Resul
 pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Checkpoint> {
     let path = path.as_ref();
     match open_path(path)? {
-        Opened::Archive(archive) => read_archive(archive, options, Some(path)),
+        Opened::Archive(archive) => read_archive(*archive, options, None),
         Opened::Directory(dir) => read_dir(&dir, options),
     }
 }
@@ -225,7 +253,7 @@ pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Checkpoint
 /// the same files as in an archive, decoded the same way, sizes from file
 /// metadata. Symbolic links are listed but never followed.
 pub fn read_dir(dir: impl AsRef<Path>, options: &Options) -> Result<Checkpoint> {
-    crate::dir::read(dir.as_ref(), options)
+    crate::dir::read(dir.as_ref(), options, None)
 }
 
 impl Checkpoint {

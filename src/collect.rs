@@ -15,7 +15,9 @@ use crate::criu::{ImageSet, split_name};
 use crate::engine::container_info;
 use crate::error::{Error, Result, Warning};
 use crate::layout::EntryKind;
-use crate::memory::{MemoryText, Text, TextReader};
+use crate::memory::{
+    MemorySink, MemoryText, ScanRequest, Text, TextReader, VmaMap, scan_pages, scan_pages_at,
+};
 use crate::metadata::{
     BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
 };
@@ -117,8 +119,10 @@ struct PagesSeen {
 }
 
 /// Gathers a [`Checkpoint`] from entries in any order.
-pub(crate) struct Collector<'o> {
+pub(crate) struct Collector<'o, 's> {
     options: &'o Options,
+    /// Where process memory goes, for the processes it wants.
+    sink: Option<&'s mut dyn MemorySink>,
     archive: String,
     compression: Option<Compression>,
     config: Option<ContainerConfig>,
@@ -142,16 +146,20 @@ pub(crate) struct Collector<'o> {
     /// Pids whose command line and environment were asked for.
     texted: BTreeSet<u32>,
     pages: BTreeMap<u32, PagesSeen>,
+    /// Pages files whose memory went to the sink.
+    scanned: BTreeSet<u32>,
 }
 
-impl<'o> Collector<'o> {
+impl<'o, 's> Collector<'o, 's> {
     pub(crate) fn new(
         archive: &str,
         compression: Option<Compression>,
         options: &'o Options,
-    ) -> Collector<'o> {
+        sink: Option<&'s mut dyn MemorySink>,
+    ) -> Collector<'o, 's> {
         Collector {
             options,
+            sink,
             archive: archive.to_owned(),
             compression,
             config: None,
@@ -173,6 +181,7 @@ impl<'o> Collector<'o> {
             text: TextReader::default(),
             texted: BTreeSet::new(),
             pages: BTreeMap::new(),
+            scanned: BTreeSet::new(),
         }
     }
 
@@ -196,10 +205,16 @@ impl<'o> Collector<'o> {
     fn wanted_image(&self, kind: &str) -> bool {
         let want = &self.options.want;
         match kind {
-            "pstree" | "core" => want.processes || want.files || want.memory_text,
+            "pstree" | "core" => {
+                want.processes
+                    || want.files
+                    || want.memory_text
+                    || want.memory
+                    || self.sink.is_some()
+            }
             "ids" | "fdinfo" | "fs" | "files" => want.files,
             "mountpoints" => want.mounts,
-            "mm" | "pagemap" => want.memory_text,
+            "mm" | "pagemap" => want.memory_text || want.memory || self.sink.is_some(),
             "inventory" => want.processes,
             "stats-dump" => want.stats,
             _ => false,
@@ -256,7 +271,7 @@ impl<'o> Collector<'o> {
             EntryKind::CriuImage | EntryKind::StatsDump { .. } if is_file => {
                 return self.image(entry);
             }
-            EntryKind::Pages { id } if is_file && self.options.want.memory_text => {
+            EntryKind::Pages { id } if is_file => {
                 return self.pages(id, entry);
             }
             _ => {}
@@ -331,19 +346,53 @@ impl<'o> Collector<'o> {
         }
     }
 
+    /// What the sink wants of pages file `id`, if anything.
+    fn scan_request(&self, id: u32) -> Option<ScanRequest<'_>> {
+        scan_request(&self.images, &self.scanned, self.sink.as_deref(), id)
+    }
+
+    /// Whether pages file `id` is wanted by the command lines read or the
+    /// sink.
+    fn pages_wanted(&mut self, id: u32) -> bool {
+        self.request_texts();
+        self.text.needs(id) || self.scan_request(id).is_some()
+    }
+
+    /// Streams pages file `id` from `data` to the sink and the text reader.
+    fn stream_pages(&mut self, id: u32, size: u64, data: &mut dyn Read) -> io::Result<()> {
+        self.request_texts();
+        let Collector {
+            images,
+            scanned,
+            sink,
+            text,
+            ..
+        } = self;
+        match (scan_request(images, scanned, sink.as_deref(), id), sink) {
+            (Some(req), Some(sink)) => {
+                scan_pages(&req, size, data, text, &mut **sink)?;
+                scanned.insert(id);
+            }
+            _ if text.needs(id) => text.read_stream(id, size, data)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// A pages image: read what is wanted from it now if it only streams
     /// by; otherwise note where it is.
     fn pages(&mut self, id: u32, entry: &mut dyn EntrySource) -> Result<()> {
+        let want = &self.options.want;
+        if !(want.memory_text || want.memory || self.sink.is_some()) {
+            return Ok(());
+        }
         let hint = entry.hint();
         let size = entry.size();
         let name = entry.name().to_owned();
-        if matches!(hint, PagesHint::Stream) {
-            self.request_texts();
-            if self.text.needs(id) {
-                let data = entry.stream()?;
-                if let Err(e) = self.text.read_stream(id, size, data) {
-                    return Err(entry.error(e));
-                }
+        if matches!(hint, PagesHint::Stream) && self.pages_wanted(id) {
+            let data = entry.stream()?;
+            if let Err(e) = self.stream_pages(id, size, data) {
+                return Err(entry.error(e));
             }
         }
         self.pages.insert(id, PagesSeen { name, size, hint });
@@ -357,38 +406,36 @@ impl<'o> Collector<'o> {
         &mut self,
         mut archive: Option<&mut RandomAccess<'_>>,
     ) -> Result<Vec<u32>> {
-        if !self.options.want.memory_text {
-            return Ok(Vec::new());
-        }
         self.request_texts();
         let mut missed = Vec::new();
-        for id in self.text.needed() {
+        let ids: Vec<u32> = self.pages.keys().copied().collect();
+        for id in ids {
+            if !self.pages_wanted(id) {
+                continue;
+            }
             let Some(seen) = self.pages.get(&id) else {
                 continue;
             };
-            match (&seen.hint, archive.as_deref_mut()) {
+            let (name, size, hint) = (seen.name.clone(), seen.size, seen.hint.clone());
+            match (hint, archive.as_deref_mut()) {
                 (PagesHint::Offset(base), Some(ra)) => {
-                    let base = *base;
-                    if let Err(e) = self
-                        .text
-                        .read_with(id, seen.size, |off, buf| ra.read_exact_at(base + off, buf))
-                    {
-                        return Err(ra.error(e, &seen.name));
+                    let result =
+                        self.pages_at(id, size, |off, buf| ra.read_exact_at(base + off, buf));
+                    if let Err(e) = result {
+                        return Err(ra.error(e, &name));
                     }
                 }
                 (PagesHint::Path(path), _) => {
-                    let path = path.clone();
                     let open = |source| Error::Open {
                         path: path.clone(),
                         source,
                     };
                     let mut file = std::fs::File::open(&path).map_err(open)?;
-                    self.text
-                        .read_with(id, seen.size, |off, buf| {
-                            file.seek(SeekFrom::Start(off))?;
-                            file.read_exact(buf)
-                        })
-                        .map_err(open)?;
+                    self.pages_at(id, size, |off, buf| {
+                        file.seek(SeekFrom::Start(off))?;
+                        file.read_exact(buf)
+                    })
+                    .map_err(open)?;
                 }
                 _ => missed.push(id),
             }
@@ -396,21 +443,55 @@ impl<'o> Collector<'o> {
         Ok(missed)
     }
 
+    /// Reads pages file `id` with positioned reads, for the text reader and
+    /// the sink.
+    fn pages_at(
+        &mut self,
+        id: u32,
+        size: u64,
+        mut read_at: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if self.text.needs(id) {
+            self.text.read_with(id, size, &mut read_at)?;
+        }
+        let Collector {
+            images,
+            scanned,
+            sink,
+            ..
+        } = self;
+        if let (Some(req), Some(sink)) = (scan_request(images, scanned, sink.as_deref(), id), sink)
+        {
+            scan_pages_at(&req, size, &mut read_at, &mut **sink)?;
+            scanned.insert(id);
+        }
+        Ok(())
+    }
+
     /// In a second pass: a pages image needed but missed in the first.
     pub(crate) fn second_pass_pages(&mut self, id: u32, entry: &mut dyn EntrySource) -> Result<()> {
-        if self.text.needs(id) {
+        if self.pages_wanted(id) {
             let size = entry.size();
             let data = entry.stream()?;
-            if let Err(e) = self.text.read_stream(id, size, data) {
+            if let Err(e) = self.stream_pages(id, size, data) {
                 return Err(entry.error(e));
             }
         }
         Ok(())
     }
 
-    /// Gives up on pages still wanted.
+    /// Gives up on pages still wanted, saying why.
     pub(crate) fn abandon_pages(&mut self, why: &str) {
         self.text.abandon(why);
+        let ids: Vec<u32> = self.pages.keys().copied().collect();
+        for id in ids {
+            if let (Some(req), Some(seen)) = (self.scan_request(id), self.pages.get(&id)) {
+                self.warnings.push(Warning::new(
+                    Some(&seen.name),
+                    format!("memory of pid {} not read: {why}", req.pid),
+                ));
+            }
+        }
     }
 
     fn decode(&mut self, kind: EntryKind, name: &str, bytes: &[u8]) -> Result<()> {
@@ -514,8 +595,13 @@ impl<'o> Collector<'o> {
         }
         let stats = self.images.stats.as_ref().and_then(|s| s.dump.clone());
         let want = &self.options.want;
-        let criu_wanted =
-            want.processes || want.files || want.memory_text || want.mounts || want.stats;
+        let criu_wanted = want.processes
+            || want.files
+            || want.memory
+            || want.memory_text
+            || want.mounts
+            || want.stats
+            || self.sink.is_some();
         Checkpoint {
             archive: self.archive,
             compression: self.compression,
@@ -539,4 +625,26 @@ impl<'o> Collector<'o> {
             warnings: self.warnings,
         }
     }
+}
+
+/// What `sink` wants of pages file `id`, if anything: the owner's page map
+/// and the address ranges it asks for.
+fn scan_request<'i>(
+    images: &'i ImageSet,
+    scanned: &BTreeSet<u32>,
+    sink: Option<&dyn MemorySink>,
+    id: u32,
+) -> Option<ScanRequest<'i>> {
+    let sink = sink?;
+    let (&pid, map) = images.pagemap.iter().find(|(_, map)| map.pages_id == id)?;
+    if scanned.contains(&id) || !sink.wants(pid) {
+        return None;
+    }
+    let vmas = images.mm.get(&pid).map(VmaMap::new).unwrap_or_default();
+    Some(ScanRequest {
+        pid,
+        map,
+        ranges: sink.ranges(pid, &vmas).map(ScanRequest::merge),
+        vmas,
+    })
 }

@@ -8,6 +8,7 @@ use crate::checkpoint::Checkpoint;
 use crate::collect::{Collector, EntrySource, PagesHint};
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, classify};
+use crate::memory::MemorySink;
 use crate::metadata::read_file_capped;
 use crate::options::Options;
 
@@ -59,7 +60,11 @@ impl EntrySource for DirEntry {
     }
 }
 
-pub(crate) fn read(dir: &Path, options: &Options) -> Result<Checkpoint> {
+pub(crate) fn read(
+    dir: &Path,
+    options: &Options,
+    sink: Option<&mut dyn MemorySink>,
+) -> Result<Checkpoint> {
     let name = dir.display().to_string();
     let meta = std::fs::metadata(dir).map_err(|source| Error::Open {
         path: dir.to_owned(),
@@ -75,7 +80,7 @@ pub(crate) fn read(dir: &Path, options: &Options) -> Result<Checkpoint> {
     // Directory order is arbitrary; read in name order so results do not
     // depend on it.
     entries.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut collector = Collector::new(&name, None, options);
+    let mut collector = Collector::new(&name, None, options, sink);
     for entry in &mut entries {
         collector.visit(entry)?;
         if collector.done() {

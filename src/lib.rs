@@ -125,10 +125,13 @@ pub mod layout;
 pub mod memory;
 pub mod metadata;
 mod options;
+pub mod search;
 pub mod views;
 
 pub use archive::{Archive, Entries, Entry, Progress, StreamEnd};
-pub use checkpoint::{Checkpoint, EntryInfo, ProcessText, Sizes, read, read_dir, read_path};
+pub use checkpoint::{
+    Checkpoint, EntryInfo, ProcessText, Sizes, read, read_dir, read_path, read_path_with, read_with,
+};
 pub use compression::Compression;
 pub use engine::{ContainerInfo, Engine, InterfaceInfo, NetworkInfo, container_info};
 pub use error::{Error, Result, Warning};

@@ -69,6 +69,9 @@ pub struct Want {
     pub processes: bool,
     /// Open files and sockets: `ids-*`, `fdinfo-*`, `fs-*` and `files.img`.
     pub files: bool,
+    /// The memory layout of processes: `mm-*` and `pagemap-*` (areas, page
+    /// runs and sizes, without reading the pages).
+    pub memory: bool,
     /// Command lines and environments read from process memory: `mm-*`,
     /// `pagemap-*` and the few pages of `pages-*.img` that hold them.
     pub memory_text: bool,
@@ -93,6 +96,7 @@ impl Want {
             entries: false,
             processes: false,
             files: false,
+            memory: false,
             memory_text: false,
             mounts: false,
             stats: false,
@@ -114,6 +118,7 @@ impl Want {
             entries: true,
             processes: true,
             files: true,
+            memory: true,
             memory_text: true,
             mounts: true,
             stats: true,
@@ -156,6 +161,7 @@ impl Default for Want {
             entries: false,
             processes: false,
             files: false,
+            memory: false,
             memory_text: false,
             mounts: false,
             stats: false,

@@ -94,6 +94,8 @@ pub const MAP_SHARED: u32 = 0x1;
 pub const MAP_PRIVATE: u32 = 0x2;
 /// `MAP_ANONYMOUS`.
 pub const MAP_ANON: u32 = 0x20;
+/// `MAP_GROWSDOWN` (stacks).
+pub const MAP_GROWSDOWN: u32 = 0x100;
 
 /// `VMA_AREA_REGULAR`: an area CRIU dumps.
 pub const VMA_AREA_REGULAR: u32 = 1 << 0;

@@ -1,0 +1,490 @@
+//! Searching process memory for a literal or a regular expression while
+//! it streams by, chunk after chunk, without missing what straddles two
+//! chunks or two pagemap runs that are contiguous in memory, and without
+//! inventing a match across a gap between runs.
+//!
+//! The searcher is fed the pages in address order ([`Searcher::feed`]);
+//! bytes whose address follows the previous ones continue the same
+//! stretch of memory, anything else starts a new one. It keeps a window:
+//! the tail of what it has seen (enough for the longest possible match and
+//! for the context asked for) followed by the new bytes.
+
+use memchr::memmem;
+use serde::Serialize;
+
+/// Longest match a regular expression without a bound is looked for
+/// across chunks; longer ones are reported cut at this length.
+pub const MAX_UNBOUNDED_MATCH: usize = 1 << 20;
+
+/// Most context bytes on each side of a match.
+pub const MAX_CONTEXT: usize = 1 << 16;
+
+/// What to look for.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    /// These bytes.
+    Literal(Vec<u8>),
+    /// A regular expression over bytes (`regex::bytes`).
+    Regex(regex::bytes::Regex, Option<usize>),
+}
+
+/// A pattern that cannot be searched for.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatternError {
+    /// The literal is empty.
+    #[error("the pattern is empty")]
+    Empty,
+    /// The regular expression does not compile.
+    #[error("invalid regular expression")]
+    Regex(#[source] regex::Error),
+}
+
+impl Pattern {
+    /// A literal byte string.
+    pub fn literal(bytes: impl Into<Vec<u8>>) -> Result<Pattern, PatternError> {
+        let bytes = bytes.into();
+        if bytes.is_empty() {
+            return Err(PatternError::Empty);
+        }
+        Ok(Pattern::Literal(bytes))
+    }
+
+    /// A regular expression, matched against raw bytes (so `.` matches any
+    /// byte but a newline, and `(?-u)` allows non-UTF-8 byte classes).
+    pub fn regex(pattern: &str) -> Result<Pattern, PatternError> {
+        let re = regex::bytes::Regex::new(pattern).map_err(PatternError::Regex)?;
+        // The longest match, when the expression bounds it: matches up to
+        // that length are found across chunk boundaries exactly.
+        let max = regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .ok()
+            .and_then(|hir| hir.properties().maximum_len());
+        Ok(Pattern::Regex(re, max))
+    }
+
+    /// Longest possible match, if bounded.
+    fn max_len(&self) -> Option<usize> {
+        match self {
+            Pattern::Literal(b) => Some(b.len()),
+            Pattern::Regex(_, max) => *max,
+        }
+    }
+}
+
+/// One match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Hit {
+    /// Address of the first byte of the match.
+    pub vaddr: u64,
+    /// Offset of that byte in the pages file.
+    pub file_offset: u64,
+    /// The matched bytes.
+    #[serde(serialize_with = "lossy")]
+    pub matched: Vec<u8>,
+    /// Up to `context` bytes before the match (fewer at the start of a
+    /// stretch of memory).
+    #[serde(serialize_with = "lossy")]
+    pub before: Vec<u8>,
+    /// Up to `context` bytes after it.
+    #[serde(serialize_with = "lossy")]
+    pub after: Vec<u8>,
+    /// Whether the match was cut at [`MAX_UNBOUNDED_MATCH`] bytes.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+#[allow(clippy::ptr_arg)] // serde's serialize_with passes the field as it is
+fn lossy<S: serde::Serializer>(v: &Vec<u8>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&String::from_utf8_lossy(v))
+}
+
+/// A search over one process's memory, fed in address order.
+#[derive(Debug)]
+pub struct Searcher<'p> {
+    pattern: &'p Pattern,
+    finder: Option<memmem::Finder<'p>>,
+    context: usize,
+    /// Bytes kept from before the new data: the longest match less one,
+    /// plus the context.
+    keep: usize,
+    window: Vec<u8>,
+    /// Address and file offset of `window[0]`.
+    vaddr: u64,
+    file_offset: u64,
+    /// Absolute address up to which matches were reported (and before
+    /// which no new match may start).
+    reported_until: u64,
+}
+
+impl<'p> Searcher<'p> {
+    /// A searcher reporting `context` bytes around each match (at most
+    /// [`MAX_CONTEXT`]).
+    pub fn new(pattern: &'p Pattern, context: usize) -> Searcher<'p> {
+        let context = context.min(MAX_CONTEXT);
+        let finder = match pattern {
+            Pattern::Literal(b) => Some(memmem::Finder::new(b)),
+            Pattern::Regex(..) => None,
+        };
+        let longest = pattern
+            .max_len()
+            .unwrap_or(MAX_UNBOUNDED_MATCH)
+            .min(MAX_UNBOUNDED_MATCH);
+        Searcher {
+            pattern,
+            finder,
+            context,
+            keep: longest.saturating_sub(1) + context,
+            window: Vec::new(),
+            vaddr: 0,
+            file_offset: 0,
+            reported_until: 0,
+        }
+    }
+
+    /// Feeds `data`, the memory at `vaddr` (at `file_offset` of the pages
+    /// file). Hits found so far go to `hits`.
+    pub fn feed(&mut self, vaddr: u64, file_offset: u64, data: &[u8], hits: &mut Vec<Hit>) {
+        let end = self.vaddr + self.window.len() as u64;
+        if self.window.is_empty() || vaddr != end {
+            // Not contiguous with what came before: finish that stretch.
+            self.scan(true, hits);
+            self.window.clear();
+            self.vaddr = vaddr;
+            self.file_offset = file_offset;
+            self.reported_until = vaddr;
+        }
+        self.window.extend_from_slice(data);
+        self.scan(false, hits);
+    }
+
+    /// Ends the search, reporting what was held back for the context.
+    pub fn finish(&mut self, hits: &mut Vec<Hit>) {
+        self.scan(true, hits);
+        self.window.clear();
+    }
+
+    /// Finds matches in the window. Unless `last`, a match that later bytes
+    /// could still change (make longer, or give more context after) is left
+    /// for the next round, and the window is cut to what that round needs.
+    fn scan(&mut self, last: bool, hits: &mut Vec<Hit>) {
+        if self.window.is_empty() {
+            return;
+        }
+        let len = self.window.len();
+        let literal = self.finder.is_some();
+        // A regex match ending past this point may still grow.
+        let settled = len.saturating_sub(self.keep);
+        let start_at =
+            usize::try_from(self.reported_until.saturating_sub(self.vaddr)).unwrap_or(len);
+        let mut resume = None;
+        let mut pos = start_at.min(len);
+        while pos < len {
+            let Some((s, e)) = self.find(pos) else {
+                break;
+            };
+            if e == s {
+                // An empty match says nothing about memory.
+                pos = s + 1;
+                continue;
+            }
+            let may_grow = !literal && e > settled;
+            let needs_context = e + self.context > len;
+            // A stretch longer than any match we wait for is reported as it
+            // is, so that the window cannot grow without bound.
+            let waited_enough = len - s >= MAX_UNBOUNDED_MATCH + self.context;
+            if !last && (may_grow || needs_context) && !waited_enough {
+                resume = Some(s);
+                break;
+            }
+            hits.push(Hit {
+                vaddr: self.vaddr + s as u64,
+                file_offset: self.file_offset + s as u64,
+                matched: self.window[s..e].to_vec(),
+                before: self.window[s.saturating_sub(self.context)..s].to_vec(),
+                after: self.window[e..(e + self.context).min(len)].to_vec(),
+                truncated: !last && may_grow,
+            });
+            self.reported_until = self.vaddr + e as u64;
+            pos = e;
+        }
+        if last {
+            return;
+        }
+        // Keep what a later match may need: a pending match from its
+        // context on, else the longest match less one and the context.
+        let keep_from = len.saturating_sub(self.keep);
+        let cut = match resume {
+            Some(s) => s.saturating_sub(self.context).min(keep_from),
+            None => keep_from,
+        };
+        if cut > 0 {
+            self.window.drain(..cut);
+            self.vaddr += cut as u64;
+            self.file_offset += cut as u64;
+        }
+    }
+
+    /// The next match at or after `from`.
+    fn find(&self, from: usize) -> Option<(usize, usize)> {
+        match (self.pattern, &self.finder) {
+            (Pattern::Literal(b), Some(f)) => f
+                .find(&self.window[from..])
+                .map(|i| (from + i, from + i + b.len())),
+            // find_at sees the bytes before `from`, for \b and the like.
+            (Pattern::Regex(re, _), _) => {
+                re.find_at(&self.window, from).map(|m| (m.start(), m.end()))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn search(
+        pattern: &Pattern,
+        context: usize,
+        pieces: &[(u64, &[u8])],
+        chunk: usize,
+    ) -> Vec<Hit> {
+        let mut s = Searcher::new(pattern, context);
+        let mut hits = Vec::new();
+        for (vaddr, data) in pieces {
+            for (i, c) in data.chunks(chunk).enumerate() {
+                let at = vaddr + (i * chunk) as u64;
+                s.feed(at, at + 0x1000, c, &mut hits);
+            }
+        }
+        s.finish(&mut hits);
+        hits
+    }
+
+    #[test]
+    fn finds_a_literal_across_every_chunk_size() {
+        let mut mem = vec![b'.'; 10_000];
+        mem[4094..4100].copy_from_slice(b"SECRET");
+        mem[9990..9996].copy_from_slice(b"SECRET");
+        let p = Pattern::literal("SECRET").unwrap();
+        for chunk in [1, 2, 3, 5, 7, 64, 4096, 10_000] {
+            let hits = search(&p, 3, &[(0x10000, &mem)], chunk);
+            let at: Vec<u64> = hits.iter().map(|h| h.vaddr).collect();
+            assert_eq!(at, [0x10000 + 4094, 0x10000 + 9990], "chunk {chunk}");
+            assert_eq!(hits[0].before, b"...");
+            assert_eq!(hits[0].after, b"...");
+            assert_eq!(hits[1].after, b"...");
+            assert_eq!(hits[0].file_offset, 0x11000 + 4094);
+        }
+    }
+
+    #[test]
+    fn contiguous_runs_are_one_stretch_and_gaps_are_not() {
+        let p = Pattern::literal("ABCD").unwrap();
+        // "AB" ends one run, "CD" starts the next: contiguous, one match.
+        let hits = search(&p, 0, &[(0x1000, b"xxAB"), (0x1004, b"CDxx")], 4096);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].vaddr, 0x1002);
+        // With a gap between the runs there is no match.
+        let hits = search(&p, 0, &[(0x1000, b"xxAB"), (0x2000, b"CDxx")], 4096);
+        assert!(hits.is_empty());
+    }
+
+    #[test]
+    fn regex_bounded_and_unbounded() {
+        let mem = b"...TEST_ENV=BAR\0TEST_ENV_EMPTY=\0....";
+        for chunk in [1, 4, 9, 4096] {
+            let p = Pattern::regex("TEST_ENV=[A-Z]*").unwrap();
+            let hits = search(&p, 0, &[(0x7000, mem)], chunk);
+            assert_eq!(hits.len(), 1, "chunk {chunk}");
+            assert_eq!(hits[0].matched, b"TEST_ENV=BAR", "chunk {chunk}");
+            let p = Pattern::regex("TEST_ENV[_A-Z]*=").unwrap();
+            let hits = search(&p, 0, &[(0x7000, mem)], chunk);
+            let m: Vec<&[u8]> = hits.iter().map(|h| h.matched.as_slice()).collect();
+            assert_eq!(
+                m,
+                [&b"TEST_ENV="[..], &b"TEST_ENV_EMPTY="[..]],
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn context_is_clipped_at_the_stretch() {
+        let p = Pattern::literal("X").unwrap();
+        let hits = search(&p, 4, &[(0x1000, b"abX"), (0x3000, b"Xcd")], 2);
+        assert_eq!(hits.len(), 2);
+        assert_eq!(
+            (hits[0].before.as_slice(), hits[0].after.as_slice()),
+            (&b"ab"[..], &b""[..])
+        );
+        assert_eq!(
+            (hits[1].before.as_slice(), hits[1].after.as_slice()),
+            (&b""[..], &b"cd"[..])
+        );
+    }
+
+    #[test]
+    fn repeated_matches_are_not_reported_twice() {
+        let p = Pattern::literal("aa").unwrap();
+        let mem = vec![b'a'; 101];
+        for chunk in [1, 3, 50, 101] {
+            let hits = search(&p, 2, &[(0, &mem)], chunk);
+            assert_eq!(hits.len(), 50, "chunk {chunk}");
+            assert!(hits.windows(2).all(|w| w[1].vaddr == w[0].vaddr + 2));
+        }
+    }
+
+    #[test]
+    fn unbounded_regex_cannot_hold_the_window_for_ever() {
+        // `[a-z]*` over 3 MiB of letters: reported in pieces of about
+        // MAX_UNBOUNDED_MATCH, marked truncated, never empty matches.
+        let p = Pattern::regex("[a-z]+").unwrap();
+        let mem = vec![b'q'; 3 << 20];
+        let hits = search(&p, 0, &[(0, &mem)], 1 << 16);
+        assert!(hits.len() >= 2 && hits.len() <= 4, "{}", hits.len());
+        assert!(hits[0].truncated);
+        let total: usize = hits.iter().map(|h| h.matched.len()).sum();
+        assert_eq!(total, 3 << 20);
+        let p = Pattern::regex("x*").unwrap();
+        assert!(search(&p, 0, &[(0, b"abc")], 1).is_empty());
+    }
+
+    #[test]
+    fn empty_and_invalid_patterns() {
+        assert!(matches!(Pattern::literal(""), Err(PatternError::Empty)));
+        assert!(matches!(Pattern::regex("("), Err(PatternError::Regex(_))));
+    }
+}
+
+/// A hit in one process's memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ProcessHit {
+    /// The process.
+    pub pid: u32,
+    /// The pages file (`pages-<pages_id>.img`).
+    pub pages_id: u32,
+    /// The kind of memory area the match starts in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vma: Option<crate::memory::VmaKind>,
+    /// The match.
+    #[serde(flatten)]
+    pub hit: Hit,
+}
+
+/// A [`MemorySink`](crate::memory::MemorySink) that searches the memory it
+/// is given; see [`read_with`](crate::read_with).
+#[derive(Debug)]
+pub struct MemorySearch<'p> {
+    pattern: &'p Pattern,
+    context: usize,
+    filter: crate::memory::MemoryFilter,
+    max_hits: usize,
+    current: Option<(u32, u32, Searcher<'p>)>,
+    vmas: std::collections::BTreeMap<u32, crate::memory::VmaMap>,
+    found: Vec<Hit>,
+    hits: Vec<ProcessHit>,
+    dropped: u64,
+}
+
+impl<'p> MemorySearch<'p> {
+    /// Searches for `pattern` with `context` bytes around each match, in
+    /// the memory `filter` selects, keeping at most `max_hits` hits.
+    pub fn new(
+        pattern: &'p Pattern,
+        context: usize,
+        filter: crate::memory::MemoryFilter,
+        max_hits: usize,
+    ) -> MemorySearch<'p> {
+        MemorySearch {
+            pattern,
+            context,
+            filter,
+            max_hits,
+            current: None,
+            vmas: std::collections::BTreeMap::new(),
+            found: Vec::new(),
+            hits: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    fn collect(&mut self, pid: u32, pages_id: u32) {
+        let vmas = self.vmas.get(&pid);
+        for hit in self.found.drain(..) {
+            if self.hits.len() >= self.max_hits {
+                self.dropped += 1;
+                continue;
+            }
+            self.hits.push(ProcessHit {
+                pid,
+                pages_id,
+                vma: vmas.and_then(|v| v.find(hit.vaddr)).map(|v| v.kind),
+                hit,
+            });
+        }
+    }
+
+    /// The hits, sorted by pid and address, and how many were dropped
+    /// over the limit.
+    pub fn finish(mut self) -> (Vec<ProcessHit>, u64) {
+        if let Some((pid, pages_id, mut s)) = self.current.take() {
+            s.finish(&mut self.found);
+            self.collect(pid, pages_id);
+        }
+        self.hits.sort_by_key(|h| (h.pid, h.hit.vaddr));
+        (self.hits, self.dropped)
+    }
+}
+
+impl crate::memory::MemorySink for MemorySearch<'_> {
+    fn wants(&self, pid: u32) -> bool {
+        self.filter.wants(pid)
+    }
+
+    fn ranges(
+        &self,
+        _pid: u32,
+        vmas: &crate::memory::VmaMap,
+    ) -> Option<Vec<crate::memory::AddressRange>> {
+        self.filter.ranges(vmas)
+    }
+
+    fn begin(&mut self, pid: u32, vmas: &crate::memory::VmaMap) {
+        self.vmas.insert(pid, vmas.clone());
+    }
+
+    fn chunk(&mut self, chunk: &crate::memory::MemoryChunk<'_>) {
+        let switch = !matches!(&self.current, Some((pid, id, _)) if *pid == chunk.pid && *id == chunk.pages_id);
+        if switch {
+            if let Some((pid, pages_id, mut s)) = self.current.take() {
+                s.finish(&mut self.found);
+                self.collect(pid, pages_id);
+            }
+            self.current = Some((
+                chunk.pid,
+                chunk.pages_id,
+                Searcher::new(self.pattern, self.context),
+            ));
+        }
+        if let Some((pid, pages_id, s)) = &mut self.current {
+            s.feed(chunk.vaddr, chunk.file_offset, chunk.data, &mut self.found);
+            let (pid, pages_id) = (*pid, *pages_id);
+            if !self.found.is_empty() {
+                self.collect(pid, pages_id);
+            }
+        }
+    }
+
+    fn end(&mut self, _pid: u32) {
+        if let Some((pid, pages_id, mut s)) = self.current.take() {
+            s.finish(&mut self.found);
+            self.collect(pid, pages_id);
+        }
+    }
+}
