@@ -73,6 +73,8 @@ pub struct Checkpoint {
     /// Command line and environment of each process, read from its memory
     /// ([`Want::memory_text`](crate::Want::memory_text)).
     pub texts: BTreeMap<u32, ProcessText>,
+    /// Size of every `pages-<id>.img`, by id.
+    pub pages: BTreeMap<u32, u64>,
     /// Every entry, in archive order, if [`Want::entries`](crate::Want::entries).
     pub entries: Vec<EntryInfo>,
     /// What was wrong with optional parts.

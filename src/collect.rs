@@ -382,14 +382,12 @@ impl<'o, 's> Collector<'o, 's> {
     /// A pages image: read what is wanted from it now if it only streams
     /// by; otherwise note where it is.
     fn pages(&mut self, id: u32, entry: &mut dyn EntrySource) -> Result<()> {
-        let want = &self.options.want;
-        if !(want.memory_text || want.memory || self.sink.is_some()) {
-            return Ok(());
-        }
         let hint = entry.hint();
         let size = entry.size();
         let name = entry.name().to_owned();
-        if matches!(hint, PagesHint::Stream) && self.pages_wanted(id) {
+        let want = &self.options.want;
+        let reading = want.memory_text || want.memory || self.sink.is_some();
+        if reading && matches!(hint, PagesHint::Stream) && self.pages_wanted(id) {
             let data = entry.stream()?;
             if let Err(e) = self.stream_pages(id, size, data) {
                 return Err(entry.error(e));
@@ -621,6 +619,7 @@ impl<'o, 's> Collector<'o, 's> {
             images: criu_wanted.then_some(self.images),
             stats,
             texts,
+            pages: self.pages.iter().map(|(id, p)| (*id, p.size)).collect(),
             entries: self.entries,
             warnings: self.warnings,
         }

@@ -221,7 +221,8 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub(crate) fn new(entry: Option<&str>, message: impl Into<String>) -> Warning {
+    /// A warning about `entry` (or the archive as a whole).
+    pub fn new(entry: Option<&str>, message: impl Into<String>) -> Warning {
         Warning {
             entry: entry.map(str::to_owned),
             message: message.into(),

@@ -3,6 +3,8 @@
 
 mod decode;
 mod inspect;
+mod memparse;
+mod progress;
 mod show;
 mod table;
 mod text;
@@ -33,6 +35,8 @@ enum Command {
     Show(show::Args),
     /// Display low-level information about a container checkpoint.
     Inspect(inspect::Args),
+    /// Analyze container checkpoint memory: sizes, hexdump, search.
+    Memparse(memparse::Args),
     /// Decode one CRIU image to JSON, as `crit decode --pretty` does.
     Decode(decode::Args),
 }
@@ -127,6 +131,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Show(args) => show::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Memparse(args) => memparse::run(&args),
         Command::Decode(args) => decode::run(&args),
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod files;
 mod inspect;
+pub mod memory;
 mod overview;
 pub mod process;
 

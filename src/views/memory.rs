@@ -1,0 +1,132 @@
+//! Process memory at a glance: what `checkpointctl memparse` tabulates,
+//! and the listing of the pages files.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::process::{self, TaskState};
+use crate::checkpoint::Checkpoint;
+use crate::error::Warning;
+use crate::memory::{PAGE_SIZE, PageSource, VmaKind, VmaMap};
+
+/// One row of `memparse`'s table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MemoryRow {
+    /// Pid.
+    pub pid: u32,
+    /// Command name.
+    pub command: String,
+    /// Bytes the pagemap covers (checkpointctl's "memory size").
+    pub memory_size: u64,
+    /// Bytes of `MAP_SHARED` areas (checkpointctl's "shared memory size").
+    pub shared_memory_size: u64,
+    /// Bytes actually in the pages file.
+    pub dumped_size: u64,
+    /// The pages file, `pages-<pages_id>.img`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages_id: Option<u32>,
+}
+
+/// The memory table: alive and stopped processes, by pid. Needs
+/// [`Want::processes`](crate::Want::processes) and
+/// [`Want::memory`](crate::Want::memory).
+pub fn memory_table(checkpoint: &Checkpoint, warnings: &mut Vec<Warning>) -> Vec<MemoryRow> {
+    let Some(images) = &checkpoint.images else {
+        return Vec::new();
+    };
+    let Some(processes) = process::processes(checkpoint, warnings) else {
+        return Vec::new();
+    };
+    processes
+        .values()
+        .filter(|p| p.state.has_resources() || p.state == TaskState::Unknown(0))
+        .map(|p| {
+            let map = images.pagemap.get(&p.pid);
+            MemoryRow {
+                pid: p.pid,
+                command: p.comm.clone(),
+                memory_size: map.map_or(0, |m| {
+                    m.runs
+                        .iter()
+                        .map(|r| r.nr_pages.saturating_mul(PAGE_SIZE))
+                        .fold(0u64, u64::saturating_add)
+                }),
+                shared_memory_size: images
+                    .mm
+                    .get(&p.pid)
+                    .map_or(0, |mm| VmaMap::new(mm).shared_bytes()),
+                dumped_size: map.map_or(0, |m| m.present_bytes),
+                pages_id: map.map(|m| m.pages_id),
+            }
+        })
+        .collect()
+}
+
+/// One pages file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PagesFile {
+    /// `pages-<id>.img`.
+    pub id: u32,
+    /// Its size in bytes, from the tar header.
+    pub size: u64,
+    /// Whole pages in it.
+    pub pages: u64,
+    /// The process whose pagemap names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// Pagemap runs whose pages are in it.
+    pub runs: usize,
+    /// Pagemap runs elsewhere (parent image, lazy).
+    pub runs_elsewhere: usize,
+    /// Bytes in it by kind of memory area.
+    pub by_kind: BTreeMap<VmaKind, u64>,
+}
+
+/// Every pages file of the checkpoint, by id, with what it holds. Needs
+/// [`Want::memory`](crate::Want::memory).
+pub fn pages_listing(checkpoint: &Checkpoint) -> Vec<PagesFile> {
+    let images = checkpoint.images.as_ref();
+    checkpoint
+        .pages
+        .iter()
+        .map(|(&id, &size)| {
+            let owner = images.and_then(|i| i.pagemap.iter().find(|(_, m)| m.pages_id == id));
+            let mut file = PagesFile {
+                id,
+                size,
+                pages: size / PAGE_SIZE,
+                pid: owner.map(|(pid, _)| *pid),
+                runs: 0,
+                runs_elsewhere: 0,
+                by_kind: BTreeMap::new(),
+            };
+            if let Some((pid, map)) = owner {
+                let vmas = images
+                    .and_then(|i| i.mm.get(pid))
+                    .map(VmaMap::new)
+                    .unwrap_or_default();
+                for run in &map.runs {
+                    if !matches!(run.source, PageSource::File { .. }) {
+                        file.runs_elsewhere += 1;
+                        continue;
+                    }
+                    file.runs += 1;
+                    // A run lies in one area in a sane dump; split anyway.
+                    let mut at = run.vaddr;
+                    while at < run.end() {
+                        let (kind, end) = match vmas.find(at) {
+                            Some(v) => (v.kind, v.end.min(run.end())),
+                            None => (VmaKind::Other, run.end()),
+                        };
+                        *file.by_kind.entry(kind).or_insert(0) += end - at;
+                        at = end;
+                    }
+                }
+            }
+            file
+        })
+        .collect()
+}
