@@ -402,7 +402,7 @@ fn mem48_memhog() {
     assert_eq!(c.sizes.pages, 50_401_280);
     let i = Inspection::new(&c, &o).unwrap();
     assert!(i.warnings.is_empty(), "{:?}", i.warnings);
-    assert_eq!(i.container_name, "mem48");
+    assert_eq!(i.header.container_name, "mem48");
     let tree = i.process_tree.as_ref().unwrap();
     assert_eq!((tree.pid, tree.command.as_str()), (1, "memhog"));
     assert_eq!(tree.cmdline.as_deref(), Some("/usr/bin/ckptwork mem 48 "));

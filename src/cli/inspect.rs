@@ -211,23 +211,24 @@ fn add_json(tree: &mut Tree, value: &serde_json::Value, depth: usize) {
 
 /// checkpointctl's tree of one inspection.
 fn tree(i: &Inspection) -> Tree {
-    let name = if i.container_name.is_empty() {
+    let h = &i.header;
+    let name = if h.container_name.is_empty() {
         "Container"
     } else {
-        &i.container_name
+        &h.container_name
     };
     let mut t = Tree::new(name);
-    t.branch(format!("Image: {}", i.image));
-    t.branch(format!("ID: {}", i.id));
-    t.branch(format!("Runtime: {}", i.runtime));
-    t.branch(format!("Created: {}", i.created));
-    if let Some(c) = &i.checkpointed {
+    t.branch(format!("Image: {}", h.image));
+    t.branch(format!("ID: {}", h.id));
+    t.branch(format!("Runtime: {}", h.runtime));
+    t.branch(format!("Created: {}", h.created));
+    if let Some(c) = &h.checkpointed {
         t.branch(format!("Checkpointed: {c}"));
     }
-    t.branch(format!("Engine: {}", i.engine));
-    if !i.networks.is_empty() {
+    t.branch(format!("Engine: {}", h.engine));
+    if !h.networks.is_empty() {
         let nets = t.branch("Network Interfaces");
-        for net in &i.networks {
+        for net in &h.networks {
             for (ifname, iface) in &net.interfaces {
                 let b = nets.branch(format!("{} ({ifname})", net.name));
                 if !iface.ip.is_empty() {
@@ -242,14 +243,14 @@ fn tree(i: &Inspection) -> Tree {
             }
         }
     } else {
-        if !i.ip.is_empty() {
-            t.branch(format!("IP: {}", i.ip));
+        if !h.ip.is_empty() {
+            t.branch(format!("IP: {}", h.ip));
         }
-        if !i.mac.is_empty() {
-            t.branch(format!("MAC: {}", i.mac));
+        if !h.mac.is_empty() {
+            t.branch(format!("MAC: {}", h.mac));
         }
     }
-    let size = &i.checkpoint_size;
+    let size = &h.checkpoint_size;
     let s = t.branch(format!(
         "Checkpoint size: {}",
         byte_to_string(size.total_size)

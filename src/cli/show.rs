@@ -64,7 +64,7 @@ fn table(shown: &[Overview], single: bool) -> String {
     let with_diff = !single
         || shown
             .iter()
-            .any(|o| o.checkpoint_size.root_fs_diff_size != 0);
+            .any(|o| o.header.checkpoint_size.root_fs_diff_size != 0);
     header.push("CHKPT Size");
     if with_diff {
         header.push("Root Fs Diff Size");
@@ -73,16 +73,16 @@ fn table(shown: &[Overview], single: bool) -> String {
         .iter()
         .map(|o| {
             let mut row = vec![
-                o.container_name.clone(),
-                o.image.clone(),
-                o.short_id().to_owned(),
-                o.runtime.clone(),
-                o.created.clone(),
-                o.engine.to_string(),
-                byte_to_string(o.checkpoint_size.total_size),
+                o.header.container_name.clone(),
+                o.header.image.clone(),
+                o.header.short_id().to_owned(),
+                o.header.runtime.clone(),
+                o.header.created.clone(),
+                o.header.engine.to_string(),
+                byte_to_string(o.header.checkpoint_size.total_size),
             ];
             if with_diff {
-                row.push(byte_to_string(o.checkpoint_size.root_fs_diff_size));
+                row.push(byte_to_string(o.header.checkpoint_size.root_fs_diff_size));
             }
             row
         })

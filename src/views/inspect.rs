@@ -6,10 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::files::{self, OpenFile, Socket};
-use super::overview::{CheckpointSize, Overview};
+use super::overview::Header;
 use super::process::{self, ProcessNode, TaskState};
 use crate::checkpoint::Checkpoint;
-use crate::engine::{Engine, NetworkInfo};
 use crate::error::{Error, Result, Warning};
 use crate::options::Want;
 
@@ -260,32 +259,9 @@ pub struct CriuMountNode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Inspection {
-    /// Container name.
-    pub container_name: String,
-    /// Image name.
-    pub image: String,
-    /// Full container id.
-    pub id: String,
-    /// OCI runtime.
-    pub runtime: String,
-    /// Creation time.
-    pub created: String,
-    /// Checkpoint time, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checkpointed: Option<String>,
-    /// Engine.
-    pub engine: Engine,
-    /// IP addresses.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub ip: String,
-    /// MAC addresses.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub mac: String,
-    /// Networks.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub networks: Vec<NetworkInfo>,
-    /// Sizes.
-    pub checkpoint_size: CheckpointSize,
+    /// The container.
+    #[serde(flatten)]
+    pub header: Header,
     /// Dump statistics (`--stats`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statistics: Option<Statistics>,
@@ -326,7 +302,6 @@ impl Inspection {
     pub fn new(checkpoint: &Checkpoint, options: &InspectOptions) -> Result<Inspection> {
         let o = options.clone().normalized();
         checkpoint.require_checkpoint_directory()?;
-        let overview = Overview::from_parts(checkpoint);
         let mut warnings = checkpoint.warnings.clone();
         for (have, name) in [
             (checkpoint.config.is_some(), crate::layout::CONFIG_DUMP_FILE),
@@ -493,17 +468,7 @@ impl Inspection {
             });
 
         Ok(Inspection {
-            container_name: overview.container_name,
-            image: overview.image,
-            id: overview.id,
-            runtime: overview.runtime,
-            created: overview.created,
-            checkpointed: overview.checkpointed,
-            engine: overview.engine,
-            ip: overview.ip,
-            mac: overview.mac,
-            networks: overview.networks,
-            checkpoint_size: overview.checkpoint_size,
+            header: Header::new(checkpoint),
             statistics,
             metadata,
             process_tree,
@@ -511,7 +476,7 @@ impl Inspection {
             sockets,
             mounts,
             criu_mounts,
-            archive: overview.archive,
+            archive: checkpoint.archive.clone(),
             warnings,
         })
     }

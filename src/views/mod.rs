@@ -14,4 +14,4 @@ pub use inspect::{
     CriuMountNode, FdNode, InspectOptions, Inspection, Metadata, MountNode, OpenFileNode, PsNode,
     SkNode, SocketData, SocketNode, Statistics, count_bytes,
 };
-pub use overview::{CheckpointSize, Overview, OverviewMetadata};
+pub use overview::{CheckpointSize, Header, Overview, OverviewMetadata};

@@ -7,15 +7,12 @@ use crate::compression::Compression;
 use crate::engine::{Engine, NetworkInfo};
 use crate::error::{Result, Warning};
 
-/// One checkpoint at a glance: a row of `ckpt show`, and the object
-/// `ckpt show --format json` prints for it.
-///
-/// The keys up to `checkpoint_size` are those of `checkpointctl inspect
-/// --format json`, so scripts written for it find the same facts under the
-/// same names.
+/// What a checkpoint says about its container: the first keys of
+/// `checkpointctl inspect --format json`, shared by [`Overview`] and
+/// [`Inspection`](super::Inspection).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Overview {
+pub struct Header {
     /// Container name.
     pub container_name: String,
     /// Image name (`config.dump` `rootfsImageName`).
@@ -42,6 +39,58 @@ pub struct Overview {
     pub networks: Vec<NetworkInfo>,
     /// Sizes from the tar headers.
     pub checkpoint_size: CheckpointSize,
+}
+
+impl Header {
+    /// The header of whatever the checkpoint has: empty fields where
+    /// `config.dump` is missing.
+    pub fn new(checkpoint: &Checkpoint) -> Header {
+        let empty = crate::metadata::ContainerConfig::default();
+        let config = checkpoint.config.as_ref().unwrap_or(&empty);
+        let info = &checkpoint.container;
+        let sizes = &checkpoint.sizes;
+        Header {
+            container_name: info.name.clone(),
+            image: config.rootfs_image_name.clone(),
+            id: config.id.clone(),
+            runtime: config.oci_runtime.clone(),
+            created: info.created.clone(),
+            checkpointed: (!config.checkpointed_time.is_zero())
+                .then(|| config.checkpointed_time.to_rfc3339()),
+            engine: info.engine,
+            ip: info.ip.clone(),
+            mac: info.mac.clone(),
+            networks: info.networks.clone(),
+            checkpoint_size: CheckpointSize {
+                total_size: sizes.checkpoint,
+                memory_pages_size: sizes.pages,
+                amd_gpu_memory_pages_size: sizes.amdgpu_pages,
+                root_fs_diff_size: sizes.rootfs_diff,
+            },
+        }
+    }
+
+    /// The id cut to 12 characters, as `show` prints it.
+    pub fn short_id(&self) -> &str {
+        match self.id.char_indices().nth(12) {
+            Some((at, _)) => &self.id[..at],
+            None => &self.id,
+        }
+    }
+}
+
+/// One checkpoint at a glance: a row of `ckpt show`, and the object
+/// `ckpt show --format json` prints for it.
+///
+/// The keys up to `checkpoint_size` are those of `checkpointctl inspect
+/// --format json`, so scripts written for it find the same facts under the
+/// same names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Overview {
+    /// The container.
+    #[serde(flatten)]
+    pub header: Header,
     /// Kubernetes pod and namespace, when known.
     #[serde(skip_serializing_if = "OverviewMetadata::is_empty")]
     pub metadata: OverviewMetadata,
@@ -102,31 +151,11 @@ impl Overview {
         Ok(Overview::from_parts(checkpoint))
     }
 
-    /// The overview of whatever the checkpoint has: empty fields where
-    /// `config.dump` is missing.
-    pub(crate) fn from_parts(checkpoint: &Checkpoint) -> Overview {
-        let empty = crate::metadata::ContainerConfig::default();
-        let config = checkpoint.config.as_ref().unwrap_or(&empty);
+    fn from_parts(checkpoint: &Checkpoint) -> Overview {
         let info = &checkpoint.container;
         let sizes = &checkpoint.sizes;
         Overview {
-            container_name: info.name.clone(),
-            image: config.rootfs_image_name.clone(),
-            id: config.id.clone(),
-            runtime: config.oci_runtime.clone(),
-            created: info.created.clone(),
-            checkpointed: (!config.checkpointed_time.is_zero())
-                .then(|| config.checkpointed_time.to_rfc3339()),
-            engine: info.engine,
-            ip: info.ip.clone(),
-            mac: info.mac.clone(),
-            networks: info.networks.clone(),
-            checkpoint_size: CheckpointSize {
-                total_size: sizes.checkpoint,
-                memory_pages_size: sizes.pages,
-                amd_gpu_memory_pages_size: sizes.amdgpu_pages,
-                root_fs_diff_size: sizes.rootfs_diff,
-            },
+            header: Header::new(checkpoint),
             metadata: OverviewMetadata {
                 pod_name: info.pod.clone(),
                 kubernetes_namespace: info.namespace.clone(),
@@ -136,14 +165,6 @@ impl Overview {
             archive_size: sizes.archive,
             tar_size: sizes.tar,
             warnings: checkpoint.warnings.clone(),
-        }
-    }
-
-    /// The id cut to 12 characters, as `show` prints it.
-    pub fn short_id(&self) -> &str {
-        match self.id.char_indices().nth(12) {
-            Some((at, _)) => &self.id[..at],
-            None => &self.id,
         }
     }
 }
