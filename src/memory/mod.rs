@@ -232,20 +232,22 @@ impl MemoryText {
     }
 }
 
+/// A pagemap entry for tests.
+#[cfg(test)]
+pub(crate) fn entry(vaddr: u64, nr_pages: u64, flags: u32) -> PagemapEntry {
+    PagemapEntry {
+        vaddr,
+        compat_nr_pages: 0,
+        in_parent: None,
+        flags: Some(flags),
+        nr_pages: Some(nr_pages),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::criu::proto::PE_PRESENT;
-
-    fn entry(vaddr: u64, nr_pages: u64, flags: u32) -> PagemapEntry {
-        PagemapEntry {
-            vaddr,
-            compat_nr_pages: 0,
-            in_parent: None,
-            flags: Some(flags),
-            nr_pages: Some(nr_pages),
-        }
-    }
 
     #[test]
     fn offsets_count_present_pages_only() {

@@ -206,17 +206,9 @@ pub(crate) fn scan_pages_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::criu::proto::{PE_PARENT, PE_PRESENT, PagemapEntry};
+    use crate::criu::proto::{PE_PARENT, PE_PRESENT};
 
-    fn entry(vaddr: u64, nr_pages: u64, flags: u32) -> PagemapEntry {
-        PagemapEntry {
-            vaddr,
-            compat_nr_pages: 0,
-            in_parent: None,
-            flags: Some(flags),
-            nr_pages: Some(nr_pages),
-        }
-    }
+    use crate::memory::entry;
 
     #[derive(Default)]
     struct Collect(Vec<(u64, u64, Vec<u8>)>, Vec<u32>);

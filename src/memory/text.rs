@@ -257,17 +257,9 @@ fn skip(data: &mut dyn Read, mut n: u64, scratch: &mut [u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::criu::proto::{PE_PRESENT, PagemapEntry};
+    use crate::criu::proto::PE_PRESENT;
 
-    fn entry(vaddr: u64, nr_pages: u64, flags: u32) -> PagemapEntry {
-        PagemapEntry {
-            vaddr,
-            compat_nr_pages: 0,
-            in_parent: None,
-            flags: Some(flags),
-            nr_pages: Some(nr_pages),
-        }
-    }
+    use crate::memory::entry;
 
     #[test]
     fn reads_ranges_from_a_stream_and_by_offset() {
