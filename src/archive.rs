@@ -16,8 +16,12 @@ use crate::compression::{self, Compression, InputError, StreamError};
 use crate::error::{Error, Result, Warning};
 use crate::layout::{EntryKind, classify, normalize};
 
-/// Read buffer over the input file or stream.
+/// Read buffer over the input stream (what a decoder reads from).
 const INPUT_BUFFER: usize = 128 << 10;
+
+/// Read buffer over a plain tar read with seeks: refilled after every
+/// skip, so kept small (headers and small entries only go through it).
+const SEEKABLE_BUFFER: usize = 32 << 10;
 
 /// Counters shared between the reader layers and [`Progress`] handles.
 #[derive(Debug, Default)]
@@ -422,7 +426,7 @@ impl<'r> Archive<'r> {
             Compression::None => {
                 let boxed: Box<dyn ReadSeek + Send + 'r> = Box::new(counting);
                 Ok(Archive::new(
-                    Inner::Seekable(BufReader::with_capacity(INPUT_BUFFER, boxed)),
+                    Inner::Seekable(BufReader::with_capacity(SEEKABLE_BUFFER, boxed)),
                     state,
                     name,
                     compression,
@@ -513,7 +517,8 @@ impl<'r> Archive<'r> {
         let Archive { tar, walk } = self;
         match tar.into_inner().inner {
             Inner::Seekable(inner) => Some(RandomAccess {
-                inner,
+                // Whatever was buffered is dropped: every read seeks first.
+                inner: inner.into_inner(),
                 len: walk.input_len,
                 ctx: walk.ctx,
             }),
@@ -607,7 +612,9 @@ fn input_error(name: &str, e: io::Error) -> Error {
 
 /// Reads a plain tar archive by offset; see [`Archive::into_random_access`].
 pub struct RandomAccess<'r> {
-    inner: BufReader<Box<dyn ReadSeek + Send + 'r>>,
+    /// Unbuffered: reads are of the sizes asked for, at the offsets asked
+    /// for, so a few bytes of argv cost a few bytes of I/O.
+    inner: Box<dyn ReadSeek + Send + 'r>,
     len: Option<u64>,
     ctx: Context,
 }
