@@ -1,20 +1,31 @@
-//! What `ckpt show` costs, against the cost of decompression alone.
+//! What `ckpt show` and `ckpt inspect --all` cost, against the cost of
+//! decompression alone.
 //!
-//! At start, synthetic Podman-shaped checkpoints (`tests/common/synth.rs`)
-//! are written to a temporary directory: 256 MiB of memory pages as a plain
-//! tar, gzip (level 6) and zstd (level 3), and 64 MiB as a plain tar.
-//! `CKPT_BENCH_PAGES_MIB` changes the 256.
+//! At start, synthetic Podman-shaped checkpoints (`tests/common/synth.rs`:
+//! one process with valid CRIU images, its argv and env in the last bytes
+//! of `pages-1.img`) are written to a temporary directory: 256 MiB of
+//! memory pages as a plain tar, gzip (level 6) and zstd (level 3), and
+//! 64 MiB as a plain tar. `CKPT_BENCH_PAGES_MIB` changes the 256. Before
+//! measuring, each archive is checked: `show` finds the container and the
+//! sizes, `inspect --all` finds pid 1 with its command line, environment and
+//! open files, and no warning.
 //!
 //! * `gzip/*`, `zstd/*`: `show` is what `ckpt show FILE` does
 //!   ([`ckpt::read_path`] with the default options, then
-//!   [`Overview::new`]); `decompress` only decompresses the same file into
+//!   [`Overview::new`]); `inspect_all` what `ckpt inspect --all FILE` does
+//!   ([`ckpt::read_path`] with [`InspectOptions::want`] of
+//!   [`InspectOptions::all`], then [`Inspection::new`]: every CRIU image
+//!   decoded, argv and env read from the pages as they stream by);
+//!   `decompress` only decompresses the same file into
 //!   [`io::sink`] with the same decoder (flate2 `MultiGzDecoder` on zlib-rs,
 //!   libzstd) through [`io::copy`] (an 8 KiB buffer); `decompress_256KiB`
 //!   the same through a 256 KiB buffer, the size of `ckpt`'s buffer after
 //!   the decoder. Throughput is in bytes of the uncompressed tar.
-//! * `tar/show/*`: `show` on plain tars with 64 and 256 MiB of pages, opened
-//!   by path: only headers are read, the data is seeked over, so the time
-//!   should not depend on the size. Throughput is in bytes of the tar.
+//! * `tar/show/*`, `tar/inspect_all/*`: `show` and `inspect --all` on plain
+//!   tars with 64 and 256 MiB of pages, opened by path: only headers, the
+//!   small entries and (for `inspect_all`) the few KiB of argv and env are
+//!   read, the rest is seeked over, so the time should not depend on the
+//!   size. Throughput is in bytes of the tar.
 //!
 //! ```text
 //! cargo bench --bench show
@@ -30,7 +41,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ckpt::Options;
-use ckpt::views::Overview;
+use ckpt::views::{InspectOptions, Inspection, Overview};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use synth::Compress;
 
@@ -112,6 +123,15 @@ fn show(path: &Path) -> Overview {
     Overview::new(&checkpoint).expect("overview")
 }
 
+/// What `ckpt inspect --all FILE` does.
+fn inspect_all(path: &Path) -> Inspection {
+    let all = InspectOptions::all();
+    let mut options = Options::default();
+    options.want = all.want();
+    let checkpoint = ckpt::read_path(path, &options).expect("read checkpoint");
+    Inspection::new(&checkpoint, &all).expect("inspection")
+}
+
 /// Decompression alone, with the decoder `ckpt` uses, into [`io::sink`]
 /// through a buffer of `chunk` bytes (`None`: [`io::copy`]'s own, 8 KiB).
 fn decompress(path: &Path, compress: Compress, chunk: Option<usize>) -> u64 {
@@ -140,10 +160,25 @@ fn decompress(path: &Path, compress: Compress, chunk: Option<usize>) -> u64 {
 
 fn check(f: &Fixture) {
     let o = show(&f.path);
-    assert_eq!(o.container_name, synth::NAME);
-    assert_eq!(o.ip, synth::IP);
-    assert_eq!(o.checkpoint_size.memory_pages_size, f.pages);
+    assert_eq!(o.header.container_name, synth::NAME);
+    assert_eq!(o.header.ip, synth::IP);
+    assert_eq!(o.header.checkpoint_size.memory_pages_size, f.pages);
     assert_eq!(o.tar_size.unwrap_or(f.tar_len), f.tar_len);
+
+    let i = inspect_all(&f.path);
+    assert!(i.warnings.is_empty(), "inspect --all: {:?}", i.warnings);
+    assert_eq!(i.header.checkpoint_size.memory_pages_size, f.pages);
+    let p = i.process_tree.as_ref().expect("a process tree");
+    assert_eq!(
+        (p.pid, p.ppid, p.command.as_str()),
+        (synth::PID, 0, synth::COMM)
+    );
+    let cmdline = format!("{} ", synth::ARGS.join(" "));
+    assert_eq!(p.cmdline.as_deref(), Some(cmdline.as_str()));
+    let env = p.environment_variables.as_ref().expect("an environment");
+    assert_eq!(env.len(), synth::env().len());
+    let fds = i.file_descriptors.as_ref().expect("open files");
+    assert_eq!(fds[0].open_files.len(), synth::FDS.len() + 2);
 }
 
 fn compressed(c: &mut Criterion, name: &str, f: &Fixture, compress: Compress) {
@@ -155,6 +190,9 @@ fn compressed(c: &mut Criterion, name: &str, f: &Fixture, compress: Compress) {
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Bytes(f.tar_len));
     g.bench_function("show", |b| b.iter(|| black_box(show(&f.path))));
+    g.bench_function("inspect_all", |b| {
+        b.iter(|| black_box(inspect_all(&f.path)))
+    });
     g.bench_function("decompress", |b| {
         b.iter(|| black_box(decompress(&f.path, compress, None)))
     });
@@ -172,8 +210,13 @@ fn plain(c: &mut Criterion, fixtures: &Fixtures) {
     for f in [&fixtures.tar_small, &fixtures.tar] {
         check(f);
         g.throughput(Throughput::Bytes(f.tar_len));
-        let id = BenchmarkId::new("show", format!("{}MiB", f.pages / MIB));
+        let size = format!("{}MiB", f.pages / MIB);
+        let id = BenchmarkId::new("show", &size);
         g.bench_with_input(id, &f.path, |b, path| b.iter(|| black_box(show(path))));
+        let id = BenchmarkId::new("inspect_all", &size);
+        g.bench_with_input(id, &f.path, |b, path| {
+            b.iter(|| black_box(inspect_all(path)))
+        });
     }
     g.finish();
 }
