@@ -296,6 +296,51 @@ mod built {
         assert_eq!(found[0].hit.file_offset, 4096 - 9);
     }
 
+    /// An incremental dump: the middle run is in the parent image, so its
+    /// pages are not in this pages file and the third run's pages follow
+    /// the first's directly.
+    #[test]
+    fn pages_in_a_parent_image_are_skipped_not_misread() {
+        let mut pages = vec![b'.'; 8192];
+        pages[100..106].copy_from_slice(b"FIRST!");
+        pages[4096 + 200..4096 + 206].copy_from_slice(b"THIRD!");
+        let entry = |vaddr, flags| {
+            PagemapEntry {
+                vaddr,
+                compat_nr_pages: 0,
+                in_parent: None,
+                flags: Some(flags),
+                nr_pages: Some(1),
+            }
+            .encode_to_vec()
+        };
+        let pagemap = image(
+            "PAGEMAP",
+            &[
+                PagemapHead { pages_id: 1 }.encode_to_vec(),
+                entry(0x10000, PE_PRESENT),
+                entry(0x11000, PE_PARENT),
+                entry(0x12000, PE_LAZY),
+                entry(0x13000, PE_PRESENT),
+            ],
+        );
+        let mut items = podman_items();
+        items.retain(|i| !matches!(i, Item::File(n, _) if n.starts_with("checkpoint/")));
+        items.push(file("checkpoint/pagemap-1.img", pagemap));
+        items.push(file("checkpoint/pages-1.img", pages));
+        let bytes = plain(&items);
+        let third = hits(&bytes, "THIRD!");
+        assert_eq!(third.len(), 1);
+        assert_eq!(
+            (third[0].hit.vaddr, third[0].hit.file_offset),
+            (0x13000 + 200, 4096 + 200)
+        );
+        assert_eq!(hits(&bytes, "FIRST!")[0].hit.vaddr, 0x10000 + 100);
+        // Nothing is read for the parent and lazy runs: "...." from the
+        // first page never continues into the third.
+        assert!(hits(&bytes, "FIRST!.").len() == 1 && hits(&bytes, "!THIRD").is_empty());
+    }
+
     #[test]
     fn no_match_across_a_gap() {
         let bytes = archive(0x10000, 0x20000, b"SECRET_HA", b"LF_AND_HALF");
