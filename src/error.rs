@@ -165,6 +165,14 @@ pub enum Error {
         /// The pid asked for.
         pid: u32,
     },
+    /// Two checkpoints compared are of different containers.
+    #[error("checkpoints are from different containers:\n  A: {a}\n  B: {b}")]
+    DifferentContainers {
+        /// Name and id of A's container.
+        a: String,
+        /// Name and id of B's container.
+        b: String,
+    },
     /// An image asked for is not in the archive, or cannot be decoded.
     #[error("{archive}: {entry}: invalid CRIU image")]
     Image {

@@ -4,8 +4,10 @@
 //!
 //! [`Checkpoint`]: crate::Checkpoint
 
+pub mod diff;
 pub mod files;
 mod inspect;
+pub mod list;
 pub mod memory;
 mod overview;
 pub mod process;

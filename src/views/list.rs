@@ -1,0 +1,132 @@
+//! The checkpoints of a directory at a glance (`checkpointctl list`):
+//! each archive read only as far as its `config.dump` and `spec.dump`,
+//! several at a time.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+
+use crate::checkpoint::read_path;
+use crate::engine::Engine;
+use crate::error::{Error, Result, Warning};
+use crate::metadata::Time;
+use crate::options::{Options, Want};
+
+/// The directory kubelet keeps checkpoints in.
+pub const KUBELET_CHECKPOINTS: &str = "/var/lib/kubelet/checkpoints";
+
+/// One checkpoint of a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ListEntry {
+    /// Kubernetes namespace.
+    pub namespace: String,
+    /// Pod.
+    pub pod: String,
+    /// Container name.
+    pub container: String,
+    /// Engine.
+    pub engine: Engine,
+    /// When it was checkpointed (`config.dump` `checkpointedTime`; the zero
+    /// time when the engine did not write it).
+    pub time_checkpointed: Time,
+    /// The archive's file name.
+    pub checkpoint_name: String,
+    /// The archive's path.
+    pub path: PathBuf,
+    /// What was wrong with optional parts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// The archives named `checkpoint-*` in `dir`, sorted by name.
+pub fn candidates(dir: &Path) -> Result<Vec<PathBuf>> {
+    let open = |source| Error::Open {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut out = Vec::new();
+    for item in std::fs::read_dir(dir).map_err(open)? {
+        let item = item.map_err(open)?;
+        if item
+            .file_name()
+            .to_string_lossy()
+            .starts_with("checkpoint-")
+        {
+            out.push(item.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads one archive as far as its metadata.
+pub fn entry(path: &Path) -> Result<ListEntry> {
+    let options = Options {
+        want: Want::metadata_only(),
+        ..Options::default()
+    };
+    let c = read_path(path, &options)?;
+    let config = c.require_config()?;
+    c.require_spec()?;
+    Ok(ListEntry {
+        namespace: c.container.namespace.clone(),
+        pod: c.container.pod.clone(),
+        container: c.container.name.clone(),
+        engine: c.container.engine,
+        time_checkpointed: config.checkpointed_time,
+        checkpoint_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        path: path.to_owned(),
+        warnings: c.warnings.clone(),
+    })
+}
+
+/// Reads every archive, on as many threads as there are cores, and
+/// returns the entries sorted by time checkpointed, then name, and the
+/// failures in path order.
+pub fn entries(paths: &[PathBuf]) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Result<ListEntry>)>> =
+        Mutex::new(Vec::with_capacity(paths.len()));
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(paths.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else {
+                        break;
+                    };
+                    let result = entry(path);
+                    if let Ok(mut r) = results.lock() {
+                        r.push((i, result));
+                    }
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(i, _)| *i);
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    for (i, result) in results {
+        match result {
+            Ok(e) => ok.push(e),
+            Err(e) => failed.push((paths[i].clone(), e)),
+        }
+    }
+    ok.sort_by(|a, b| {
+        a.time_checkpointed
+            .cmp(&b.time_checkpointed)
+            .then_with(|| a.checkpoint_name.cmp(&b.checkpoint_name))
+    });
+    (ok, failed)
+}
