@@ -2,7 +2,9 @@
 //! and its children only parse arguments and render.
 
 mod decode;
+mod diff;
 mod inspect;
+mod list;
 mod memparse;
 mod progress;
 mod show;
@@ -37,6 +39,10 @@ enum Command {
     Inspect(inspect::Args),
     /// Analyze container checkpoint memory: sizes, hexdump, search.
     Memparse(memparse::Args),
+    /// List checkpoints stored in kubelet's and other directories.
+    List(list::Args),
+    /// Show changes between two checkpoints of one container.
+    Diff(diff::Args),
     /// Decode one CRIU image to JSON, as `crit decode --pretty` does.
     Decode(decode::Args),
 }
@@ -88,7 +94,9 @@ fn report(e: &dyn std::error::Error) {
         }
         source = s_source(source);
     }
-    let _ = writeln!(io::stderr(), "Error: {}", text::clean(&message));
+    // Line by line, so that a message of several lines stays one.
+    let lines: Vec<_> = message.split('\n').map(text::clean).collect();
+    let _ = writeln!(io::stderr(), "Error: {}", lines.join("\n"));
 }
 
 fn s_source<'a>(
@@ -132,6 +140,8 @@ pub fn main() -> ExitCode {
         Command::Show(args) => show::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Memparse(args) => memparse::run(&args),
+        Command::List(args) => list::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Decode(args) => decode::run(&args),
     }
 }

@@ -10,7 +10,17 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs `work` while a bar follows `progress`, if stderr is a terminal.
 pub fn with_progress<T>(progress: ckpt::Progress, work: impl FnOnce() -> T) -> T {
-    let Some(total) = progress.total().filter(|_| std::io::stderr().is_terminal()) else {
+    with_progress_all(vec![progress], work)
+}
+
+/// Runs `work`, which reads several archives at once, while one bar
+/// follows them all, if stderr is a terminal and every size is known.
+pub fn with_progress_all<T>(progress: Vec<ckpt::Progress>, work: impl FnOnce() -> T) -> T {
+    let total = progress
+        .iter()
+        .map(ckpt::Progress::total)
+        .try_fold(0u64, |sum, t| t.map(|t| sum.saturating_add(t)));
+    let Some(total) = total.filter(|_| std::io::stderr().is_terminal()) else {
         return work();
     };
     let done = AtomicBool::new(false);
@@ -31,7 +41,8 @@ pub fn with_progress<T>(progress: ckpt::Progress, work: impl FnOnce() -> T) -> T
                     bar = Some(b);
                 }
                 if let Some(b) = &bar {
-                    b.set_position(progress.input_bytes().min(total));
+                    let read: u64 = progress.iter().map(ckpt::Progress::input_bytes).sum();
+                    b.set_position(read.min(total));
                 }
             }
             if let Some(b) = bar {

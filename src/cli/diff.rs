@@ -1,0 +1,491 @@
+//! `ckpt diff`: checkpointctl's comparison of two checkpoints of one
+//! container, plus environments and memory page by page.
+
+use std::collections::BTreeMap;
+use std::collections::hash_map::RandomState;
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ckpt::memory::{MemorySink, PAGE_SIZE};
+use ckpt::views::diff::{
+    Diff, DiffOptions, PageHashes, ProcessInfo, ProcessMemoryDiff, SocketInfo, compare_pages,
+};
+use ckpt::views::{Inspection, PsNode};
+use ckpt::{Archive, Checkpoint};
+
+use super::progress::with_progress_all;
+use super::text::clean;
+use super::tree::Tree;
+use super::{ReadArgs, emit, report, warn};
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Boxes and trees, as checkpointctl prints them.
+    Tree,
+    /// JSON: one object.
+    Json,
+}
+
+/// Arguments of `ckpt diff`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  ckpt diff checkpoint1.tar checkpoint2.tar
+  ckpt diff --format json checkpoint1.tar checkpoint2.tar
+  ckpt diff --files --ps-tree-cmd checkpoint1.tar checkpoint2.tar
+  ckpt diff --memory --ps-tree-env checkpoint1.tar checkpoint2.tar")]
+pub struct Args {
+    /// The earlier checkpoint: an archive, an extracted checkpoint
+    /// directory, or `-` for standard input.
+    #[arg(value_name = "CHECKPOINT_A")]
+    a: PathBuf,
+    /// The later checkpoint.
+    #[arg(value_name = "CHECKPOINT_B")]
+    b: PathBuf,
+
+    /// Include file descriptors in the diff.
+    #[arg(long)]
+    files: bool,
+    /// Compare checkpoints of different containers anyway.
+    #[arg(long)]
+    force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Tree)]
+    format: DiffFormat,
+    /// Compare each process's memory page by page (pages added, removed
+    /// and changed, by address range).
+    #[arg(long)]
+    memory: bool,
+    /// Include full command lines in the process tree diff.
+    #[arg(long)]
+    ps_tree_cmd: bool,
+    /// Include environment variables in the process tree diff.
+    #[arg(long)]
+    ps_tree_env: bool,
+    /// Show entries that are identical between the two checkpoints.
+    #[arg(long)]
+    show_unchanged: bool,
+    /// Include sockets in the diff.
+    #[arg(long)]
+    sockets: bool,
+
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+impl Args {
+    fn options(&self) -> DiffOptions {
+        let mut o = DiffOptions::default();
+        o.cmdline = self.ps_tree_cmd;
+        o.env = self.ps_tree_env;
+        o.files = self.files;
+        o.sockets = self.sockets;
+        o.memory = self.memory;
+        o
+    }
+}
+
+/// An argument, opened.
+enum Opened {
+    Archive(Box<Archive<'static>>),
+    Directory(PathBuf),
+}
+
+fn open(path: &Path) -> ckpt::Result<Opened> {
+    if path.as_os_str() == "-" {
+        let archive = Archive::from_reader(io::stdin(), "<stdin>")?;
+        return Ok(Opened::Archive(Box::new(archive)));
+    }
+    if path.is_dir() {
+        return Ok(Opened::Directory(path.to_owned()));
+    }
+    Ok(Opened::Archive(Box::new(Archive::open(path)?)))
+}
+
+/// One checkpoint read and inspected, with its page hashes if asked for.
+struct Side {
+    checkpoint: Checkpoint,
+    inspection: Inspection,
+    pages: Option<PageHashes<RandomState>>,
+}
+
+fn read_side(
+    opened: Opened,
+    options: &ckpt::Options,
+    diff: &DiffOptions,
+    hasher: &RandomState,
+) -> ckpt::Result<Side> {
+    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone()));
+    let sink = pages.as_mut().map(|p| p as &mut dyn MemorySink);
+    let checkpoint = match (opened, sink) {
+        (Opened::Archive(a), Some(sink)) => ckpt::read_with(*a, options, sink)?,
+        (Opened::Archive(a), None) => ckpt::read(*a, options)?,
+        (Opened::Directory(d), Some(sink)) => ckpt::read_path_with(d, options, sink)?,
+        (Opened::Directory(d), None) => ckpt::read_dir(d, options)?,
+    };
+    let inspection = Inspection::new(&checkpoint, &diff.inspect())?;
+    Ok(Side {
+        checkpoint,
+        inspection,
+        pages,
+    })
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    if args.a.as_os_str() == "-" && args.b.as_os_str() == "-" {
+        report(&io::Error::other(
+            "only one of the two checkpoints can be read from standard input",
+        ));
+        return ExitCode::FAILURE;
+    }
+    let diff_options = args.options();
+    let mut options = args.read.options();
+    options.want = diff_options.want();
+    let opened = (open(&args.a), open(&args.b));
+    let (a, b) = match opened {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            for e in [a.err(), b.err()].into_iter().flatten() {
+                report(&e);
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let progress: Vec<ckpt::Progress> = [&a, &b]
+        .into_iter()
+        .filter_map(|o| match o {
+            Opened::Archive(a) => Some(a.progress()),
+            Opened::Directory(_) => None,
+        })
+        .collect();
+    // One hasher for both, so that their page hashes compare.
+    let hasher = RandomState::new();
+    let (side_a, side_b) = with_progress_all(progress, || {
+        std::thread::scope(|scope| {
+            let b = scope.spawn(|| read_side(b, &options, &diff_options, &hasher));
+            let a = read_side(a, &options, &diff_options, &hasher);
+            // A panic in B's reader is a bug: let it show as one.
+            let b = b.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (a, b)
+        })
+    });
+    let (side_a, side_b) = match (side_a, side_b) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            for e in [a.err(), b.err()].into_iter().flatten() {
+                report(&e);
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    for side in [&side_a, &side_b] {
+        warn(&side.inspection.archive, &side.inspection.warnings);
+    }
+    let diff = Diff::new(
+        (&side_a.checkpoint, &side_a.inspection),
+        (&side_b.checkpoint, &side_b.inspection),
+        &diff_options,
+        args.force,
+    );
+    let mut diff = match diff {
+        Ok(d) => d,
+        Err(e) => {
+            report(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    if let (Some(pa), Some(pb)) = (&side_a.pages, &side_b.pages) {
+        diff = diff.with_pages(compare_pages(pa, pb));
+    }
+    let out = match args.format {
+        DiffFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&diff).unwrap_or_else(|_| "{}".into());
+            s.push('\n');
+            s
+        }
+        DiffFormat::Tree => render(&diff, args),
+    };
+    match emit(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// `s` cut to `max` characters, the last three replaced by `...`.
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(3)).collect();
+    t.push_str("...");
+    t
+}
+
+const BOX_TOP_END: &str = "┐";
+const BOX_BOTTOM: &str = "└──────────────────────────────────────────────────────────────┘";
+const SOCKET_BOX_BOTTOM: &str =
+    "└───────────────────────────────────────────────────────────────────────┘";
+
+/// `┌─ Title ───…┐`, as wide as checkpointctl draws it.
+fn box_top(title: &str, width: usize) -> String {
+    let used = 3 + title.chars().count() + 1;
+    format!(
+        "┌─ {title} {}{BOX_TOP_END}\n",
+        "─".repeat(width.saturating_sub(used + 1))
+    )
+}
+
+/// Maximum ranges listed per kind and process in the tree (JSON has all).
+const MAX_RANGES_SHOWN: usize = 16;
+
+fn render(d: &Diff, args: &Args) -> String {
+    let mut s = String::new();
+    let bar = "═".repeat(64);
+    let _ = writeln!(s, "╔{bar}╗");
+    let _ = writeln!(s, "║ {:<62} ║", "Checkpoint Diff");
+    let _ = writeln!(s, "╠{bar}╣");
+    for (label, value) in [
+        ("Container: ", &d.container_name),
+        ("Image:     ", &d.image),
+        ("ID:        ", &d.container_id),
+    ] {
+        let _ = writeln!(s, "║ {label}{:<51} ║", truncate(&clean(value), 51));
+    }
+    let _ = writeln!(s, "╚{bar}╝\n");
+    for (name, c) in [("A", &d.checkpoint_a), ("B", &d.checkpoint_b)] {
+        let _ = writeln!(s, "Checkpoint {name}:");
+        let _ = writeln!(s, "  Created: {}", clean(&c.created));
+        let _ = writeln!(s, "  Size:    {} bytes\n", c.total_size);
+    }
+
+    memory_section(&mut s, d);
+    process_section(&mut s, d, args);
+    if let Some(env) = &d.environment_changes {
+        s.push_str(&box_top("Environment Changes", 64));
+        if env.is_empty() {
+            s.push_str("│ = No change\n");
+        }
+        for e in env {
+            let name = clean(&e.name);
+            let line = match (&e.before, &e.after) {
+                (None, Some(after)) => format!("+ PID {:<5} {name}={}", e.pid, clean(after)),
+                (Some(before), None) => format!("- PID {:<5} {name}={}", e.pid, clean(before)),
+                (Some(before), Some(after)) => format!(
+                    "~ PID {:<5} {name}={} → {}",
+                    e.pid,
+                    clean(before),
+                    clean(after)
+                ),
+                (None, None) => continue,
+            };
+            let _ = writeln!(s, "│   {line}");
+        }
+        let _ = writeln!(s, "{BOX_BOTTOM}");
+    }
+    if let Some(f) = &d.file_changes {
+        s.push_str(&box_top("File Descriptor Changes", 64));
+        let groups = [
+            ("Added:", "+", &f.added, true),
+            ("Removed:", "-", &f.removed, true),
+            ("Unchanged:", "=", &f.unchanged, args.show_unchanged),
+        ];
+        for (title, mark, files, show) in groups {
+            if !show || files.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "│ {title}");
+            for file in files {
+                let _ = writeln!(
+                    s,
+                    "│   {mark} PID {:<5} {:<8} {}",
+                    file.pid,
+                    clean(&file.file_type),
+                    truncate(&clean(&file.path), 38)
+                );
+            }
+        }
+        let _ = writeln!(s, "{BOX_BOTTOM}");
+    }
+    if let Some(k) = &d.socket_changes {
+        s.push_str(&box_top("Socket Changes", 73));
+        let unchanged = args.show_unchanged && !k.unchanged.is_empty();
+        if !k.added.is_empty() || !k.removed.is_empty() || unchanged {
+            let _ = writeln!(
+                s,
+                "│     {:<5} {:<5} {:<12} {:<21} PEER",
+                "PID", "PROTO", "STATE", "LOCAL"
+            );
+            let mut rows: Vec<(&str, &SocketInfo)> = Vec::new();
+            rows.extend(k.added.iter().map(|x| ("+", x)));
+            rows.extend(k.removed.iter().map(|x| ("-", x)));
+            if unchanged {
+                rows.extend(k.unchanged.iter().map(|x| ("=", x)));
+            }
+            for (mark, socket) in rows {
+                let (state, local, peer) = socket_columns(socket);
+                let _ = writeln!(
+                    s,
+                    "│  {mark}  {:<5} {:<5} {:<12} {:<21} {}",
+                    socket.pid,
+                    clean(&socket.protocol),
+                    clean(&state),
+                    clean(&local),
+                    clean(&peer)
+                );
+            }
+        }
+        let _ = writeln!(s, "{SOCKET_BOX_BOTTOM}");
+    }
+    let _ = writeln!(s, "Summary:");
+    for line in d.summary.lines() {
+        let _ = writeln!(s, "{}", clean(line));
+    }
+    s
+}
+
+fn memory_section(s: &mut String, d: &Diff) {
+    let m = &d.memory_changes;
+    s.push_str(&box_top("Memory Changes", 64));
+    if m.size_change_bytes > 0 {
+        let _ = writeln!(s, "│ ↑ Increased by {:.2} MB", m.size_change_mb);
+    } else if m.size_change_bytes < 0 {
+        let _ = writeln!(s, "│ ↓ Decreased by {:.2} MB", -m.size_change_mb);
+    } else {
+        let _ = writeln!(s, "│ = No change");
+    }
+    if !m.processes.is_empty() {
+        let _ = writeln!(
+            s,
+            "│ Pages ({} KiB) per process: +added -removed ~changed =unchanged",
+            PAGE_SIZE / 1024
+        );
+    }
+    for p in &m.processes {
+        page_lines(s, p);
+    }
+    let _ = writeln!(s, "{BOX_BOTTOM}");
+}
+
+fn page_lines(s: &mut String, p: &ProcessMemoryDiff) {
+    let (added, removed, changed) = p.counts();
+    let _ = writeln!(
+        s,
+        "│   PID {:<5} +{added} -{removed} ~{changed} ={}",
+        p.pid, p.unchanged_pages
+    );
+    for (mark, ranges) in [("+", &p.added), ("-", &p.removed), ("~", &p.changed)] {
+        for r in ranges.iter().take(MAX_RANGES_SHOWN) {
+            let n = (r.end - r.start) / PAGE_SIZE;
+            let _ = writeln!(
+                s,
+                "│     {mark} {:016x}-{:016x} {n:>6} {}",
+                r.start,
+                r.end,
+                if n == 1 { "page" } else { "pages" }
+            );
+        }
+        if ranges.len() > MAX_RANGES_SHOWN {
+            let _ = writeln!(
+                s,
+                "│     {mark} … {} more ranges (--format json lists them all)",
+                ranges.len() - MAX_RANGES_SHOWN
+            );
+        }
+    }
+}
+
+fn process_section(s: &mut String, d: &Diff, args: &Args) {
+    let p = &d.process_changes;
+    s.push_str(&box_top("Process Tree", 64));
+    let changed = !(p.added.is_empty() && p.removed.is_empty() && p.modified.is_empty());
+    let removed = |s: &mut String| {
+        if !p.removed.is_empty() {
+            let _ = writeln!(s, "│ Removed:");
+            for proc in &p.removed {
+                let _ = writeln!(s, "│   - PID {:<5} {}", proc.pid, clean(&proc.command));
+            }
+        }
+    };
+    match &d.tree_b {
+        Some(tree) if args.show_unchanged => {
+            let mut marks = BTreeMap::new();
+            for (mark, list) in [("+", &p.added), ("~", &p.modified), ("=", &p.unchanged)] {
+                marks.extend(list.iter().map(|x| (x.pid, mark)));
+            }
+            let mut root = Tree::new("Process tree");
+            annotate(&mut root, tree, &marks);
+            for line in root.render().lines() {
+                let _ = writeln!(s, "│ {line}");
+            }
+            removed(s);
+        }
+        _ if !changed => {
+            let _ = writeln!(s, "│ = No change");
+        }
+        _ => {
+            let with_cmdline = |s: &mut String, mark: &str, list: &[ProcessInfo]| {
+                for proc in list {
+                    let _ = writeln!(s, "│   {mark} PID {:<5} {}", proc.pid, clean(&proc.command));
+                    if let Some(c) = proc.cmdline.as_deref().filter(|c| !c.is_empty()) {
+                        let _ = writeln!(s, "│             {}", truncate(&clean(c), 55));
+                    }
+                }
+            };
+            if !p.added.is_empty() {
+                let _ = writeln!(s, "│ Added:");
+                with_cmdline(s, "+", &p.added);
+            }
+            removed(s);
+            if !p.modified.is_empty() {
+                let _ = writeln!(s, "│ Modified:");
+                with_cmdline(s, "~", &p.modified);
+            }
+        }
+    }
+    let _ = writeln!(s, "{BOX_BOTTOM}");
+}
+
+/// B's process tree, each process marked `+` (added), `~` (modified) or
+/// `=` (unchanged); children by pid.
+fn annotate(parent: &mut Tree, ps: &PsNode, marks: &BTreeMap<u32, &str>) {
+    let mark = marks.get(&ps.pid).copied().unwrap_or(" ");
+    let label = ps
+        .cmdline
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .unwrap_or(&ps.command);
+    let node = parent.meta(&format!("{mark} PID {}", ps.pid), label);
+    for child in &ps.children {
+        annotate(node, child, marks);
+    }
+}
+
+/// checkpointctl's STATE, LOCAL and PEER columns.
+fn socket_columns(k: &SocketInfo) -> (String, String, String) {
+    match k.socket_type.as_str() {
+        "TCP" | "UDP" => {
+            let local = format!("{}:{}", k.source, k.src_port);
+            let peer = if k.dst_port > 0 {
+                format!("{}:{}", k.dest, k.dst_port)
+            } else {
+                "-".to_owned()
+            };
+            let state = if k.state.is_empty() {
+                "-".to_owned()
+            } else {
+                k.state.clone()
+            };
+            (state, local, peer)
+        }
+        _ => {
+            let local = if k.address.is_empty() {
+                "@".to_owned()
+            } else {
+                k.address.clone()
+            };
+            ("-".to_owned(), local, "-".to_owned())
+        }
+    }
+}

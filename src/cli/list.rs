@@ -1,0 +1,109 @@
+//! `ckpt list`: checkpointctl's listing of kubelet's checkpoint directory.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ckpt::views::list::{KUBELET_CHECKPOINTS, candidates, entries};
+
+use super::{TableFormat, emit, report, table, text, warn};
+
+/// Arguments of `ckpt list`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Directories to list `checkpoint-*` archives from (default: kubelet's,
+    /// /var/lib/kubelet/checkpoints).
+    #[arg(value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    format: TableFormat,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let dirs = if args.dirs.is_empty() {
+        vec![PathBuf::from(KUBELET_CHECKPOINTS)]
+    } else {
+        args.dirs.clone()
+    };
+    let mut readable = 0;
+    let mut paths = Vec::new();
+    let mut listing = Vec::new();
+    for dir in &dirs {
+        match candidates(dir) {
+            Ok(found) => {
+                readable += 1;
+                if !found.is_empty() {
+                    listing.push(dir.clone());
+                    paths.extend(found);
+                }
+            }
+            Err(e) => report(&e),
+        }
+    }
+    let (rows, failed) = entries(&paths);
+    for (_, e) in &failed {
+        report(e);
+    }
+    for row in &rows {
+        warn(&row.path.display().to_string(), &row.warnings);
+    }
+    let out = match args.format {
+        TableFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into());
+            s.push('\n');
+            s
+        }
+        TableFormat::Table if paths.is_empty() => {
+            let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            format!(
+                "No checkpoints found in [{}]\n",
+                text::clean(&shown.join(" "))
+            )
+        }
+        TableFormat::Table => {
+            let mut s = String::new();
+            for dir in &listing {
+                s.push_str(&format!(
+                    "Listing checkpoints in path: {}\n",
+                    text::clean(&dir.display().to_string())
+                ));
+            }
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.namespace.clone(),
+                        r.pod.clone(),
+                        r.container.clone(),
+                        r.engine.to_string(),
+                        r.time_checkpointed.to_rfc822(),
+                        r.checkpoint_name.clone(),
+                    ]
+                })
+                .collect();
+            s.push_str(&table::render(
+                &[
+                    "Namespace",
+                    "Pod",
+                    "Container",
+                    "Engine",
+                    "Time Checkpointed",
+                    "Checkpoint Name",
+                ],
+                &rows,
+            ));
+            s
+        }
+    };
+    if let Err(code) = emit(&out) {
+        return code;
+    }
+    let _ = io::stderr().flush();
+    if readable == 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
