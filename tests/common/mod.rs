@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod images;
+
 use std::io::{self, Read, Write};
 
 use tar::{EntryType, Header};
@@ -313,4 +315,20 @@ pub fn mem48_tar() -> Vec<u8> {
         "mem48 rebuilt wrong"
     );
     tar
+}
+
+/// A file of tests/fixtures/crit.tar.zst (crit's output, one directory per
+/// dump), e.g. `test-imgs-diff-a/pagemap-1.img.json`.
+pub fn crit_file(name: &str) -> String {
+    let file = std::fs::File::open(fixture("crit.tar.zst")).unwrap();
+    let mut tar = tar::Archive::new(zstd::stream::read::Decoder::new(file).unwrap());
+    for entry in tar.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        if entry.path().unwrap().to_string_lossy() == name {
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            return text;
+        }
+    }
+    panic!("{name} is not in crit.tar.zst");
 }

@@ -1,0 +1,129 @@
+//! `ckpt list`: a directory built from the fixtures plus broken files; the
+//! good archives listed in order, the bad ones named on stderr.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::*;
+use serde_json::Value;
+
+fn ckpt(args: &[&str]) -> (String, String, i32) {
+    let out = Command::cargo_bin("ckpt")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+/// kubelet's directory as a test sees it: three good archives of three
+/// compressions and engines, three broken ones, and a file that is not a
+/// checkpoint by its name.
+fn checkpoints_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(fixture(from), dir.path().join(to)).unwrap();
+    };
+    copy("multi-proc.none.tar", "checkpoint-multi.tar");
+    copy("crio-counter.assembled.tar", "checkpoint-crio.tar");
+    copy("mini-sleep.zstd.tar.zst", "checkpoint-mini.tar.zst");
+    copy("piggie-imgs.gnutar.tar.zst", "other.tar.zst");
+    std::fs::write(dir.path().join("checkpoint-empty.tar"), b"").unwrap();
+    std::fs::write(dir.path().join("checkpoint-text.tar"), b"hello, world\n").unwrap();
+    let gz = std::fs::read(fixture("mini-sleep.gzip.tar.gz")).unwrap();
+    std::fs::write(dir.path().join("checkpoint-cut.tar.gz"), &gz[..3000]).unwrap();
+    dir
+}
+
+fn path(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn good_archives_listed_by_time_bad_ones_named_on_stderr() {
+    let dir = checkpoints_dir();
+    let d = path(dir.path());
+    let (out, err, code) = ckpt(&["list", &d]);
+    assert_eq!(code, 0, "{err}");
+    // Podman 4.3.1 writes no checkpointedTime: the zero time, first; then
+    // CRI-O's (config.dump of crio-counter), as checkpointctl prints it.
+    let expected = format!(
+        "Listing checkpoints in path: {d}\n\
+         NAMESPACE   POD        CONTAINER    ENGINE   TIME CHECKPOINTED     CHECKPOINT NAME\n\
+         ---------   ---        ---------    ------   -----------------     ---------------\n\
+         \x20                      mini-sleep   Podman   01 Jan 01 00:00 UTC   checkpoint-mini.tar.zst\n\
+         \x20                      multi-proc   Podman   01 Jan 01 00:00 UTC   checkpoint-multi.tar\n\
+         default     counters   counter      CRI-O    28 Nov 26 17:38 UTC   checkpoint-crio.tar\n"
+    );
+    assert_eq!(out, expected);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    for (line, name, reason) in [
+        (lines[0], "checkpoint-cut.tar.gz", "truncated gzip"),
+        (lines[1], "checkpoint-empty.tar", "empty file"),
+        (lines[2], "checkpoint-text.tar", "not a tar archive"),
+    ] {
+        let file = path(&dir.path().join(name));
+        assert!(line.starts_with(&format!("Error: {file}: ")), "{line}");
+        assert!(line.contains(reason), "{line}");
+    }
+}
+
+#[test]
+fn json_rows_in_the_same_order() {
+    let dir = checkpoints_dir();
+    let (out, _, code) = ckpt(&["list", "--format", "json", &path(dir.path())]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r["checkpoint_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "checkpoint-mini.tar.zst",
+            "checkpoint-multi.tar",
+            "checkpoint-crio.tar"
+        ]
+    );
+    let crio = &rows[2];
+    assert_eq!(crio["namespace"], "default");
+    assert_eq!(crio["pod"], "counters");
+    assert_eq!(crio["container"], "counter");
+    assert_eq!(crio["engine"], "CRI-O");
+    assert_eq!(crio["time_checkpointed"], "2026-11-28T17:38:20.477511767Z");
+}
+
+#[test]
+fn no_checkpoints_and_unreadable_directories() {
+    let empty = tempfile::tempdir().unwrap();
+    let e = path(empty.path());
+    let (out, err, code) = ckpt(&["list", &e]);
+    assert_eq!(
+        (out, err, code),
+        (format!("No checkpoints found in [{e}]\n"), String::new(), 0)
+    );
+
+    // A directory that cannot be read is named; with nothing readable the
+    // status is 1.
+    let missing = empty.path().join("missing");
+    let m = path(&missing);
+    let (out, err, code) = ckpt(&["list", &m]);
+    assert_eq!(out, format!("No checkpoints found in [{m}]\n"));
+    assert!(err.starts_with(&format!("Error: {m}: ")), "{err}");
+    assert_eq!(code, 1);
+
+    // One readable directory is enough for 0.
+    let dir = checkpoints_dir();
+    let (out, _, code) = ckpt(&["list", &m, &path(dir.path())]);
+    assert_eq!(code, 0);
+    assert!(out.contains("checkpoint-crio.tar"));
+}
