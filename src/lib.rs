@@ -27,7 +27,8 @@
 //!   ([`memory`]).
 //! * [`views`] turns a checkpoint into what the `ckpt` binary shows (the
 //!   overview, the process tree, open files and sockets), as serialisable
-//!   structs.
+//!   structs; [`views::list`] lists a directory of checkpoints and
+//!   [`views::diff`] compares two, down to each page of memory.
 //! * [`metadata`] holds the serde types of the metadata files and the
 //!   helpers of checkpointctl's Go `lib` package.
 //!

@@ -90,13 +90,16 @@ pub fn entry(path: &Path) -> Result<ListEntry> {
 /// returns the entries sorted by time checkpointed, then name, and the
 /// failures in path order.
 pub fn entries(paths: &[PathBuf]) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    entries_on(paths, cores)
+}
+
+/// [`entries`] on at most `threads` threads (at least one).
+pub fn entries_on(paths: &[PathBuf], threads: usize) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Result<ListEntry>)>> =
         Mutex::new(Vec::with_capacity(paths.len()));
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(paths.len().max(1));
+    let workers = threads.clamp(1, paths.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
