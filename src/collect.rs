@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use crate::archive::{Entry, RandomAccess};
 use crate::checkpoint::{Checkpoint, EntryInfo, ProcessText, Sizes};
 use crate::compression::Compression;
-use crate::criu::{ImageSet, split_name};
+use crate::criu::{ImageError, ImageSet, split_name};
 use crate::engine::container_info;
 use crate::error::{Error, Result, Warning};
 use crate::layout::EntryKind;
@@ -140,6 +140,9 @@ pub(crate) struct Collector<'o, 's> {
     pub(crate) warnings: Vec<Warning>,
     seen: HashMap<EntryKind, u32>,
     images: ImageSet,
+    /// Bytes held in memory so far (entries decoded, texts read), against
+    /// [`Options::max_total_size`].
+    held: u64,
     /// Whether the stats came from the top-level `stats-dump`.
     stats_from_top: bool,
     text: TextReader,
@@ -176,7 +179,8 @@ impl<'o, 's> Collector<'o, 's> {
             entries: Vec::new(),
             warnings: Vec::new(),
             seen: HashMap::new(),
-            images: ImageSet::default(),
+            images: ImageSet::with_limits(crate::options::image_limits(options)),
+            held: 0,
             stats_from_top: false,
             text: TextReader::default(),
             texted: BTreeSet::new(),
@@ -293,8 +297,38 @@ impl<'o, 's> Collector<'o, 's> {
                 "appears more than once; the last copy is used, as extraction would",
             ));
         }
-        let bytes = entry.read_to_vec(self.options.max_entry_size)?;
+        let bytes = self.read_held(entry, &name)?;
         self.decode(kind, &name, &bytes)
+    }
+
+    /// Reads an entry into memory: checked against
+    /// [`Options::max_entry_size`], then counted against
+    /// [`Options::max_total_size`], before anything is allocated.
+    fn read_held(&mut self, entry: &mut dyn EntrySource, name: &str) -> Result<Vec<u8>> {
+        let size = entry.size();
+        if size <= self.options.max_entry_size {
+            self.hold(name, size)?;
+        }
+        entry.read_to_vec(self.options.max_entry_size)
+    }
+
+    /// Counts `size` more bytes held in memory for `entry`, or fails if that
+    /// goes over [`Options::max_total_size`].
+    fn hold(&mut self, entry: &str, size: u64) -> Result<()> {
+        let max = self.options.max_total_size;
+        match self.held.checked_add(size) {
+            Some(total) if total <= max => {
+                self.held = total;
+                Ok(())
+            }
+            _ => Err(Error::LimitExceeded {
+                archive: self.archive.clone(),
+                entry: entry.to_owned(),
+                limit: "max-total-size",
+                what: "bytes held in memory",
+                max,
+            }),
+        }
     }
 
     /// A CRIU image (or `stats-dump`).
@@ -313,9 +347,18 @@ impl<'o, 's> Collector<'o, 's> {
             // The top-level copy (Podman, CRI-O) wins over checkpoint/'s.
             return Ok(());
         }
-        let bytes = entry.read_to_vec(self.options.max_entry_size)?;
+        let bytes = self.read_held(entry, &name)?;
         match self.images.insert(kind, id, &bytes) {
             Ok(()) => self.stats_from_top |= kind == "stats-dump" && top_level,
+            Err(ImageError::Limit { limit, what, max }) => {
+                return Err(Error::LimitExceeded {
+                    archive: self.archive.clone(),
+                    entry: name,
+                    limit,
+                    what,
+                    max,
+                });
+            }
             Err(e) => self.warnings.push(Warning::new(
                 Some(&name),
                 format!("invalid CRIU image, ignored: {e}"),
@@ -337,10 +380,14 @@ impl<'o, 's> Collector<'o, 's> {
         for pid in ready {
             if let (Some(mm), Some(map)) = (self.images.mm.get(&pid), self.images.pagemap.get(&pid))
             {
-                self.text
-                    .request(pid, Text::Args, map, mm.mm_arg_start, mm.mm_arg_end);
-                self.text
-                    .request(pid, Text::Env, map, mm.mm_env_start, mm.mm_env_end);
+                for (text, range) in [
+                    (Text::Args, (mm.mm_arg_start, mm.mm_arg_end)),
+                    (Text::Env, (mm.mm_env_start, mm.mm_env_end)),
+                ] {
+                    let budget = self.options.max_total_size.saturating_sub(self.held);
+                    let held = self.text.request(pid, text, map, range, budget);
+                    self.held = self.held.saturating_add(held);
+                }
             }
             self.texted.insert(pid);
         }

@@ -130,6 +130,22 @@ pub enum Error {
         /// The limit in force.
         limit: u64,
     },
+    /// A limit of [`Options`](crate::Options) was hit: the archive declares
+    /// more than it allows.
+    #[error("{archive}: {entry}: over the limit of {max} {what} (--{limit})")]
+    LimitExceeded {
+        /// The archive's display name.
+        archive: String,
+        /// The entry being read.
+        entry: String,
+        /// The limit, as the CLI flag names it: `max-total-size`,
+        /// `max-records`, `max-processes`, `max-vmas`.
+        limit: &'static str,
+        /// What it counts: `bytes in memory`, `records`, …
+        what: &'static str,
+        /// The limit in force.
+        max: u64,
+    },
     /// A required entry is not in the archive.
     #[error("{archive}: {entry} not found")]
     MissingEntry {

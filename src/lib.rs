@@ -102,7 +102,15 @@
 //! * An entry is read into memory only to be decoded, and only if the size
 //!   its header declares is within [`Options::max_entry_size`] (64 MiB by
 //!   default); otherwise the read fails with [`Error::EntryTooLarge`] before
-//!   any allocation. Decompression windows over 128 MiB are refused.
+//!   any allocation, however well the entry compresses. Decompression
+//!   windows over 128 MiB are refused.
+//! * Whatever an archive declares, what is held in memory is bounded:
+//!   [`Options::max_total_size`] (1 GiB) for the entries decoded and the
+//!   command lines and environments read together, [`Options::max_records`]
+//!   per CRIU image, [`Options::max_processes`], and [`Options::max_vmas`]
+//!   per process (counted in the record before it is decoded). Hitting one
+//!   is an [`Error::LimitExceeded`] naming the entry and the limit. Pages
+//!   are streamed, never held; JSON nesting stops at 128 levels.
 //! * Truncated and corrupt input gives an [`Error`] naming the archive and
 //!   the entry; the gzip and zstd checksums are verified when the whole
 //!   stream is read.
@@ -140,7 +148,10 @@ pub use layout::EntryKind;
 pub use metadata::{
     ContainerConfig, NetworkStatus, SpecDump, Time, byte_to_string, read_json_file, write_json_file,
 };
-pub use options::{DEFAULT_MAX_ENTRY_SIZE, Options, Want};
+pub use options::{
+    DEFAULT_MAX_ENTRY_SIZE, DEFAULT_MAX_PROCESSES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_TOTAL_SIZE,
+    DEFAULT_MAX_VMAS, Options, Want,
+};
 
 /// The typed OCI runtime spec, re-exported because [`Checkpoint::oci_spec`]
 /// exposes it.

@@ -3,7 +3,27 @@
 /// Default for [`Options::max_entry_size`]: 64 MiB.
 pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 64 << 20;
 
+/// Default for [`Options::max_total_size`]: 1 GiB.
+pub const DEFAULT_MAX_TOTAL_SIZE: u64 = 1 << 30;
+
+/// Default for [`Options::max_records`]: 4 Mi records in one image.
+pub const DEFAULT_MAX_RECORDS: u64 = 1 << 22;
+
+/// Default for [`Options::max_processes`]: 1 Mi processes (Linux allows
+/// 4 Mi pids at most, and containers hold far fewer).
+pub const DEFAULT_MAX_PROCESSES: u64 = 1 << 20;
+
+/// Default for [`Options::max_vmas`]: 1 Mi memory areas in one process
+/// (Linux's default `vm.max_map_count` is 65,530).
+pub const DEFAULT_MAX_VMAS: u64 = 1 << 20;
+
 /// How to read a checkpoint: which parts to decode and the limits to apply.
+///
+/// The limits hold whatever the archive declares: each is checked before
+/// the allocation or the loop it bounds, and hitting one is an
+/// [`Error::LimitExceeded`](crate::Error::LimitExceeded) naming the entry
+/// and the limit. The defaults are far above what real checkpoints of
+/// large processes need.
 ///
 /// A plain struct with [`Default`]; change the fields you care about:
 ///
@@ -11,6 +31,7 @@ pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 64 << 20;
 /// let mut options = ckpt::Options::default();
 /// options.want = ckpt::Want::metadata_only();
 /// options.max_entry_size = 1 << 20;
+/// options.max_total_size = 256 << 20;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -25,6 +46,18 @@ pub struct Options {
     ///
     /// [`Error::EntryTooLarge`]: crate::Error::EntryTooLarge
     pub max_entry_size: u64,
+    /// Most bytes held in memory for one checkpoint: the entries decoded
+    /// (metadata, CRIU images) and the command lines and environments read
+    /// from process memory, together. Pages streamed to a memory sink do
+    /// not count: they are never held.
+    pub max_total_size: u64,
+    /// Most records in one CRIU image: open files (`fdinfo-*`, `files.img`),
+    /// page runs (`pagemap-*`), mounts.
+    pub max_records: u64,
+    /// Most processes in `pstree.img`.
+    pub max_processes: u64,
+    /// Most memory areas (VMAs) in one process's `mm-*.img`.
+    pub max_vmas: u64,
 }
 
 impl Default for Options {
@@ -32,7 +65,20 @@ impl Default for Options {
         Options {
             want: Want::default(),
             max_entry_size: DEFAULT_MAX_ENTRY_SIZE,
+            max_total_size: DEFAULT_MAX_TOTAL_SIZE,
+            max_records: DEFAULT_MAX_RECORDS,
+            max_processes: DEFAULT_MAX_PROCESSES,
+            max_vmas: DEFAULT_MAX_VMAS,
         }
+    }
+}
+
+/// The limits that bound a CRIU image's decoding, from [`Options`].
+pub(crate) fn image_limits(options: &Options) -> crate::criu::ImageLimits {
+    crate::criu::ImageLimits {
+        max_records: options.max_records,
+        max_processes: options.max_processes,
+        max_vmas: options.max_vmas,
     }
 }
 

@@ -53,12 +53,29 @@ struct ReadArgs {
     /// Largest entry decoded in memory (config.dump, spec.dump, …), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = ckpt::DEFAULT_MAX_ENTRY_SIZE)]
     max_entry_size: u64,
+    /// Most bytes held in memory for one checkpoint (entries decoded,
+    /// command lines and environments).
+    #[arg(long, value_name = "BYTES", default_value_t = ckpt::DEFAULT_MAX_TOTAL_SIZE)]
+    max_total_size: u64,
+    /// Most records in one CRIU image (open files, page runs, mounts).
+    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_RECORDS)]
+    max_records: u64,
+    /// Most processes in a checkpoint's process tree.
+    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_PROCESSES)]
+    max_processes: u64,
+    /// Most memory areas in one process.
+    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_VMAS)]
+    max_vmas: u64,
 }
 
 impl ReadArgs {
     fn options(&self) -> ckpt::Options {
         let mut options = ckpt::Options::default();
         options.max_entry_size = self.max_entry_size;
+        options.max_total_size = self.max_total_size;
+        options.max_records = self.max_records;
+        options.max_processes = self.max_processes;
+        options.max_vmas = self.max_vmas;
         options
     }
 }

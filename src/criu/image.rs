@@ -77,6 +77,18 @@ pub enum ImageError {
         /// What is wrong.
         what: String,
     },
+    /// The image holds more than a limit allows ([`ImageLimits`]).
+    ///
+    /// [`ImageLimits`]: super::ImageLimits
+    #[error("over the limit of {max} {what}")]
+    Limit {
+        /// The limit, as the CLI flag names it (`max-records`, …).
+        limit: &'static str,
+        /// What it counts.
+        what: &'static str,
+        /// The limit in force.
+        max: u64,
+    },
 }
 
 /// A CRIU image: its magic and the records after it.
@@ -152,9 +164,25 @@ impl<'a> Image<'a> {
 
     /// Decodes every record as `M`.
     pub fn decode_all<M: prost::Message + Default>(&self) -> Result<Vec<M>, ImageError> {
+        self.decode_at_most(u64::MAX, "max-records", "records")
+    }
+
+    /// Decodes every record as `M`, or fails with [`ImageError::Limit`]
+    /// (naming `limit` and `what`) at the record after the `max`th.
+    pub fn decode_at_most<M: prost::Message + Default>(
+        &self,
+        max: u64,
+        limit: &'static str,
+        what: &'static str,
+    ) -> Result<Vec<M>, ImageError> {
         let mut records = self.records();
         let mut out = Vec::new();
+        let mut count: u64 = 0;
         while let Some(record) = records.next_record() {
+            count += 1;
+            if count > max {
+                return Err(ImageError::Limit { limit, what, max });
+            }
             out.push(record?.decode()?);
         }
         Ok(out)
@@ -195,6 +223,52 @@ impl Record<'_> {
             source,
         })
     }
+}
+
+/// How many times field `number` occurs at the top level of the protobuf
+/// message `bytes`, without decoding it: a walk over the tags, so that a
+/// repeated field can be counted before it is allocated.
+pub fn count_field(bytes: &[u8], number: u32) -> Result<u64, ImageError> {
+    fn varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+        let mut value: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = *bytes.get(*pos)?;
+            *pos += 1;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    let bad = |pos: usize| ImageError::Invalid {
+        what: format!("malformed protobuf at byte {pos} of a record"),
+    };
+    let mut pos = 0;
+    let mut count = 0;
+    while pos < bytes.len() {
+        let start = pos;
+        let key = varint(bytes, &mut pos).ok_or_else(|| bad(start))?;
+        if key >> 3 == u64::from(number) {
+            count += 1;
+        }
+        let skip = match key & 7 {
+            0 => {
+                varint(bytes, &mut pos).ok_or_else(|| bad(start))?;
+                0
+            }
+            1 => 8,
+            2 => varint(bytes, &mut pos).ok_or_else(|| bad(start))?,
+            5 => 4,
+            _ => return Err(bad(start)),
+        };
+        pos = usize::try_from(skip)
+            .ok()
+            .and_then(|n| pos.checked_add(n))
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| bad(start))?;
+    }
+    Ok(count)
 }
 
 /// The records of an image, in order. Ends after the first error.
@@ -362,6 +436,47 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(records.next().is_none());
+    }
+
+    #[test]
+    fn fields_counted_without_decoding() {
+        // field 10 (length-delimited) twice, field 1 (varint), field 2
+        // (fixed64), field 3 (fixed32).
+        let msg = [
+            0x52, 2, 0xaa, 0xbb, 0x08, 0x96, 0x01, 0x52, 0, 0x11, 1, 2, 3, 4, 5, 6, 7, 8, 0x1d, 1,
+            2, 3, 4,
+        ];
+        assert_eq!(count_field(&msg, 10).unwrap(), 2);
+        assert_eq!(count_field(&msg, 1).unwrap(), 1);
+        assert_eq!(count_field(&msg, 4).unwrap(), 0);
+        // A length past the end, a varint that never ends, a group.
+        assert!(count_field(&[0x52, 5, 1], 10).is_err());
+        assert!(count_field(&[0x08, 0xff, 0xff], 1).is_err());
+        assert!(count_field(&[0x0b], 1).is_err());
+        let huge = [
+            0x52, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+        ];
+        assert!(count_field(&huge, 10).is_err());
+    }
+
+    #[test]
+    fn records_decoded_up_to_a_limit() {
+        let bytes = image(&[IMG_COMMON_MAGIC, 0x5027_3030], &[b"", b"", b""]);
+        let img = Image::parse(&bytes).unwrap();
+        assert!(matches!(
+            img.decode_at_most::<crate::criu::proto::TaskKobjIdsEntry>(2, "max-records", "records"),
+            Err(ImageError::Limit {
+                limit: "max-records",
+                max: 2,
+                ..
+            })
+        ));
+        assert_eq!(
+            img.decode_at_most::<crate::criu::proto::TaskKobjIdsEntry>(3, "max-records", "records")
+                .unwrap()
+                .len(),
+            3
+        );
     }
 
     #[test]

@@ -8,5 +8,5 @@ pub mod pretty;
 pub mod proto;
 pub mod set;
 
-pub use image::{Image, ImageError, Record, Records};
-pub use set::{ImageSet, split_name};
+pub use image::{Image, ImageError, Record, Records, count_field};
+pub use set::{ImageLimits, ImageSet, split_name};

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::image::{Image, ImageError};
+use super::image::{Image, ImageError, count_field};
 use super::proto::*;
 use crate::memory::PageMap;
 
@@ -25,10 +25,48 @@ pub fn split_name(file: &str) -> (&str, Option<u32>) {
     }
 }
 
+/// Limits on what one image may hold, checked before it is decoded or as
+/// its records are; hitting one is an [`ImageError::Limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImageLimits {
+    /// Most records in one image (open files, page runs, mounts).
+    pub max_records: u64,
+    /// Most processes in `pstree.img`.
+    pub max_processes: u64,
+    /// Most memory areas in one `mm-*.img`.
+    pub max_vmas: u64,
+}
+
+impl Default for ImageLimits {
+    fn default() -> ImageLimits {
+        use crate::options::{DEFAULT_MAX_PROCESSES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_VMAS};
+        ImageLimits {
+            max_records: DEFAULT_MAX_RECORDS,
+            max_processes: DEFAULT_MAX_PROCESSES,
+            max_vmas: DEFAULT_MAX_VMAS,
+        }
+    }
+}
+
+/// Every record of `image`, at most `max_records` of them.
+fn records<M: prost::Message + Default>(
+    image: Image<'_>,
+    limits: &ImageLimits,
+) -> Result<Vec<M>, ImageError> {
+    image.decode_at_most(limits.max_records, "max-records", "records")
+}
+
+/// `MmEntry.vmas`' field number.
+const MM_VMAS_FIELD: u32 = 14;
+
 /// The images of one dump that answer a user's questions, decoded.
 #[derive(Debug, Clone, Default, Serialize)]
 #[non_exhaustive]
 pub struct ImageSet {
+    /// The limits [`ImageSet::insert`] applies.
+    #[serde(skip)]
+    pub limits: ImageLimits,
     /// `inventory.img`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory: Option<InventoryEntry>,
@@ -76,6 +114,14 @@ impl ImageSet {
         )
     }
 
+    /// An empty set whose images are decoded under `limits`.
+    pub fn with_limits(limits: ImageLimits) -> ImageSet {
+        ImageSet {
+            limits,
+            ..ImageSet::default()
+        }
+    }
+
     /// Decodes an image and keeps it. `kind` and `id` are those of
     /// [`split_name`]; images of other kinds are ignored.
     pub fn insert(&mut self, kind: &str, id: Option<u32>, bytes: &[u8]) -> Result<(), ImageError> {
@@ -84,12 +130,18 @@ impl ImageSet {
                 what: format!("{kind} image without an id in its name"),
             })
         };
+        let limits = self.limits;
         match kind {
             "inventory" => {
                 self.inventory = Some(Image::parse_expecting(bytes, "INVENTORY")?.decode_one()?);
             }
             "pstree" => {
-                self.pstree = Some(Image::parse_expecting(bytes, "PSTREE")?.decode_all()?);
+                let image = Image::parse_expecting(bytes, "PSTREE")?;
+                self.pstree = Some(if limits.max_processes <= limits.max_records {
+                    image.decode_at_most(limits.max_processes, "max-processes", "processes")?
+                } else {
+                    records(image, &limits)?
+                });
             }
             "core" => {
                 let id = need_id()?;
@@ -108,8 +160,18 @@ impl ImageSet {
             }
             "mm" => {
                 let id = need_id()?;
-                self.mm
-                    .insert(id, Image::parse_expecting(bytes, "MM")?.decode_one()?);
+                let image = Image::parse_expecting(bytes, "MM")?;
+                // Count the areas before they are allocated.
+                if let Some(Ok(record)) = image.records().next_record()
+                    && count_field(record.bytes, MM_VMAS_FIELD)? > limits.max_vmas
+                {
+                    return Err(ImageError::Limit {
+                        limit: "max-vmas",
+                        what: "memory areas",
+                        max: limits.max_vmas,
+                    });
+                }
+                self.mm.insert(id, image.decode_one()?);
             }
             "pagemap" => {
                 let id = need_id()?;
@@ -125,6 +187,13 @@ impl ImageSet {
                 };
                 let mut entries = Vec::new();
                 for r in records {
+                    if entries.len() as u64 >= limits.max_records {
+                        return Err(ImageError::Limit {
+                            limit: "max-records",
+                            what: "records",
+                            max: limits.max_records,
+                        });
+                    }
                     entries.push(r?.decode::<PagemapEntry>()?);
                 }
                 self.pagemap
@@ -132,16 +201,20 @@ impl ImageSet {
             }
             "fdinfo" => {
                 let id = need_id()?;
-                self.fdinfo
-                    .insert(id, Image::parse_expecting(bytes, "FDINFO")?.decode_all()?);
+                self.fdinfo.insert(
+                    id,
+                    records(Image::parse_expecting(bytes, "FDINFO")?, &limits)?,
+                );
             }
             "files" => {
-                self.files = Some(Image::parse_expecting(bytes, "FILES")?.decode_all()?);
+                self.files = Some(records(Image::parse_expecting(bytes, "FILES")?, &limits)?);
             }
             "mountpoints" => {
                 let id = need_id()?;
-                self.mountpoints
-                    .insert(id, Image::parse_expecting(bytes, "MNTS")?.decode_all()?);
+                self.mountpoints.insert(
+                    id,
+                    records(Image::parse_expecting(bytes, "MNTS")?, &limits)?,
+                );
             }
             "stats-dump" => {
                 self.stats = Some(Image::parse_expecting(bytes, "STATS")?.decode_one()?);
@@ -170,6 +243,18 @@ impl ImageSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vmas_counted_by_their_field_number() {
+        use prost::Message;
+        let mm = MmEntry {
+            mm_env_start: 7,
+            mm_saved_auxv: vec![1, 2],
+            vmas: vec![VmaEntry::default(); 3],
+            ..MmEntry::default()
+        };
+        assert_eq!(count_field(&mm.encode_to_vec(), MM_VMAS_FIELD).unwrap(), 3);
+    }
 
     #[test]
     fn image_names() {

@@ -35,8 +35,16 @@ pub(crate) struct TextReader {
 }
 
 impl TextReader {
-    /// Asks for `[start, end)` of `pid`'s memory.
-    pub(crate) fn request(&mut self, pid: u32, text: Text, map: &PageMap, start: u64, end: u64) {
+    /// Asks for `[start, end)` of `pid`'s memory, if it fits in `budget`
+    /// bytes; returns the bytes set aside for it.
+    pub(crate) fn request(
+        &mut self,
+        pid: u32,
+        text: Text,
+        map: &PageMap,
+        (start, end): (u64, u64),
+        budget: u64,
+    ) -> u64 {
         let index = self.requests.len();
         let mut request = Request {
             pid,
@@ -51,6 +59,11 @@ impl TextReader {
         } else if len > MAX_TEXT {
             request.unavailable = Some(format!(
                 "range {start:#x}-{end:#x} is over the {MAX_TEXT}-byte limit"
+            ));
+        } else if len > budget {
+            request.unavailable = Some(format!(
+                "range {start:#x}-{end:#x} not read: over the limit of bytes held in memory \
+                 (--max-total-size)"
             ));
         } else {
             let mut at = 0usize;
@@ -79,7 +92,9 @@ impl TextReader {
         if !request.pieces.is_empty() {
             self.by_pages.entry(map.pages_id).or_default().push(index);
         }
+        let held = request.buf.len() as u64;
         self.requests.push(request);
+        held
     }
 
     /// Whether any range needs pages file `id`.
@@ -269,8 +284,8 @@ mod tests {
         pages.extend(vec![b'B'; 4096]);
         pages[4094] = 0;
         let mut reader = TextReader::default();
-        reader.request(1, Text::Args, &map, 0x7ffc, 0x8004);
-        reader.request(1, Text::Env, &map, 0x9000, 0x9004);
+        reader.request(1, Text::Args, &map, (0x7ffc, 0x8004), u64::MAX);
+        reader.request(1, Text::Env, &map, (0x9000, 0x9004), u64::MAX);
         assert!(reader.needs(3));
         let mut s = reader;
         s.read_stream(3, pages.len() as u64, &mut &pages[..])
@@ -285,7 +300,7 @@ mod tests {
         );
 
         let mut r = TextReader::default();
-        r.request(1, Text::Args, &map, 0x7ffc, 0x8004);
+        r.request(1, Text::Args, &map, (0x7ffc, 0x8004), u64::MAX);
         r.read_with(3, pages.len() as u64, |off, buf| {
             buf.copy_from_slice(&pages[off as usize..off as usize + buf.len()]);
             Ok(())
@@ -298,10 +313,23 @@ mod tests {
     }
 
     #[test]
+    fn a_range_over_the_budget_is_not_allocated() {
+        let map = PageMap::new(3, &[entry(0x7000, 2, PE_PRESENT)]).unwrap();
+        let mut r = TextReader::default();
+        assert_eq!(r.request(1, Text::Args, &map, (0x7000, 0x7010), 15), 0);
+        assert_eq!(r.request(1, Text::Env, &map, (0x7010, 0x7020), 16), 16);
+        assert!(!r.needs(4));
+        let out = r.finish();
+        assert!(
+            matches!(&out[&(1, Text::Args)], MemoryText::Unavailable(w) if w.contains("--max-total-size"))
+        );
+    }
+
+    #[test]
     fn a_pages_file_shorter_than_its_pagemap() {
         let map = PageMap::new(3, &[entry(0x7000, 2, PE_PRESENT)]).unwrap();
         let mut r = TextReader::default();
-        r.request(1, Text::Args, &map, 0x8000, 0x8010);
+        r.request(1, Text::Args, &map, (0x8000, 0x8010), u64::MAX);
         r.read_stream(3, 4096, &mut &[0u8; 4096][..]).unwrap();
         assert!(
             matches!(&r.finish()[&(1, Text::Args)], MemoryText::Unavailable(w) if w.contains("holds 4096 bytes"))
