@@ -1,0 +1,43 @@
+//! The whole read, as `ckpt inspect --all` and `ckpt memparse --search`
+//! run it: bytes → compression detected → tar walk → every decoder →
+//! views. The first byte picks a streamed or a seekable reader.
+
+#![no_main]
+
+use std::io::Cursor;
+
+use ckpt::memory::MemoryFilter;
+use ckpt::search::{MemorySearch, Pattern};
+use ckpt::views::{InspectOptions, Inspection, Overview};
+use ckpt::{Archive, Options};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, bytes)) = data.split_first() else {
+        return;
+    };
+    let all = InspectOptions::all();
+    let mut options = Options::default();
+    options.want = all.want();
+    // Small limits, so that the fuzzer reaches them.
+    options.max_total_size = 64 << 20;
+    let Ok(pattern) = Pattern::literal("SECRET") else {
+        return;
+    };
+    let mut sink = MemorySearch::new(&pattern, 16, MemoryFilter::default(), 64);
+    let archive = if mode & 1 == 0 {
+        Archive::from_reader(bytes, "fuzz.tar")
+    } else {
+        Archive::from_seekable(Cursor::new(bytes), "fuzz.tar")
+    };
+    let Ok(archive) = archive else {
+        return;
+    };
+    if let Ok(checkpoint) = ckpt::read_with(archive, &options, &mut sink) {
+        let _ = Overview::new(&checkpoint);
+        if let Ok(inspection) = Inspection::new(&checkpoint, &all) {
+            let _ = serde_json::to_string(&inspection);
+        }
+    }
+    let _ = sink.finish();
+});
