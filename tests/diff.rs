@@ -8,9 +8,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use assert_cmd::Command;
 use ckpt::memory::{AddressRange, PAGE_SIZE};
 use common::images::*;
+use common::run_ckpt as ckpt;
 use common::*;
 use serde_json::Value;
 
@@ -23,20 +23,6 @@ fn golden(name: &str) -> String {
         .join("tests/golden/diff")
         .join(name);
     std::fs::read_to_string(path).unwrap()
-}
-
-fn ckpt(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("ckpt")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap(),
-    )
 }
 
 fn fx(name: &str) -> String {

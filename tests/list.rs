@@ -5,22 +5,9 @@ mod common;
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::run_ckpt as ckpt;
 use common::*;
 use serde_json::Value;
-
-fn ckpt(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("ckpt")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap(),
-    )
-}
 
 /// kubelet's directory as a test sees it: three good archives of three
 /// compressions and engines, three broken ones, and a file that is not a

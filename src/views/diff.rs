@@ -587,21 +587,27 @@ fn file_set(i: &Inspection) -> BTreeMap<FileKey, FileInfo> {
 }
 
 fn files(a: &Inspection, b: &Inspection) -> FileDiff {
-    let (sa, sb) = (file_set(a), file_set(b));
-    let mut d = FileDiff::default();
-    for (k, f) in &sb {
-        if sa.contains_key(k) {
-            d.unchanged.push(f.clone());
+    let (added, removed, unchanged) = compare_sets(file_set(a), file_set(b));
+    FileDiff {
+        added,
+        removed,
+        unchanged,
+    }
+}
+
+/// What is in `b` only, in `a` only, and in both (as `b` has it), in key
+/// order.
+fn compare_sets<K: Ord, V>(a: BTreeMap<K, V>, b: BTreeMap<K, V>) -> (Vec<V>, Vec<V>, Vec<V>) {
+    let (mut added, mut unchanged) = (Vec::new(), Vec::new());
+    let mut a = a;
+    for (k, v) in b {
+        if a.remove(&k).is_some() {
+            unchanged.push(v);
         } else {
-            d.added.push(f.clone());
+            added.push(v);
         }
     }
-    d.removed = sa
-        .iter()
-        .filter(|(k, _)| !sb.contains_key(*k))
-        .map(|(_, f)| f.clone())
-        .collect();
-    d
+    (added, a.into_values().collect(), unchanged)
 }
 
 type SocketKey = (u32, String, String, String, u32, String, u32);
@@ -638,21 +644,12 @@ fn socket_set(i: &Inspection) -> BTreeMap<SocketKey, SocketInfo> {
 }
 
 fn sockets(a: &Inspection, b: &Inspection) -> SocketDiff {
-    let (sa, sb) = (socket_set(a), socket_set(b));
-    let mut d = SocketDiff::default();
-    for (k, s) in &sb {
-        if sa.contains_key(k) {
-            d.unchanged.push(s.clone());
-        } else {
-            d.added.push(s.clone());
-        }
+    let (added, removed, unchanged) = compare_sets(socket_set(a), socket_set(b));
+    SocketDiff {
+        added,
+        removed,
+        unchanged,
     }
-    d.removed = sa
-        .iter()
-        .filter(|(k, _)| !sb.contains_key(*k))
-        .map(|(_, s)| s.clone())
-        .collect();
-    d
 }
 
 fn environments(a: &Inspection, b: &Inspection) -> Vec<EnvChange> {

@@ -332,3 +332,19 @@ pub fn crit_file(name: &str) -> String {
     }
     panic!("{name} is not in crit.tar.zst");
 }
+
+/// Runs the `ckpt` binary from the package's directory: stdout, stderr
+/// and exit status.
+pub fn run_ckpt(args: &[&str]) -> (String, String, i32) {
+    let out = assert_cmd::Command::cargo_bin("ckpt")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
