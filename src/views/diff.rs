@@ -356,30 +356,56 @@ fn push_page(ranges: &mut Vec<AddressRange>, start: u64) {
     }
 }
 
-/// Compares the page hashes of the processes in both checkpoints.
-pub fn compare_pages<S: BuildHasher>(
-    a: &PageHashes<S>,
-    b: &PageHashes<S>,
-) -> Vec<ProcessMemoryDiff> {
+/// Compares the page hashes of the processes in both checkpoints: a
+/// merge of the two lists in address order, nothing else allocated.
+pub fn compare_pages<S: BuildHasher>(a: &PageHashes<S>, b: &PageHashes<S>) -> Vec<ProcessMemoryDiff> {
+    let sorted = |pages: &Vec<(u64, u64)>| -> Option<Vec<(u64, u64)>> {
+        // Pages arrive in address order; sort only if an archive says
+        // otherwise.
+        if pages.windows(2).all(|w| w[0].0 < w[1].0) {
+            return None;
+        }
+        let mut v = pages.clone();
+        v.sort_unstable_by_key(|p| p.0);
+        v.dedup_by_key(|p| p.0);
+        Some(v)
+    };
     let mut out = Vec::new();
     for (pid, pages_a) in &a.pages {
         let Some(pages_b) = b.pages.get(pid) else {
             continue;
         };
-        let map_a: BTreeMap<u64, u64> = pages_a.iter().copied().collect();
-        let map_b: BTreeMap<u64, u64> = pages_b.iter().copied().collect();
+        let (sa, sb) = (sorted(pages_a), sorted(pages_b));
+        let (pa, pb) = (sa.as_ref().unwrap_or(pages_a), sb.as_ref().unwrap_or(pages_b));
         let mut diff = ProcessMemoryDiff {
             pid: *pid,
             ..ProcessMemoryDiff::default()
         };
-        let all: BTreeSet<u64> = map_a.keys().chain(map_b.keys()).copied().collect();
-        for vaddr in all {
-            match (map_a.get(&vaddr), map_b.get(&vaddr)) {
-                (Some(x), Some(y)) if x == y => diff.unchanged_pages += 1,
-                (Some(_), Some(_)) => push_page(&mut diff.changed, vaddr),
-                (Some(_), None) => push_page(&mut diff.removed, vaddr),
-                (None, Some(_)) => push_page(&mut diff.added, vaddr),
-                (None, None) => {}
+        let (mut i, mut j) = (0, 0);
+        loop {
+            match (pa.get(i), pb.get(j)) {
+                (Some(&(va, ha)), Some(&(vb, hb))) if va == vb => {
+                    if ha == hb {
+                        diff.unchanged_pages += 1;
+                    } else {
+                        push_page(&mut diff.changed, va);
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(&(va, _)), Some(&(vb, _))) if va < vb => {
+                    push_page(&mut diff.removed, va);
+                    i += 1;
+                }
+                (_, Some(&(vb, _))) => {
+                    push_page(&mut diff.added, vb);
+                    j += 1;
+                }
+                (Some(&(va, _)), None) => {
+                    push_page(&mut diff.removed, va);
+                    i += 1;
+                }
+                (None, None) => break,
             }
         }
         out.push(diff);
@@ -685,4 +711,61 @@ fn environments(a: &Inspection, b: &Inspection) -> Vec<EnvChange> {
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::hash_map::RandomState;
+
+    use super::*;
+
+    /// Feeds `pages` (address, fill byte) to a sink, in chunks of `split`
+    /// bytes that do not respect page boundaries.
+    fn hashes(build: &RandomState, pages: &[(u64, u8)], split: usize) -> PageHashes<RandomState> {
+        let mut h = PageHashes::new(build.clone());
+        h.begin(1, &crate::memory::VmaMap::default());
+        for &(vaddr, fill) in pages {
+            let page = vec![fill; PAGE_SIZE as usize];
+            for (i, part) in page.chunks(split).enumerate() {
+                let at = (i * split) as u64;
+                h.chunk(&MemoryChunk {
+                    pid: 1,
+                    pages_id: 1,
+                    vaddr: vaddr + at,
+                    file_offset: at,
+                    data: part,
+                });
+            }
+        }
+        h.end(1);
+        h
+    }
+
+    fn range(start: u64, end: u64) -> AddressRange {
+        AddressRange { start, end }
+    }
+
+    #[test]
+    fn pages_added_removed_changed_across_chunk_boundaries() {
+        let build = RandomState::new();
+        let a = hashes(&build, &[(0x1000, 1), (0x2000, 2), (0x4000, 3), (0x5000, 4)], 1000);
+        let b = hashes(&build, &[(0x2000, 2), (0x3000, 9), (0x4000, 7), (0x5000, 8)], 4096);
+        let d = compare_pages(&a, &b);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].removed, [range(0x1000, 0x2000)]);
+        assert_eq!(d[0].added, [range(0x3000, 0x4000)]);
+        assert_eq!(d[0].changed, [range(0x4000, 0x6000)]);
+        assert_eq!(d[0].unchanged_pages, 1);
+        assert_eq!(d[0].counts(), (1, 1, 2));
+    }
+
+    #[test]
+    fn pages_out_of_order_are_sorted_first() {
+        let build = RandomState::new();
+        let a = hashes(&build, &[(0x3000, 3), (0x1000, 1)], 4096);
+        let b = hashes(&build, &[(0x1000, 1), (0x3000, 3)], 4096);
+        let d = compare_pages(&a, &b);
+        assert_eq!(d[0].counts(), (0, 0, 0));
+        assert_eq!(d[0].unchanged_pages, 2);
+    }
 }

@@ -1,0 +1,185 @@
+//! What `ckpt diff` costs on two large checkpoints, against one pass over
+//! each.
+//!
+//! At start, two synthetic Podman-shaped checkpoints
+//! (`tests/common/synth.rs`) with 128 MiB of memory pages each are written
+//! as plain tars and as zstd (level 3) (`CKPT_BENCH_PAGES_MIB` changes the
+//! 128). Both are the same dump (the generator has one seed), so every
+//! page is compared and found equal: the most work a page comparison does.
+//! Before measuring, the diff is checked: pid 1 in both, every page
+//! unchanged.
+//!
+//! * `diff/<kind>`: what `ckpt diff A B` does: A and B read at once on two
+//!   threads, processes, files and sockets compared. For plain tars the
+//!   pages are seeked over.
+//! * `diff_memory/<kind>`: `ckpt diff --memory A B`: the same, and every
+//!   page of every process hashed as it streams by, the hashes compared.
+//! * `one_pass_each/<kind>`: the floor for `--memory`: A then B read whole
+//!   on one thread (decompressed for zstd) into [`io::sink`]. On two
+//!   cores, `diff_memory` should take about half of it, and about as long
+//!   as one pass over one archive.
+//!
+//! Throughput is in bytes of both tars.
+//!
+//! ```text
+//! cargo bench --bench diff
+//! ```
+
+#[path = "../tests/common/synth.rs"]
+mod synth;
+
+use std::collections::hash_map::RandomState;
+use std::fs::File;
+use std::hint::black_box;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ckpt::Options;
+use ckpt::views::Inspection;
+use ckpt::views::diff::{Diff, DiffOptions, PageHashes, compare_pages};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
+use synth::Compress;
+
+const MIB: u64 = 1 << 20;
+
+struct Pair {
+    kind: &'static str,
+    a: PathBuf,
+    b: PathBuf,
+    /// Bytes of both tars.
+    tar_len: u64,
+    /// Bytes of memory pages in each.
+    pages: u64,
+}
+
+fn write(path: &Path, pages: u64, compress: Compress) {
+    let file = File::create(path).expect("create fixture");
+    let mut w = synth::write_checkpoint(
+        BufWriter::with_capacity(MIB as usize, file),
+        pages,
+        compress,
+    )
+    .expect("write fixture");
+    w.flush().expect("write fixture");
+}
+
+fn pairs(dir: &Path) -> Vec<Pair> {
+    let mib = std::env::var("CKPT_BENCH_PAGES_MIB")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(128);
+    let pages = mib * MIB;
+    let start = Instant::now();
+    let mut out = Vec::new();
+    for (kind, compress, ext) in [
+        ("tar", Compress::None, "tar"),
+        ("zstd", Compress::Zstd, "tar.zst"),
+    ] {
+        let a = dir.join(format!("a.{ext}"));
+        write(&a, pages, compress);
+        let b = dir.join(format!("b.{ext}"));
+        std::fs::copy(&a, &b).expect("copy fixture");
+        let tar_len = 2 * read_whole(&a);
+        out.push(Pair {
+            kind,
+            a,
+            b,
+            tar_len,
+            pages,
+        });
+    }
+    eprintln!(
+        "fixtures ({mib} MiB of pages) written in {:.1?}",
+        start.elapsed()
+    );
+    out
+}
+
+/// One checkpoint read as `ckpt diff` reads it.
+fn read_side(
+    path: &Path,
+    diff: &DiffOptions,
+    hasher: &RandomState,
+) -> (
+    ckpt::Checkpoint,
+    Inspection,
+    Option<PageHashes<RandomState>>,
+) {
+    let mut options = Options::default();
+    options.want = diff.want();
+    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone()));
+    let checkpoint = match pages.as_mut() {
+        Some(sink) => ckpt::read_path_with(path, &options, sink),
+        None => ckpt::read_path(path, &options),
+    }
+    .expect("read checkpoint");
+    let inspection = Inspection::new(&checkpoint, &diff.inspect()).expect("inspection");
+    (checkpoint, inspection, pages)
+}
+
+/// What `ckpt diff [--memory] A B` does, without the rendering.
+fn diff(a: &Path, b: &Path, memory: bool) -> Diff {
+    let mut options = DiffOptions::default();
+    options.memory = memory;
+    let hasher = RandomState::new();
+    let (sa, sb) = std::thread::scope(|s| {
+        let sb = s.spawn(|| read_side(b, &options, &hasher));
+        let sa = read_side(a, &options, &hasher);
+        (sa, sb.join().expect("reading B"))
+    });
+    let d = Diff::new((&sa.0, &sa.1), (&sb.0, &sb.1), &options, false).expect("diff");
+    match (&sa.2, &sb.2) {
+        (Some(pa), Some(pb)) => d.with_pages(compare_pages(pa, pb)),
+        _ => d,
+    }
+}
+
+/// The whole tar of `path`, decompressed if need be, into [`io::sink`].
+fn read_whole(path: &Path) -> u64 {
+    let file = File::open(path).expect("open");
+    let mut r: Box<dyn Read> = if path.extension().is_some_and(|e| e == "zst") {
+        Box::new(zstd::stream::read::Decoder::new(file).expect("zstd decoder"))
+    } else {
+        Box::new(file)
+    };
+    io::copy(&mut r, &mut io::sink()).expect("read")
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let pairs = pairs(dir.path());
+    for p in &pairs {
+        let d = diff(&p.a, &p.b, true);
+        let procs = &d.memory_changes.processes;
+        assert_eq!(procs.len(), 1);
+        assert_eq!(procs[0].pid, synth::PID);
+        assert_eq!(procs[0].counts(), (0, 0, 0));
+        assert_eq!(procs[0].unchanged_pages, p.pages / ckpt::memory::PAGE_SIZE);
+    }
+    let mut c = Criterion::default().configure_from_args();
+    for (name, memory) in [
+        ("diff", Some(false)),
+        ("diff_memory", Some(true)),
+        ("one_pass_each", None),
+    ] {
+        let mut g = c.benchmark_group(name);
+        g.sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(5));
+        for p in &pairs {
+            g.throughput(Throughput::Bytes(p.tar_len));
+            g.bench_with_input(
+                BenchmarkId::from_parameter(p.kind),
+                p,
+                |b, p| match memory {
+                    Some(m) => b.iter(|| black_box(diff(&p.a, &p.b, m))),
+                    None => b.iter(|| black_box(read_whole(&p.a) + read_whole(&p.b))),
+                },
+            );
+        }
+        g.finish();
+    }
+    c.final_summary();
+}
