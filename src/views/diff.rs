@@ -358,7 +358,10 @@ fn push_page(ranges: &mut Vec<AddressRange>, start: u64) {
 
 /// Compares the page hashes of the processes in both checkpoints: a
 /// merge of the two lists in address order, nothing else allocated.
-pub fn compare_pages<S: BuildHasher>(a: &PageHashes<S>, b: &PageHashes<S>) -> Vec<ProcessMemoryDiff> {
+pub fn compare_pages<S: BuildHasher>(
+    a: &PageHashes<S>,
+    b: &PageHashes<S>,
+) -> Vec<ProcessMemoryDiff> {
     let sorted = |pages: &Vec<(u64, u64)>| -> Option<Vec<(u64, u64)>> {
         // Pages arrive in address order; sort only if an archive says
         // otherwise.
@@ -376,7 +379,10 @@ pub fn compare_pages<S: BuildHasher>(a: &PageHashes<S>, b: &PageHashes<S>) -> Ve
             continue;
         };
         let (sa, sb) = (sorted(pages_a), sorted(pages_b));
-        let (pa, pb) = (sa.as_ref().unwrap_or(pages_a), sb.as_ref().unwrap_or(pages_b));
+        let (pa, pb) = (
+            sa.as_ref().unwrap_or(pages_a),
+            sb.as_ref().unwrap_or(pages_b),
+        );
         let mut diff = ProcessMemoryDiff {
             pid: *pid,
             ..ProcessMemoryDiff::default()
@@ -748,8 +754,16 @@ mod tests {
     #[test]
     fn pages_added_removed_changed_across_chunk_boundaries() {
         let build = RandomState::new();
-        let a = hashes(&build, &[(0x1000, 1), (0x2000, 2), (0x4000, 3), (0x5000, 4)], 1000);
-        let b = hashes(&build, &[(0x2000, 2), (0x3000, 9), (0x4000, 7), (0x5000, 8)], 4096);
+        let a = hashes(
+            &build,
+            &[(0x1000, 1), (0x2000, 2), (0x4000, 3), (0x5000, 4)],
+            1000,
+        );
+        let b = hashes(
+            &build,
+            &[(0x2000, 2), (0x3000, 9), (0x4000, 7), (0x5000, 8)],
+            4096,
+        );
         let d = compare_pages(&a, &b);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].removed, [range(0x1000, 0x2000)]);
