@@ -3,6 +3,7 @@
 
 mod decode;
 mod diff;
+mod generate;
 mod inspect;
 mod list;
 mod memparse;
@@ -45,6 +46,10 @@ enum Command {
     Diff(diff::Args),
     /// Decode one CRIU image to JSON, as `crit decode --pretty` does.
     Decode(decode::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completion(generate::CompletionArgs),
+    /// Print the man page of ckpt or of one of its commands.
+    Man(generate::ManArgs),
 }
 
 /// Options shared by the commands that read archives.
@@ -160,5 +165,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Decode(args) => decode::run(&args),
+        Command::Completion(args) => generate::completion(&args),
+        Command::Man(args) => generate::man(&args),
     }
 }
