@@ -229,7 +229,8 @@ impl<'o, 's> Collector<'o, 's> {
     /// unread.
     pub(crate) fn done(&self) -> bool {
         let want = &self.options.want;
-        if want.needs_whole_archive() {
+        // A memory sink wants every pages file, wherever it is.
+        if want.needs_whole_archive() || self.sink.is_some() {
             return false;
         }
         let missing = |wanted: bool, have: bool| wanted && !have;

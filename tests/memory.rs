@@ -349,3 +349,27 @@ mod built {
         assert_eq!(hits(&bytes, "LF_AND_HALF")[0].hit.vaddr, 0x20000);
     }
 }
+
+#[test]
+fn a_memory_sink_keeps_the_pass_going_past_the_metadata() {
+    // Want::metadata_only would stop after config.dump and spec.dump; the
+    // sink still gets every process's memory, from a file and a stream.
+    let mut options = Options::default();
+    options.want = ckpt::Want::metadata_only();
+    let pattern = Pattern::literal("SECRET_MARKER_7f3a9c").unwrap();
+    let expected = expected(&markers("multi-proc"), "SECRET_MARKER_7f3a9c");
+    assert!(!expected.is_empty());
+    let bytes = std::fs::read(fixture("multi-proc.none.tar")).unwrap();
+    for stream in [false, true] {
+        let archive = if stream {
+            Archive::from_reader(std::io::Cursor::new(bytes.clone()), "multi-proc").unwrap()
+        } else {
+            Archive::open(fixture("multi-proc.none.tar")).unwrap()
+        };
+        let mut sink = MemorySearch::new(&pattern, 0, MemoryFilter::default(), 1000);
+        let c = ckpt::read_with(archive, &options, &mut sink).unwrap();
+        assert!(c.complete);
+        let (hits, _) = sink.finish();
+        assert_eq!(as_markers("SECRET_MARKER_7f3a9c", &hits), expected);
+    }
+}
