@@ -83,6 +83,49 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Searching the memory of every process as it streams by (what `ckpt
+//! memparse --search` does); pages are never held or written anywhere:
+//!
+//! ```
+//! # fn main() -> Result<(), ckpt::Error> {
+//! use ckpt::memory::MemoryFilter;
+//! use ckpt::search::{MemorySearch, Pattern};
+//! let pattern = Pattern::literal("SECRET_MARKER_7f3a9c").unwrap();
+//! let mut search = MemorySearch::new(&pattern, 8, MemoryFilter::default(), 100);
+//! let mut options = ckpt::Options::default();
+//! options.want = ckpt::Want::metadata_only();
+//! let archive = ckpt::Archive::open("tests/fixtures/multi-proc.none.tar")?;
+//! ckpt::read_with(archive, &options, &mut search)?;
+//! let (hits, _dropped) = search.finish();
+//! let first = &hits[0];
+//! assert_eq!((first.pid, first.hit.vaddr), (1, 0x1f5a6d0));
+//! assert_eq!(first.hit.matched, b"SECRET_MARKER_7f3a9c");
+//! # Ok(()) }
+//! ```
+//!
+//! Comparing two checkpoints of one container (what `ckpt diff` does; the
+//! binary reads both at once on two threads):
+//!
+//! ```
+//! # fn main() -> Result<(), ckpt::Error> {
+//! use ckpt::views::Inspection;
+//! use ckpt::views::diff::{Diff, DiffOptions};
+//! let mut diff = DiffOptions::default();
+//! diff.sockets = true;
+//! let mut options = ckpt::Options::default();
+//! options.want = diff.want();
+//! let a = ckpt::read_path("tests/fixtures/piggie-diff-a.gnutar.tar.zst", &options)?;
+//! let b = ckpt::read_path("tests/fixtures/piggie-diff-b.gnutar.tar.zst", &options)?;
+//! let (ia, ib) = (Inspection::new(&a, &diff.inspect())?, Inspection::new(&b, &diff.inspect())?);
+//! let d = Diff::new((&a, &ia), (&b, &ib), &diff, false)?;
+//! let added: Vec<u32> = d.process_changes.added.iter().map(|p| p.pid).collect();
+//! assert_eq!(added, [13, 14, 15]);
+//! # Ok(()) }
+//! ```
+//!
+//! More in `examples/`: `summary` (one line per archive), `search`
+//! (memory search with a regex) and `diff`.
+//!
 //! # Features
 //!
 //! * `cli` (default): the `ckpt` binary and its dependencies. Library users
