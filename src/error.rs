@@ -50,7 +50,8 @@ pub enum Error {
     },
     /// The input is compressed in a format this build cannot read.
     #[error(
-        "{archive}: {compression} compressed archives are not supported (supported: none, gzip, zstd)"
+        "{archive}: {compression} compressed archives are not supported by this build (supported: {})",
+        crate::compression::supported_names()
     )]
     UnsupportedCompression {
         /// The archive's display name.

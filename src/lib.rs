@@ -184,7 +184,7 @@ pub use archive::{Archive, Entries, Entry, Progress, StreamEnd};
 pub use checkpoint::{
     Checkpoint, EntryInfo, ProcessText, Sizes, read, read_dir, read_path, read_path_with, read_with,
 };
-pub use compression::Compression;
+pub use compression::{Compression, XZ_MEMORY_LIMIT};
 pub use engine::{ContainerInfo, Engine, InterfaceInfo, NetworkInfo, container_info};
 pub use error::{Error, Result, Warning};
 pub use layout::EntryKind;

@@ -334,13 +334,14 @@ fn not_a_tar_and_empty_input() {
 }
 
 #[test]
-fn xz_and_bzip2_are_named() {
+#[cfg(not(any(feature = "xz", feature = "bzip2")))]
+fn xz_and_bzip2_are_named_when_the_build_cannot_read_them() {
     let xz = [0xfd, b'7', b'z', b'X', b'Z', 0, 1, 2, 3];
     match read_bytes(&xz) {
         Err(e @ Error::UnsupportedCompression { .. }) => {
             assert_eq!(
                 e.to_string(),
-                "test.tar: xz compressed archives are not supported (supported: none, gzip, zstd)"
+                "test.tar: xz compressed archives are not supported by this build (supported: none, gzip, zstd)"
             );
         }
         other => panic!("{other:?}"),
@@ -352,6 +353,24 @@ fn xz_and_bzip2_are_named() {
             ..
         })
     ));
+}
+
+#[test]
+#[cfg(all(feature = "xz", feature = "bzip2"))]
+fn xz_and_bzip2_heads_alone_are_truncated_streams() {
+    let xz = [0xfd, b'7', b'z', b'X', b'Z', 0, 1, 2, 3];
+    match read_bytes(&xz) {
+        Err(e @ Error::Truncated { .. }) => {
+            assert_eq!(e.to_string(), "test.tar: truncated xz stream");
+        }
+        other => panic!("{other:?}"),
+    }
+    match read_seekable(b"BZh91AY&SY") {
+        Err(e @ Error::Truncated { .. }) => {
+            assert!(e.to_string().ends_with("truncated bzip2 stream"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
