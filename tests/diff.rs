@@ -437,3 +437,34 @@ fn one_unreadable_side_is_an_error_naming_it() {
     assert_eq!(code, 1);
     assert!(err.contains("standard input"), "{err}");
 }
+
+#[test]
+fn colour_only_when_asked_for_and_never_with_no_color() {
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("ckpt").unwrap();
+        cmd.args(["diff", &fx(A), &fx(B)]);
+        cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    // A pipe: no colour.
+    let plain = run(&[]);
+    assert!(!plain.contains('\x1b'));
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("│   \x1b[32m+\x1b[0m PID 13    tcp-client2\n"),
+        "{forced}"
+    );
+    assert!(forced.contains("│   \x1b[31m-\x1b[0m PID 7     tcp-client2\n"));
+    // Without the styles, the same text.
+    assert_eq!(
+        forced
+            .replace("\x1b[32m", "")
+            .replace("\x1b[31m", "")
+            .replace("\x1b[0m", ""),
+        plain
+    );
+    assert_eq!(run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), plain);
+}

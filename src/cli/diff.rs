@@ -213,6 +213,17 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
+/// A `+`, `-` or `~` mark, coloured on a terminal (see [`super::emit`]).
+fn styled(mark: &str) -> String {
+    let style = match mark {
+        "+" => super::ADDED,
+        "-" => super::REMOVED,
+        "~" => super::CHANGED,
+        _ => return mark.to_owned(),
+    };
+    format!("{style}{mark}{style:#}")
+}
+
 /// `s` cut to `max` characters, the last three replaced by `...`.
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -270,10 +281,15 @@ fn render(d: &Diff, args: &Args) -> String {
         for e in env {
             let name = clean(&e.name);
             let line = match (&e.before, &e.after) {
-                (None, Some(after)) => format!("+ PID {:<5} {name}={}", e.pid, clean(after)),
-                (Some(before), None) => format!("- PID {:<5} {name}={}", e.pid, clean(before)),
+                (None, Some(after)) => {
+                    format!("{} PID {:<5} {name}={}", styled("+"), e.pid, clean(after))
+                }
+                (Some(before), None) => {
+                    format!("{} PID {:<5} {name}={}", styled("-"), e.pid, clean(before))
+                }
                 (Some(before), Some(after)) => format!(
-                    "~ PID {:<5} {name}={} → {}",
+                    "{} PID {:<5} {name}={} → {}",
+                    styled("~"),
                     e.pid,
                     clean(before),
                     clean(after)
@@ -299,7 +315,8 @@ fn render(d: &Diff, args: &Args) -> String {
             for file in files {
                 let _ = writeln!(
                     s,
-                    "│   {mark} PID {:<5} {:<8} {}",
+                    "│   {} PID {:<5} {:<8} {}",
+                    styled(mark),
                     file.pid,
                     clean(&file.file_type),
                     truncate(&clean(&file.path), 38)
@@ -327,7 +344,8 @@ fn render(d: &Diff, args: &Args) -> String {
                 let (state, local, peer) = socket_columns(socket);
                 let _ = writeln!(
                     s,
-                    "│  {mark}  {:<5} {:<5} {:<12} {:<21} {}",
+                    "│  {}  {:<5} {:<5} {:<12} {:<21} {}",
+                    styled(mark),
                     socket.pid,
                     clean(&socket.protocol),
                     clean(&state),
@@ -380,7 +398,8 @@ fn page_lines(s: &mut String, p: &ProcessMemoryDiff) {
             let n = (r.end - r.start) / PAGE_SIZE;
             let _ = writeln!(
                 s,
-                "│     {mark} {:016x}-{:016x} {n:>6} {}",
+                "│     {} {:016x}-{:016x} {n:>6} {}",
+                styled(mark),
                 r.start,
                 r.end,
                 if n == 1 { "page" } else { "pages" }
@@ -389,7 +408,8 @@ fn page_lines(s: &mut String, p: &ProcessMemoryDiff) {
         if ranges.len() > MAX_RANGES_SHOWN {
             let _ = writeln!(
                 s,
-                "│     {mark} … {} more ranges (--format json lists them all)",
+                "│     {} … {} more ranges (--format json lists them all)",
+                styled(mark),
                 ranges.len() - MAX_RANGES_SHOWN
             );
         }
@@ -404,7 +424,13 @@ fn process_section(s: &mut String, d: &Diff, args: &Args) {
         if !p.removed.is_empty() {
             let _ = writeln!(s, "│ Removed:");
             for proc in &p.removed {
-                let _ = writeln!(s, "│   - PID {:<5} {}", proc.pid, clean(&proc.command));
+                let _ = writeln!(
+                    s,
+                    "│   {} PID {:<5} {}",
+                    styled("-"),
+                    proc.pid,
+                    clean(&proc.command)
+                );
             }
         }
     };
@@ -427,7 +453,13 @@ fn process_section(s: &mut String, d: &Diff, args: &Args) {
         _ => {
             let with_cmdline = |s: &mut String, mark: &str, list: &[ProcessInfo]| {
                 for proc in list {
-                    let _ = writeln!(s, "│   {mark} PID {:<5} {}", proc.pid, clean(&proc.command));
+                    let _ = writeln!(
+                        s,
+                        "│   {} PID {:<5} {}",
+                        styled(mark),
+                        proc.pid,
+                        clean(&proc.command)
+                    );
                     if let Some(c) = proc.cmdline.as_deref().filter(|c| !c.is_empty()) {
                         let _ = writeln!(s, "│             {}", truncate(&clean(c), 55));
                     }

@@ -153,14 +153,14 @@ pub fn run(args: &Args) -> ExitCode {
     let context = match usize::try_from(args.context) {
         Ok(c) => c,
         Err(_) => {
-            let _ = writeln!(io::stderr(), "Error: context size cannot be negative");
+            report(&io::Error::other("context size cannot be negative"));
             return ExitCode::FAILURE;
         }
     };
     let pattern = match args.pattern().transpose() {
         Ok(p) => p,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "Error: {}", text::clean(&e));
+            report(&io::Error::other(e.to_string()));
             return ExitCode::FAILURE;
         }
     };

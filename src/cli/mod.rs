@@ -104,6 +104,15 @@ fn read_checkpoint(path: &PathBuf, options: &ckpt::Options) -> ckpt::Result<ckpt
     ckpt::read_path(path, options)
 }
 
+/// Style of `Error:` on a terminal.
+const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+/// Style of `Warning:` on a terminal.
+const WARNING: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
+/// Style of what was added, removed and changed in `diff`.
+const ADDED: anstyle::Style = anstyle::AnsiColor::Green.on_default();
+const REMOVED: anstyle::Style = anstyle::AnsiColor::Red.on_default();
+const CHANGED: anstyle::Style = anstyle::AnsiColor::Yellow.on_default();
+
 /// Prints `Error: <message>: <cause>: …` on stderr.
 fn report(e: &dyn std::error::Error) {
     let mut message = e.to_string();
@@ -118,7 +127,11 @@ fn report(e: &dyn std::error::Error) {
     }
     // Line by line, so that a message of several lines stays one.
     let lines: Vec<_> = message.split('\n').map(text::clean).collect();
-    let _ = writeln!(io::stderr(), "Error: {}", lines.join("\n"));
+    let _ = writeln!(
+        anstream::stderr(),
+        "{ERROR}Error:{ERROR:#} {}",
+        lines.join("\n")
+    );
 }
 
 fn s_source<'a>(
@@ -129,11 +142,11 @@ fn s_source<'a>(
 
 /// Prints the warnings of one archive on stderr.
 fn warn(archive: &str, warnings: &[ckpt::Warning]) {
-    let mut err = io::stderr().lock();
+    let mut err = anstream::stderr().lock();
     for w in warnings {
         let _ = writeln!(
             err,
-            "Warning: {}: {}",
+            "{WARNING}Warning:{WARNING:#} {}: {}",
             text::clean(archive),
             text::clean(&w.to_string())
         );
@@ -142,7 +155,9 @@ fn warn(archive: &str, warnings: &[ckpt::Warning]) {
 
 /// Writes to stdout; a closed pipe (`ckpt … | head`) ends quietly.
 fn emit(out: &str) -> Result<(), ExitCode> {
-    let mut stdout = io::stdout().lock();
+    // ANSI styles in `out` are dropped unless stdout is a terminal that
+    // wants colour (not with NO_COLOR or TERM=dumb; CLICOLOR_FORCE forces).
+    let mut stdout = anstream::stdout().lock();
     match stdout
         .write_all(out.as_bytes())
         .and_then(|()| stdout.flush())
