@@ -147,6 +147,15 @@ pub enum Error {
         /// The limit in force.
         max: u64,
     },
+    /// Writing an output the user asked for failed, or it exists.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The output.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: io::Error,
+    },
     /// A required entry is not in the archive.
     #[error("{archive}: {entry} not found")]
     MissingEntry {

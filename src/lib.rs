@@ -130,6 +130,9 @@
 //!
 //! * `cli` (default): the `ckpt` binary and its dependencies. Library users
 //!   can turn it off with `default-features = false`.
+//! * `xz`, `bzip2` (default): read xz and bzip2 archives.
+//! * `build` (default): [`build_image`], an OCI image of a checkpoint
+//!   archive (`oci_spec`'s image types are re-exported with the crate).
 //! * `oci-spec`: also parse `spec.dump` as the typed
 //!   `oci_spec::runtime::Spec` (the `oci_spec` field of [`Checkpoint`]; a
 //!   spec it refuses is a warning). The `oci_spec` crate is re-exported.
@@ -166,6 +169,8 @@
 #![deny(missing_docs)]
 
 mod archive;
+#[cfg(feature = "build")]
+mod build;
 mod checkpoint;
 mod collect;
 mod compression;
@@ -181,6 +186,8 @@ pub mod search;
 pub mod views;
 
 pub use archive::{Archive, Entries, Entry, Progress, StreamEnd};
+#[cfg(feature = "build")]
+pub use build::{BuiltImage, ImageOutput, build_image, checkpoint_annotations};
 pub use checkpoint::{
     Checkpoint, EntryInfo, ProcessText, Sizes, read, read_dir, read_path, read_path_with, read_with,
 };
@@ -198,7 +205,7 @@ pub use options::{
 
 /// The typed OCI runtime spec, re-exported because [`Checkpoint::oci_spec`]
 /// exposes it.
-#[cfg(feature = "oci-spec")]
+#[cfg(any(feature = "oci-spec", feature = "build"))]
 pub use oci_spec;
 
 #[doc = include_str!("../README.md")]

@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch. The library does the reading; this module
 //! and its children only parse arguments and render.
 
+#[cfg(feature = "build")]
+mod build;
 mod decode;
 mod diff;
 mod generate;
@@ -46,6 +48,9 @@ enum Command {
     Diff(diff::Args),
     /// Decode one CRIU image to JSON, as `crit decode --pretty` does.
     Decode(decode::Args),
+    /// Create an OCI image from a checkpoint archive (no buildah needed).
+    #[cfg(feature = "build")]
+    Build(build::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completion(generate::CompletionArgs),
     /// Print the man page of ckpt or of one of its commands.
@@ -180,6 +185,8 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Decode(args) => decode::run(&args),
+        #[cfg(feature = "build")]
+        Command::Build(args) => build::run(&args),
         Command::Completion(args) => generate::completion(&args),
         Command::Man(args) => generate::man(&args),
     }
