@@ -203,8 +203,9 @@ pub use options::{
     DEFAULT_MAX_VMAS, Options, Want,
 };
 
-/// The typed OCI runtime spec, re-exported because [`Checkpoint::oci_spec`]
-/// exposes it.
+/// The OCI types, re-exported because ckpt's public API exposes them:
+/// the typed runtime spec (`Checkpoint::oci_spec`, feature `oci-spec`) and
+/// the image types [`build_image`] writes (feature `build`).
 #[cfg(any(feature = "oci-spec", feature = "build"))]
 pub use oci_spec;
 
