@@ -131,7 +131,7 @@
 //! * `cli` (default): the `ckpt` binary and its dependencies. Library users
 //!   can turn it off with `default-features = false`.
 //! * `xz`, `bzip2` (default): read xz and bzip2 archives.
-//! * `build` (default): [`build_image`], an OCI image of a checkpoint
+//! * `build` (default): `build_image`, an OCI image of a checkpoint
 //!   archive (`oci_spec`'s image types are re-exported with the crate).
 //! * `oci-spec`: also parse `spec.dump` as the typed
 //!   `oci_spec::runtime::Spec` (the `oci_spec` field of [`Checkpoint`]; a
@@ -205,7 +205,7 @@ pub use options::{
 
 /// The OCI types, re-exported because ckpt's public API exposes them:
 /// the typed runtime spec (`Checkpoint::oci_spec`, feature `oci-spec`) and
-/// the image types [`build_image`] writes (feature `build`).
+/// the image types `build_image` writes (feature `build`).
 #[cfg(any(feature = "oci-spec", feature = "build"))]
 pub use oci_spec;
 
