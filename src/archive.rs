@@ -335,7 +335,7 @@ fn is_stream(_meta: &std::fs::Metadata) -> bool {
 }
 
 /// Reads up to `buf.len()` bytes, fewer only at the end of the input.
-fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {

@@ -24,6 +24,7 @@ use oci_spec::image::{
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
+use crate::archive::read_prefix;
 use crate::compression::{self, Compression};
 use crate::error::{Error, Result};
 use crate::metadata::annotations::*;
@@ -423,18 +424,6 @@ fn io_error(name: &str, source: io::Error) -> Error {
     }
 }
 
-fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
-}
 
 /// Writes an OCI image whose single layer is the checkpoint archive at
 /// `input`, named `image`, with checkpointctl's annotations, to `output`.
