@@ -424,7 +424,6 @@ fn io_error(name: &str, source: io::Error) -> Error {
     }
 }
 
-
 /// Writes an OCI image whose single layer is the checkpoint archive at
 /// `input`, named `image`, with checkpointctl's annotations, to `output`.
 /// An existing tar is replaced only if `force`.
