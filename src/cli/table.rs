@@ -1,13 +1,41 @@
 //! Tables laid out as Go's `text/tabwriter` lays out checkpointctl's
-//! (minimum width 6, padding 3, spaces; the last column unpadded).
+//! (minimum width 6, padding 3, spaces; the last column unpadded), narrowed
+//! to fit the terminal when standard output is one.
+
+use std::io::IsTerminal;
 
 use super::text::clean;
 
 const MIN_WIDTH: usize = 6;
 const PADDING: usize = 3;
+/// A column is never narrowed below its header or this many characters.
+const MIN_FITTED: usize = 8;
 
-/// Renders a header (upper-cased, underlined with dashes) and rows.
+/// Renders a header (upper-cased, underlined with dashes) and rows, fitted
+/// to the terminal's width when standard output is a terminal. Piped output
+/// is never cut: scripts get every character.
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+    layout(header, rows, terminal_width())
+}
+
+/// The width to fit tables to: the terminal's (or `COLUMNS`, as `ls` reads
+/// it) when standard output is a terminal, else none.
+fn terminal_width() -> Option<usize> {
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return Some(n);
+    }
+    terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0))
+}
+
+fn layout(header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
     let mut lines: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 2);
     lines.push(header.iter().map(|h| h.to_uppercase()).collect());
     lines.push(header.iter().map(|h| "-".repeat(h.len())).collect());
@@ -16,6 +44,23 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
             .map(|r| r.iter().map(|c| clean(c).into_owned()).collect()),
     );
     let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
+    // The widest content of each column, the last one included.
+    let mut content = vec![0usize; columns];
+    for line in &lines {
+        for (i, cell) in line.iter().enumerate() {
+            if let Some(slot) = content.get_mut(i) {
+                *slot = (*slot).max(cell.chars().count());
+            }
+        }
+    }
+    if let Some(width) = width {
+        fit(&mut content, header, width);
+        for line in &mut lines {
+            for (cell, &cap) in line.iter_mut().zip(&content) {
+                cut(cell, cap);
+            }
+        }
+    }
     let mut widths = vec![0usize; columns];
     for line in &lines {
         // The last cell of a line is not part of a column.
@@ -32,7 +77,11 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         for (i, cell) in line.iter().enumerate() {
             out.push_str(cell);
             if i < last {
-                let pad = widths.get(i).copied().unwrap_or(0) - cell.chars().count();
+                let pad = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(cell.chars().count());
                 out.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -41,15 +90,72 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The width of a line whose columns hold at most `content` characters.
+fn line_width(content: &[usize]) -> usize {
+    let last = content.len().saturating_sub(1);
+    content
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if i < last {
+                (c + PADDING).max(MIN_WIDTH)
+            } else {
+                c
+            }
+        })
+        .sum()
+}
+
+/// Narrows the widest columns, one character at a time, until the line
+/// fits `width` or no column can give more (a table too wide even then is
+/// printed at its narrowest and wraps).
+fn fit(content: &mut [usize], header: &[&str], width: usize) {
+    let floors: Vec<usize> = content
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let head = header.get(i).map_or(0, |h| h.chars().count());
+            c.min(head.max(MIN_FITTED))
+        })
+        .collect();
+    let mut total = line_width(content);
+    while total > width {
+        let widest = content
+            .iter()
+            .zip(&floors)
+            .enumerate()
+            .filter(|(_, (c, f))| c > f)
+            .max_by_key(|(i, (c, _))| (**c, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i);
+        let Some(slot) = widest.and_then(|i| content.get_mut(i)) else {
+            break;
+        };
+        *slot -= 1;
+        total = line_width(content);
+    }
+}
+
+/// Cuts `cell` to `cap` characters, the last one an ellipsis.
+fn cut(cell: &mut String, cap: usize) {
+    if cell.chars().count() <= cap {
+        return;
+    }
+    let keep = cap.saturating_sub(1);
+    let end = cell.char_indices().nth(keep).map_or(cell.len(), |(i, _)| i);
+    cell.truncate(end);
+    cell.push('…');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn lays_out_like_tabwriter() {
-        let out = render(
+        let out = layout(
             &["Container", "ID", "Created"],
             &[vec!["".into(), "".into(), "0001-01-01T00:00:00Z".into()]],
+            None,
         );
         assert_eq!(
             out,
@@ -57,5 +163,60 @@ mod tests {
              ---------   --    -------\n\
              \x20           \x20     0001-01-01T00:00:00Z\n"
         );
+    }
+
+    fn show_like() -> (Vec<&'static str>, Vec<Vec<String>>) {
+        let header = vec!["Container", "Image", "ID", "Runtime", "Created"];
+        let rows = vec![vec![
+            "mini-sleep".into(),
+            "docker.io/library/busybox:latest-with-a-long-tag".into(),
+            "4f3c2a1b0d9e".into(),
+            "runc".into(),
+            "2026-11-01T10:00:00.123456789Z".into(),
+        ]];
+        (header, rows)
+    }
+
+    #[test]
+    fn a_wide_table_is_narrowed_to_the_terminal() {
+        let (header, rows) = show_like();
+        let natural = layout(&header, &rows, None);
+        assert_eq!(natural.lines().map(|l| l.chars().count()).max(), Some(119));
+        let out = layout(&header, &rows, Some(80));
+        for line in out.lines() {
+            assert!(line.chars().count() <= 80, "{line:?}");
+        }
+        // The widest cells gave way, evenly; the narrow ones and the
+        // headers are whole.
+        assert_eq!(
+            out,
+            "CONTAINER    IMAGE                 ID             RUNTIME   CREATED\n\
+             ---------    -----                 --             -------   -------\n\
+             mini-sleep   docker.io/library/…   4f3c2a1b0d9e   runc      2026-11-01T10:00:00…\n"
+        );
+    }
+
+    #[test]
+    fn a_table_that_fits_is_left_alone() {
+        let (header, rows) = show_like();
+        assert_eq!(
+            layout(&header, &rows, Some(200)),
+            layout(&header, &rows, None)
+        );
+    }
+
+    #[test]
+    fn a_terminal_too_narrow_gets_the_narrowest_table_not_a_hang() {
+        let (header, rows) = show_like();
+        let out = layout(&header, &rows, Some(1));
+        assert!(out.contains("docker.…"), "{out}");
+        assert!(out.contains("CONTAINER"), "{out}");
+    }
+
+    #[test]
+    fn cuts_count_characters_not_bytes() {
+        let mut s = "äöüäöüäöü".to_owned();
+        cut(&mut s, 4);
+        assert_eq!(s, "äöü…");
     }
 }
