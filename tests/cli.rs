@@ -473,8 +473,79 @@ fn decode_prints_what_crit_prints() {
         &["decode", "tests/fixtures/multi-proc.none.tar", "nope.img"],
         "tests/fixtures/multi-proc.none.tar: nope.img not found",
     );
-    fails_with(
-        &["decode", "tests/fixtures/multi-proc.none.tar"],
-        "tests/fixtures/multi-proc.none.tar: tests/fixtures/multi-proc.none.tar: invalid CRIU image: not a CRIU image; name the image to decode from this archive",
+}
+
+#[test]
+fn decode_without_an_image_lists_the_images_of_the_archive() {
+    let (out, err, code) = run_ckpt(&["decode", "tests/fixtures/multi-proc.none.tar"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("-----"))
+        .skip(1)
+        .map(|l| {
+            l.split("   ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    let names: Vec<&str> = rows.iter().filter_map(|r| r.first().copied()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
+    // Five processes (pids 1, 6, 7, 8, 9): a core image and a pages file each.
+    assert_eq!(names.iter().filter(|n| n.starts_with("core-")).count(), 5);
+    assert!(
+        rows.contains(&vec!["pages-4.img", "160.0 KiB", "memory pages"]),
+        "{out}"
+    );
+    assert!(
+        rows.contains(&vec!["pstree.img", "78 B", "records"]),
+        "{out}"
+    );
+    assert!(
+        names.contains(&"inventory.img") && names.contains(&"stats-dump"),
+        "{out}"
+    );
+}
+
+#[test]
+fn decode_without_an_image_lists_an_image_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut archive =
+        tar::Archive::new(std::fs::File::open("tests/fixtures/mini-sleep.none.tar").unwrap());
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        if let Some(file) = name
+            .strip_prefix("checkpoint/")
+            .filter(|f| ["pstree.img", "pages-1.img", "tmpfs-dev-44.tar.gz.img"].contains(f))
+        {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            std::fs::write(dir.path().join(file), bytes).unwrap();
+        }
+    }
+    let path = dir.path().display().to_string();
+    let (out, err, code) = run_ckpt(&["decode", &path]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let rows: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("-----"))
+        .skip(1)
+        .collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(
+        rows[0].starts_with("pages-1.img") && rows[0].ends_with("68.0 KiB   memory pages"),
+        "{out}"
+    );
+    assert!(
+        rows[1].starts_with("pstree.img") && rows[1].ends_with("22 B       records"),
+        "{out}"
+    );
+    assert!(
+        rows[2].starts_with("tmpfs-dev-44.tar.gz.img") && rows[2].ends_with("raw"),
+        "{out}"
     );
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ckpt::criu::decode::to_json;
-use ckpt::{Archive, Error};
+use ckpt::{Archive, EntryKind, Error, byte_to_string};
 use serde::Serialize;
 
 use super::{ReadArgs, emit, report};
@@ -21,7 +21,7 @@ pub struct Args {
 
     /// The image to decode, e.g. `pstree.img`, `core-1.img`, `stats-dump`
     /// (looked up at the top and in `checkpoint/`). Not needed when FILE is
-    /// an image.
+    /// an image; without it, an archive's images are listed.
     #[arg(value_name = "IMAGE")]
     image: Option<String>,
 
@@ -95,22 +95,103 @@ fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>), Error> {
     })
 }
 
-fn decode(args: &Args) -> Result<serde_json::Value, Error> {
+/// What `ckpt decode` prints: one image, or the images there are.
+enum Decoded {
+    Image(serde_json::Value),
+    List(Vec<(String, u64, &'static str)>),
+}
+
+/// What an image holds, for the listing: records `decode` turns into
+/// JSON, or raw bytes it does not.
+fn content(kind: EntryKind) -> Option<&'static str> {
+    match kind {
+        EntryKind::CriuImage | EntryKind::StatsDump { .. } => Some("records"),
+        EntryKind::Pages { .. } | EntryKind::AmdgpuPages => Some("memory pages"),
+        _ => None,
+    }
+}
+
+/// The CRIU images of an archive or directory, sorted by name, with the
+/// `checkpoint/` prefix dropped (`decode` finds them without it).
+fn list(args: &Args) -> Result<Vec<(String, u64, &'static str)>, Error> {
+    let mut images = Vec::new();
+    let mut add = |name: &str, size: u64, kind: EntryKind| {
+        if let Some(what) = content(kind) {
+            let what = if what == "records"
+                && ckpt::criu::magic::is_raw(name.rsplit('/').next().unwrap_or(name))
+            {
+                "raw"
+            } else {
+                what
+            };
+            let short = name.strip_prefix("checkpoint/").unwrap_or(name);
+            images.push((short.to_owned(), size, what));
+        }
+    };
+    if args.file.is_dir() {
+        for (dir, prefix) in [
+            (args.file.join("checkpoint"), "checkpoint/"),
+            (args.file.clone(), ""),
+        ] {
+            let Ok(read) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in read.flatten() {
+                let (Ok(meta), Some(name)) = (
+                    entry.metadata(),
+                    entry.file_name().to_str().map(str::to_owned),
+                ) else {
+                    continue;
+                };
+                if meta.is_file() {
+                    // A bare image directory: its files are checkpoint/ images.
+                    let full = if prefix.is_empty() && name.ends_with(".img") {
+                        format!("checkpoint/{name}")
+                    } else {
+                        format!("{prefix}{name}")
+                    };
+                    add(&full, meta.len(), EntryKind::of(&full, false));
+                }
+            }
+        }
+    } else {
+        let mut archive = Archive::open(&args.file)?;
+        for entry in archive.entries()? {
+            let entry = entry?;
+            if entry.is_file() {
+                add(entry.name(), entry.size(), entry.kind());
+            }
+        }
+    }
+    images.sort();
+    images.dedup_by(|a, b| a.0 == b.0);
+    Ok(images)
+}
+
+/// The first bytes of a file, to tell an image from an archive.
+fn prefix(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    let open = |source| Error::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let mut buf = Vec::with_capacity(8);
+    std::fs::File::open(path)
+        .map_err(open)?
+        .take(8)
+        .read_to_end(&mut buf)
+        .map_err(open)?;
+    Ok(buf)
+}
+
+fn decode(args: &Args) -> Result<Decoded, Error> {
     let (archive, entry, bytes) = match &args.image {
         Some(image) => find(args, image)?,
         None => {
+            if args.file.is_dir() || !is_image(&prefix(&args.file)?) {
+                return list(args).map(Decoded::List);
+            }
             let bytes = read_limited(&args.file, args.read.max_entry_size)?;
             let name = args.file.display().to_string();
-            if !is_image(&bytes) {
-                return Err(Error::Image {
-                    archive: name.clone(),
-                    entry: name,
-                    source: ckpt::criu::ImageError::Invalid {
-                        what: "not a CRIU image; name the image to decode from this archive"
-                            .to_owned(),
-                    },
-                });
-            }
             (name.clone(), name, bytes)
         }
     };
@@ -125,16 +206,34 @@ fn decode(args: &Args) -> Result<serde_json::Value, Error> {
             },
         });
     }
-    to_json(&bytes).map_err(|source| Error::Image {
-        archive,
-        entry,
-        source,
-    })
+    to_json(&bytes)
+        .map(Decoded::Image)
+        .map_err(|source| Error::Image {
+            archive,
+            entry,
+            source,
+        })
+}
+
+fn render_list(file: &std::path::Path, images: &[(String, u64, &str)]) -> String {
+    let rows: Vec<Vec<String>> = images
+        .iter()
+        .map(|(name, size, what)| vec![name.clone(), byte_to_string(*size), (*what).to_owned()])
+        .collect();
+    format!(
+        "\nCRIU images in {}; decode one with `ckpt decode FILE IMAGE`\n\n{}",
+        super::text::clean(&file.display().to_string()),
+        super::table::render(&["Image", "Size", "Content"], &rows)
+    )
 }
 
 pub fn run(args: &Args) -> ExitCode {
     match decode(args) {
-        Ok(value) => {
+        Ok(Decoded::List(images)) => match emit(&render_list(&args.file, &images)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        },
+        Ok(Decoded::Image(value)) => {
             // Four spaces, as crit prints it.
             let mut out = Vec::new();
             let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
