@@ -241,6 +241,32 @@ fn hexdump_rows_and_filters() {
 }
 
 #[test]
+fn hexdump_as_json_has_the_same_rows_as_the_table() {
+    let args = ["memparse", "tests/fixtures/multi-proc.none.tar", "-p", "1"];
+    let table = stdout(&args);
+    let json = stdout(&[&args[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["archive"], "tests/fixtures/multi-proc.none.tar");
+    assert_eq!(v["pid"], 1);
+    let rows = v["rows"].as_array().unwrap();
+    // 128 KiB of memory, 16 bytes a row, as in the table.
+    assert_eq!(rows.len(), 128 * 1024 / 16);
+    assert_eq!(rows.len(), table.lines().count() - 5);
+    assert_eq!(rows[0]["address"], "0x401000");
+    assert_eq!(rows[0]["vaddr"], 0x401000);
+    assert_eq!(rows[0]["hex"], "4883ec0848c7c0000000004885c07402");
+    assert_eq!(rows[0]["ascii"], "H...H......H..t.");
+    let marker = rows.iter().find(|r| r["address"] == "0x1f5a6d0").unwrap();
+    assert_eq!(marker["hex"], "5345435245545f4d41524b45525f3766");
+    assert_eq!(marker["ascii"], "SECRET_MARKER_7f");
+
+    // A range with nothing dumped in it is an empty list, still JSON.
+    let json = stdout(&[&args[..], &["--format", "json", "--address", "10-20"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["rows"], serde_json::json!([]));
+}
+
+#[test]
 fn output_file_is_written_whole_and_never_clobbered() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("pid1.txt");

@@ -87,7 +87,8 @@ pub struct Args {
     /// Most search hits kept.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     max_hits: usize,
-    /// Output format of the tables and search results.
+    /// Output format of the tables, search results and hexdump (one JSON
+    /// document per archive).
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
 
@@ -451,6 +452,10 @@ struct Hexdump<W: Write> {
     row: Vec<u8>,
     row_at: u64,
     error: Option<io::Error>,
+    /// JSON rows (`--format json`) instead of the table, and how many
+    /// were written (for the commas).
+    json: bool,
+    rows: u64,
 }
 
 impl<W: Write> Hexdump<W> {
@@ -461,24 +466,53 @@ impl<W: Write> Hexdump<W> {
         }
         self.write_header();
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut line = format!("{:016x}  ", self.row_at).into_bytes();
-        for i in 0..16 {
-            match self.row.get(i) {
-                Some(&b) => line.extend_from_slice(&[
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 15)],
-                    b' ',
-                ]),
-                None => line.extend_from_slice(b"   "),
+        let line = if self.json {
+            let mut hex = String::with_capacity(32);
+            for &b in &self.row {
+                hex.push(char::from(HEX[usize::from(b >> 4)]));
+                hex.push(char::from(HEX[usize::from(b & 15)]));
             }
-        }
-        line.extend_from_slice(b" |");
-        line.extend(
-            self.row
+            let ascii: String = self
+                .row
                 .iter()
-                .map(|&b| if (32..127).contains(&b) { b } else { b'.' }),
-        );
-        line.extend_from_slice(b"|\n");
+                .map(|&b| {
+                    if (32..127).contains(&b) {
+                        char::from(b)
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            let row = serde_json::json!({
+                "address": format!("{:#x}", self.row_at),
+                "vaddr": self.row_at,
+                "hex": hex,
+                "ascii": ascii,
+            });
+            let sep = if self.rows == 0 { "\n    " } else { ",\n    " };
+            format!("{sep}{row}").into_bytes()
+        } else {
+            let mut line = format!("{:016x}  ", self.row_at).into_bytes();
+            for i in 0..16 {
+                match self.row.get(i) {
+                    Some(&b) => line.extend_from_slice(&[
+                        HEX[usize::from(b >> 4)],
+                        HEX[usize::from(b & 15)],
+                        b' ',
+                    ]),
+                    None => line.extend_from_slice(b"   "),
+                }
+            }
+            line.extend_from_slice(b" |");
+            line.extend(
+                self.row
+                    .iter()
+                    .map(|&b| if (32..127).contains(&b) { b } else { b'.' }),
+            );
+            line.extend_from_slice(b"|\n");
+            line
+        };
+        self.rows += 1;
         if let Err(e) = self.out.write_all(&line) {
             self.error = Some(e);
         }
@@ -544,11 +578,14 @@ fn dump(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
         None => {
             let stdout = io::stdout();
             let out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            let header = format!(
-                "\nDisplaying memory pages content for process ID {pid} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
-                text::clean(&name),
-                "-".repeat(85)
-            );
+            let header = match args.format {
+                TableFormat::Json => json_header(&name, pid),
+                TableFormat::Table => format!(
+                    "\nDisplaying memory pages content for process ID {pid} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
+                    text::clean(&name),
+                    "-".repeat(85)
+                ),
+            };
             let mut sink = Hexdump {
                 out,
                 header: Some(header),
@@ -557,6 +594,8 @@ fn dump(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
                 row: Vec::new(),
                 row_at: 0,
                 error: None,
+                json: args.format == TableFormat::Json,
+                rows: 0,
             };
             let checkpoint =
                 with_progress(progress, || ckpt::read_with(archive, &options, &mut sink))?;
@@ -576,12 +615,17 @@ fn dump(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
             let written = (|| {
                 let mut sink = Hexdump {
                     out: &mut out,
-                    header: Some(format!("{HEXDUMP_HEADER}{}\n", "-".repeat(85))),
+                    header: Some(match args.format {
+                        TableFormat::Json => json_header(&name, pid),
+                        TableFormat::Table => format!("{HEXDUMP_HEADER}{}\n", "-".repeat(85)),
+                    }),
                     pid,
                     filter,
                     row: Vec::new(),
                     row_at: 0,
                     error: None,
+                    json: args.format == TableFormat::Json,
+                    rows: 0,
                 };
                 let checkpoint =
                     with_progress(progress, || ckpt::read_with(archive, &options, &mut sink))?;
@@ -614,8 +658,24 @@ fn output_error(target: &Path, source: io::Error) -> Failure {
     })
 }
 
+/// The start of the JSON hexdump: `{"archive": …, "pid": …, "rows": [`,
+/// one object per row of 16 bytes (`address`, `vaddr`, `hex`, `ascii`)
+/// to follow as memory streams by.
+fn json_header(archive: &str, pid: u32) -> String {
+    format!(
+        "{{\n  \"archive\": {},\n  \"pid\": {pid},\n  \"rows\": [",
+        serde_json::Value::from(archive)
+    )
+}
+
 fn finish<W: Write>(sink: &mut Hexdump<W>) -> Result<(), Failure> {
     sink.flush_row();
+    if sink.json
+        && sink.error.is_none()
+        && let Err(e) = sink.out.write_all(b"\n  ]\n}\n")
+    {
+        sink.error = Some(e);
+    }
     if let Some(e) = sink.error.take() {
         if e.kind() == io::ErrorKind::BrokenPipe {
             return Err(Failure::Quiet(ExitCode::SUCCESS));
