@@ -360,6 +360,12 @@ fn copy_layer<W: Write + Send>(
     let mut magic = [0u8; Compression::MAGIC_LEN];
     let n = read_prefix(&mut tee, &mut magic).map_err(|e| io_error(&name, e))?;
     let compression = Compression::detect(&magic[..n]);
+    if media_type(compression).is_none() {
+        return Err(Error::LayerCompression {
+            archive: name,
+            compression,
+        });
+    }
     let prefixed =
         BufReader::with_capacity(128 << 10, io::Cursor::new(magic[..n].to_vec()).chain(tee));
     let decoded = compression::decoder(compression, prefixed).map_err(|e| io_error(&name, e))?;
@@ -475,7 +481,7 @@ fn finish(
     layer: (String, u64, String),
 ) -> Result<(BuiltImage, SmallBlobs)> {
     let (layer_hex, layer_size, diff_id) = layer;
-    let media = media_type(compression).ok_or_else(|| Error::UnsupportedCompression {
+    let media = media_type(compression).ok_or_else(|| Error::LayerCompression {
         archive: c.archive.clone(),
         compression,
     })?;

@@ -59,6 +59,18 @@ pub enum Error {
         /// The format recognised from the first bytes.
         compression: Compression,
     },
+    /// An archive whose compression an OCI image layer cannot have (OCI
+    /// layers are plain, gzip or zstd tars), given to
+    /// [`build_image`](crate::build_image).
+    #[error(
+        "{archive}: an OCI image layer cannot be {compression} compressed (only plain tar, gzip or zstd); recompress the archive first, e.g. with `{compression} -dc ARCHIVE | zstd -o ARCHIVE.tar.zst`"
+    )]
+    LayerCompression {
+        /// The archive's display name.
+        archive: String,
+        /// The format recognised from the first bytes.
+        compression: Compression,
+    },
     /// The (decompressed) input does not start with a tar header.
     #[error("{archive}: not a tar archive")]
     NotATar {

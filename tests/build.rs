@@ -298,3 +298,42 @@ fn cli_reports_the_annotations_and_digests() {
     assert_eq!(code, 1);
     assert!(err.contains("exists; use --force to replace it"), "{err}");
 }
+
+#[cfg(all(feature = "xz", feature = "bzip2"))]
+#[test]
+fn an_xz_or_bzip2_archive_is_refused_before_anything_is_written() {
+    let plain = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
+    std::io::Write::write_all(&mut xz, &plain).unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    std::io::Write::write_all(&mut bz, &plain).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, compression) in [
+        ("in.tar.xz", xz.finish().unwrap(), ckpt::Compression::Xz),
+        ("in.tar.bz2", bz.finish().unwrap(), ckpt::Compression::Bzip2),
+    ] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, bytes).unwrap();
+        for out in [
+            ImageOutput::Tar(dir.path().join("out.tar")),
+            ImageOutput::Directory(dir.path().join("out")),
+        ] {
+            let e = build_image(&input, "x", &out, false, &Options::default()).unwrap_err();
+            assert!(
+                matches!(&e, Error::LayerCompression { archive, compression: c }
+                    if *archive == input.display().to_string() && *c == compression),
+                "{name}: {e:?}"
+            );
+            assert!(
+                e.to_string().contains("only plain tar, gzip or zstd"),
+                "{e}"
+            );
+        }
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("out"))
+            .collect();
+        assert!(left.is_empty(), "{name}: {left:?}");
+    }
+}
