@@ -456,6 +456,8 @@ struct Hexdump<W: Write> {
     /// were written (for the commas).
     json: bool,
     rows: u64,
+    /// The row being formatted, kept to reuse its allocation.
+    line: Vec<u8>,
 }
 
 impl<W: Write> Hexdump<W> {
@@ -492,7 +494,10 @@ impl<W: Write> Hexdump<W> {
             let sep = if self.rows == 0 { "\n    " } else { ",\n    " };
             format!("{sep}{row}").into_bytes()
         } else {
-            let mut line = format!("{:016x}  ", self.row_at).into_bytes();
+            // One buffer for every row: a dump of gigabytes has millions.
+            let mut line = std::mem::take(&mut self.line);
+            line.clear();
+            let _ = write!(line, "{:016x}  ", self.row_at);
             for i in 0..16 {
                 match self.row.get(i) {
                     Some(&b) => line.extend_from_slice(&[
@@ -516,6 +521,7 @@ impl<W: Write> Hexdump<W> {
         if let Err(e) = self.out.write_all(&line) {
             self.error = Some(e);
         }
+        self.line = line;
         self.row.clear();
     }
 }
@@ -596,6 +602,7 @@ fn dump(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
                 error: None,
                 json: args.format == TableFormat::Json,
                 rows: 0,
+                line: Vec::with_capacity(96),
             };
             let checkpoint =
                 with_progress(progress, || ckpt::read_with(archive, &options, &mut sink))?;
@@ -626,6 +633,7 @@ fn dump(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
                     error: None,
                     json: args.format == TableFormat::Json,
                     rows: 0,
+                    line: Vec::with_capacity(96),
                 };
                 let checkpoint =
                     with_progress(progress, || ckpt::read_with(archive, &options, &mut sink))?;
