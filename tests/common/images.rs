@@ -39,6 +39,7 @@ pub fn pstree(entries: &[(u32, u32)]) -> Vec<u8> {
 pub fn core(comm: &str) -> Vec<u8> {
     let core = CoreEntry {
         mtype: 1,
+        thread_info: None,
         tc: Some(TaskCoreEntry {
             task_state: 1,
             comm: comm.to_owned(),

@@ -702,6 +702,7 @@ fn stats_dump(memory: &Memory) -> Vec<u8> {
 fn criu_images(memory: &Memory) -> Vec<(&'static str, Vec<u8>)> {
     let core = CoreEntry {
         mtype: MARCH_X86_64,
+        thread_info: None,
         tc: Some(TaskCoreEntry {
             task_state: TASK_ALIVE,
             exit_code: 0,

@@ -1,6 +1,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::criu::pretty;
+use crate::criu::proto::ThreadInfoX86;
 
 /// `core_entry.march` (`images/core.proto`).
 pub const MARCH_NAMES: &[(i32, &str)] = &[
@@ -29,14 +30,19 @@ fn opt_seccomp_mode<S: Serializer>(v: &Option<i32>, s: S) -> Result<S::Ok, S::Er
     }
 }
 
-/// `core_entry` (`images/core.proto`): `core-<pid>.img`. The
-/// architecture-specific register sets are not decoded.
+/// `core_entry` (`images/core.proto`): `core-<pid>.img`. Of the
+/// architecture-specific register sets, x86-64's is decoded
+/// (`thread_info`); the others (`ti_arm`, `ti_aarch64`, …) are skipped.
 #[derive(Clone, PartialEq, prost::Message, Serialize)]
 pub struct CoreEntry {
     /// Architecture (`march`).
     #[prost(int32, required, tag = "1")]
     #[serde(serialize_with = "march")]
     pub mtype: i32,
+    /// Registers and TLS of an x86 thread (`images/core-x86.proto`).
+    #[prost(message, optional, tag = "2")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_info: Option<ThreadInfoX86>,
     /// Task-wide state (absent for threads other than the leader).
     #[prost(message, optional, tag = "3")]
     #[serde(skip_serializing_if = "Option::is_none")]

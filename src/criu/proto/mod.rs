@@ -11,6 +11,7 @@
 mod bpfmap_file;
 mod cgroup;
 mod core;
+mod core_x86;
 mod eventfd;
 mod eventpoll;
 mod ext_file;
@@ -48,6 +49,7 @@ mod tun;
 pub use self::core::*;
 pub use bpfmap_file::*;
 pub use cgroup::*;
+pub use core_x86::*;
 pub use eventfd::*;
 pub use eventpoll::*;
 pub use ext_file::*;
