@@ -157,8 +157,46 @@ impl<'p> Searcher<'p> {
             self.file_offset = file_offset;
             self.reported_until = vaddr;
         }
+        if self.feed_clean(vaddr, file_offset, data, hits) {
+            return;
+        }
         self.window.extend_from_slice(data);
         self.scan(false, hits);
+    }
+
+    /// The common case of a literal search, without copying `data` into
+    /// the window: when the literal is nowhere in `data`, the only matches
+    /// are those that start in the kept tail and run into `data`'s first
+    /// bytes, and all a later match needs is `data`'s last bytes. Returns
+    /// whether it dealt with `data`.
+    fn feed_clean(
+        &mut self,
+        vaddr: u64,
+        file_offset: u64,
+        data: &[u8],
+        hits: &mut Vec<Hit>,
+    ) -> bool {
+        let Some(finder) = &self.finder else {
+            return false;
+        };
+        let keep = self.keep;
+        // Only worth it, and only simple, when `data` is longer than what
+        // the boundary and the next round need.
+        if data.len() <= keep.saturating_mul(2) || finder.find(data).is_some() {
+            return false;
+        }
+        // A match starting before `data` ends within its first `len - 1`
+        // bytes and wants `context` bytes after: `keep` bytes in all, so
+        // none is left pending.
+        let (head, tail) = (&data[..keep], &data[data.len() - keep..]);
+        self.window.extend_from_slice(head);
+        self.scan(false, hits);
+        self.window.clear();
+        self.window.extend_from_slice(tail);
+        let skipped = (data.len() - keep) as u64;
+        self.vaddr = vaddr + skipped;
+        self.file_offset = file_offset + skipped;
+        true
     }
 
     /// Ends the search, reporting what was held back for the context.
@@ -279,6 +317,77 @@ mod tests {
             assert_eq!(hits[0].after, b"...");
             assert_eq!(hits[1].after, b"...");
             assert_eq!(hits[0].file_offset, 0x11000 + 4094);
+        }
+    }
+
+    /// What a search must find: non-overlapping matches, leftmost first,
+    /// in each stretch of contiguous memory, context clipped to it.
+    fn naive(needle: &[u8], context: usize, stretches: &[(u64, Vec<u8>)]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (vaddr, mem) in stretches {
+            let mut i = 0;
+            while i + needle.len() <= mem.len() {
+                if &mem[i..i + needle.len()] == needle {
+                    let e = i + needle.len();
+                    hits.push(Hit {
+                        vaddr: vaddr + i as u64,
+                        file_offset: vaddr + 0x1000 + i as u64,
+                        matched: needle.to_vec(),
+                        before: mem[i.saturating_sub(context)..i].to_vec(),
+                        after: mem[e..(e + context).min(mem.len())].to_vec(),
+                        truncated: false,
+                    });
+                    i = e;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        hits
+    }
+
+    #[test]
+    fn chunks_without_the_literal_are_searched_without_copying_them_and_nothing_is_missed() {
+        // Pseudo-random bytes over a small alphabet, with the needle (and
+        // overlapping near-copies) planted at chunk boundaries, inside
+        // chunks and across the gap between two stretches.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let needle = b"NEEDLE-NEEDLE";
+        let mut a: Vec<u8> = (0..40_000)
+            .map(|_| b"ABCDEN-L"[(next() % 8) as usize])
+            .collect();
+        let mut b = a.clone();
+        b.reverse();
+        for at in [0, 4090, 8192 - 13, 8192, 12_000, 16_380, 20_005, 39_980] {
+            a[at..at + needle.len()].copy_from_slice(needle);
+        }
+        // "NEEDLE-" ends the first stretch and "NEEDLE" starts the second,
+        // after a gap: no match.
+        a[39_993..].copy_from_slice(b"NEEDLE-");
+        b[..6].copy_from_slice(b"NEEDLE");
+        let stretches = [(0x10_0000u64, a), (0x20_0000u64, b)];
+        let p = Pattern::literal(&needle[..]).unwrap();
+        for context in [0, 5, 100] {
+            let expected = naive(needle, context, &stretches);
+            assert_eq!(expected.len(), 8, "{expected:?}");
+            for chunk in [13, 64, 1000, 4096, 40_000] {
+                let mut s = Searcher::new(&p, context);
+                let mut hits = Vec::new();
+                for (vaddr, mem) in &stretches {
+                    for (i, c) in mem.chunks(chunk).enumerate() {
+                        let at = vaddr + (i * chunk) as u64;
+                        s.feed(at, at + 0x1000, c, &mut hits);
+                    }
+                }
+                s.finish(&mut hits);
+                assert_eq!(hits, expected, "context {context}, chunk {chunk}");
+            }
         }
     }
 
