@@ -106,10 +106,16 @@ fn line_width(content: &[usize]) -> usize {
         .sum()
 }
 
-/// Narrows the widest columns, one character at a time, until the line
-/// fits `width` or no column can give more (a table too wide even then is
-/// printed at its narrowest and wraps).
+/// Narrows the widest columns until the line fits `width`: every column
+/// wider than a common cap is cut to it (never below its floor: its header,
+/// or [`MIN_FITTED`] characters), with the cap as high as fits, and what is
+/// left over given back a character at a time from the right. A table too
+/// wide even at its floors is printed at them (and wraps). Found by
+/// bisection, so a cell of megabytes costs no more than a short one.
 fn fit(content: &mut [usize], header: &[&str], width: usize) {
+    if line_width(content) <= width {
+        return;
+    }
     let floors: Vec<usize> = content
         .iter()
         .enumerate()
@@ -118,21 +124,39 @@ fn fit(content: &mut [usize], header: &[&str], width: usize) {
             c.min(head.max(MIN_FITTED))
         })
         .collect();
-    let mut total = line_width(content);
-    while total > width {
-        let widest = content
+    let capped = |cap: usize| -> Vec<usize> {
+        content
             .iter()
             .zip(&floors)
-            .enumerate()
-            .filter(|(_, (c, f))| c > f)
-            .max_by_key(|(i, (c, _))| (**c, std::cmp::Reverse(*i)))
-            .map(|(i, _)| i);
-        let Some(slot) = widest.and_then(|i| content.get_mut(i)) else {
-            break;
-        };
-        *slot -= 1;
-        total = line_width(content);
+            .map(|(&c, &f)| c.min(f.max(cap)))
+            .collect()
+    };
+    // The largest cap that fits; line_width(capped(cap)) grows with cap.
+    let (mut lo, mut hi) = (0usize, content.iter().copied().max().unwrap_or(0));
+    if line_width(&capped(lo)) > width {
+        content.copy_from_slice(&capped(lo));
+        return;
     }
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if line_width(&capped(mid)) <= width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let mut widths = capped(lo);
+    let mut slack = width - line_width(&widths);
+    for (w, &c) in widths.iter_mut().zip(content.iter()).rev() {
+        if slack == 0 {
+            break;
+        }
+        if *w < c {
+            *w += 1;
+            slack -= 1;
+        }
+    }
+    content.copy_from_slice(&widths);
 }
 
 /// Cuts `cell` to `cap` characters, the last one an ellipsis.
@@ -211,6 +235,15 @@ mod tests {
         let out = layout(&header, &rows, Some(1));
         assert!(out.contains("docker.…"), "{out}");
         assert!(out.contains("CONTAINER"), "{out}");
+    }
+
+    #[test]
+    fn a_cell_of_megabytes_is_cut_at_once() {
+        let (header, mut rows) = show_like();
+        rows[0][1] = "x".repeat(50 << 20);
+        let out = layout(&header, &rows, Some(80));
+        assert_eq!(out.lines().nth(2).map(|l| l.chars().count()), Some(80));
+        assert!(out.contains("xxxxxxxxxxx…   4f3c2a1b0d9e"), "{out}");
     }
 
     #[test]
