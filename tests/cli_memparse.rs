@@ -260,6 +260,26 @@ fn hexdump_as_json_has_the_same_rows_as_the_table() {
     assert_eq!(marker["hex"], "5345435245545f4d41524b45525f3766");
     assert_eq!(marker["ascii"], "SECRET_MARKER_7f");
 
+    // Every row's ASCII is its bytes' rendering; rows holding `"` or `\\`
+    // (escaped in the JSON) are among them.
+    let mut escaped = 0;
+    for row in rows {
+        let hex = row["hex"].as_str().unwrap();
+        let ascii: String = (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+            .map(|b| {
+                if (32..127).contains(&b) {
+                    char::from(b)
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        assert_eq!(row["ascii"], ascii.as_str());
+        escaped += usize::from(ascii.contains(['"', '\\']));
+    }
+    assert_eq!(escaped, 26);
+
     // A range with nothing dumped in it is an empty list, still JSON.
     let json = stdout(&[&args[..], &["--format", "json", "--address", "10-20"]].concat());
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -461,6 +461,21 @@ struct Hexdump<W: Write> {
 }
 
 impl<W: Write> Hexdump<W> {
+    fn new(out: W, header: String, pid: u32, filter: MemoryFilter, json: bool) -> Hexdump<W> {
+        Hexdump {
+            out,
+            header: Some(header),
+            pid,
+            filter,
+            row: Vec::new(),
+            row_at: 0,
+            error: None,
+            json,
+            rows: 0,
+            line: Vec::with_capacity(96),
+        }
+    }
+
     fn flush_row(&mut self) {
         if self.row.is_empty() || self.error.is_some() {
             self.row.clear();
@@ -468,35 +483,30 @@ impl<W: Write> Hexdump<W> {
         }
         self.write_header();
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let line = if self.json {
-            let mut hex = String::with_capacity(32);
-            for &b in &self.row {
-                hex.push(char::from(HEX[usize::from(b >> 4)]));
-                hex.push(char::from(HEX[usize::from(b & 15)]));
-            }
-            let ascii: String = self
-                .row
-                .iter()
-                .map(|&b| {
-                    if (32..127).contains(&b) {
-                        char::from(b)
-                    } else {
-                        '.'
-                    }
-                })
-                .collect();
-            let row = serde_json::json!({
-                "address": format!("{:#x}", self.row_at),
-                "vaddr": self.row_at,
-                "hex": hex,
-                "ascii": ascii,
-            });
+        let printable = |b: u8| if (32..127).contains(&b) { b } else { b'.' };
+        // One buffer for every row: a dump of gigabytes has millions.
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        if self.json {
             let sep = if self.rows == 0 { "\n    " } else { ",\n    " };
-            format!("{sep}{row}").into_bytes()
+            let _ = write!(
+                line,
+                "{sep}{{\"address\":\"{:#x}\",\"vaddr\":{},\"hex\":\"",
+                self.row_at, self.row_at
+            );
+            for &b in &self.row {
+                line.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            }
+            line.extend_from_slice(b"\",\"ascii\":\"");
+            for &b in &self.row {
+                // Printable ASCII: only these two need escaping in JSON.
+                if matches!(b, b'"' | b'\\') {
+                    line.push(b'\\');
+                }
+                line.push(printable(b));
+            }
+            line.extend_from_slice(b"\"}");
         } else {
-            // One buffer for every row: a dump of gigabytes has millions.
-            let mut line = std::mem::take(&mut self.line);
-            line.clear();
             let _ = write!(line, "{:016x}  ", self.row_at);
             for i in 0..16 {
                 match self.row.get(i) {
@@ -509,14 +519,9 @@ impl<W: Write> Hexdump<W> {
                 }
             }
             line.extend_from_slice(b" |");
-            line.extend(
-                self.row
-                    .iter()
-                    .map(|&b| if (32..127).contains(&b) { b } else { b'.' }),
-            );
+            line.extend(self.row.iter().map(|&b| printable(b)));
             line.extend_from_slice(b"|\n");
-            line
-        };
+        }
         self.rows += 1;
         if let Err(e) = self.out.write_all(&line) {
             self.error = Some(e);
@@ -592,18 +597,7 @@ fn dump(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
                     "-".repeat(85)
                 ),
             };
-            let mut sink = Hexdump {
-                out,
-                header: Some(header),
-                pid,
-                filter,
-                row: Vec::new(),
-                row_at: 0,
-                error: None,
-                json: args.format == TableFormat::Json,
-                rows: 0,
-                line: Vec::with_capacity(96),
-            };
+            let mut sink = Hexdump::new(out, header, pid, filter, args.format == TableFormat::Json);
             let checkpoint =
                 with_progress(progress, || ckpt::read_with(archive, &options, &mut sink))?;
             check_pid(&checkpoint, pid)?;
@@ -620,21 +614,17 @@ fn dump(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
             let (file, temp) = create_output(target, args.force).map_err(Failure::Error)?;
             let mut out = BufWriter::with_capacity(1 << 20, file);
             let written = (|| {
-                let mut sink = Hexdump {
-                    out: &mut out,
-                    header: Some(match args.format {
-                        TableFormat::Json => json_header(&name, pid),
-                        TableFormat::Table => format!("{HEXDUMP_HEADER}{}\n", "-".repeat(85)),
-                    }),
+                let header = match args.format {
+                    TableFormat::Json => json_header(&name, pid),
+                    TableFormat::Table => format!("{HEXDUMP_HEADER}{}\n", "-".repeat(85)),
+                };
+                let mut sink = Hexdump::new(
+                    &mut out,
+                    header,
                     pid,
                     filter,
-                    row: Vec::new(),
-                    row_at: 0,
-                    error: None,
-                    json: args.format == TableFormat::Json,
-                    rows: 0,
-                    line: Vec::with_capacity(96),
-                };
+                    args.format == TableFormat::Json,
+                );
                 let checkpoint =
                     with_progress(progress, || ckpt::read_with(archive, &options, &mut sink))?;
                 check_pid(&checkpoint, pid)?;
