@@ -25,23 +25,19 @@
 //! cargo bench --bench diff
 //! ```
 
-#[path = "../tests/common/synth.rs"]
-mod synth;
+mod common;
 
 use std::collections::hash_map::RandomState;
-use std::fs::File;
 use std::hint::black_box;
-use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ckpt::Options;
 use ckpt::views::Inspection;
 use ckpt::views::diff::{Diff, DiffOptions, PageHashes, compare_pages};
+use common::synth::{self, Compress};
+use common::{MIB, decompress, env_or, write_archive};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use synth::Compress;
-
-const MIB: u64 = 1 << 20;
 
 struct Pair {
     kind: &'static str,
@@ -53,23 +49,8 @@ struct Pair {
     pages: u64,
 }
 
-fn write(path: &Path, pages: u64, compress: Compress) {
-    let file = File::create(path).expect("create fixture");
-    let mut w = synth::write_checkpoint(
-        BufWriter::with_capacity(MIB as usize, file),
-        pages,
-        compress,
-    )
-    .expect("write fixture");
-    w.flush().expect("write fixture");
-}
-
 fn pairs(dir: &Path) -> Vec<Pair> {
-    let mib = std::env::var("CKPT_BENCH_PAGES_MIB")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or(128);
-    let pages = mib * MIB;
+    let pages = env_or("CKPT_BENCH_PAGES_MIB", 128) * MIB;
     let start = Instant::now();
     let mut out = Vec::new();
     for (kind, compress, ext) in [
@@ -77,7 +58,7 @@ fn pairs(dir: &Path) -> Vec<Pair> {
         ("zstd", Compress::Zstd, "tar.zst"),
     ] {
         let a = dir.join(format!("a.{ext}"));
-        write(&a, pages, compress);
+        write_archive(&a, pages, compress);
         let b = dir.join(format!("b.{ext}"));
         std::fs::copy(&a, &b).expect("copy fixture");
         let tar_len = 2 * read_whole(&a);
@@ -90,7 +71,8 @@ fn pairs(dir: &Path) -> Vec<Pair> {
         });
     }
     eprintln!(
-        "fixtures ({mib} MiB of pages) written in {:.1?}",
+        "fixtures ({} MiB of pages) written in {:.1?}",
+        pages / MIB,
         start.elapsed()
     );
     out
@@ -137,13 +119,12 @@ fn diff(a: &Path, b: &Path, memory: bool) -> Diff {
 
 /// The whole tar of `path`, decompressed if need be, into [`io::sink`].
 fn read_whole(path: &Path) -> u64 {
-    let file = File::open(path).expect("open");
-    let mut r: Box<dyn Read> = if path.extension().is_some_and(|e| e == "zst") {
-        Box::new(zstd::stream::read::Decoder::new(file).expect("zstd decoder"))
+    let compress = if path.extension().is_some_and(|e| e == "zst") {
+        Compress::Zstd
     } else {
-        Box::new(file)
+        Compress::None
     };
-    io::copy(&mut r, &mut io::sink()).expect("read")
+    decompress(path, compress, None)
 }
 
 fn main() {

@@ -21,34 +21,18 @@
 //! cargo bench --bench list
 //! ```
 
-#[path = "../tests/common/synth.rs"]
-mod synth;
+mod common;
 
 use std::fs::File;
 use std::hint::black_box;
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ckpt::views::list::entries_on;
+use common::synth::{self, Compress};
+use common::{MIB, env_or, write_archive};
 use criterion::{BenchmarkId, Criterion, Throughput};
-use synth::Compress;
-
-const MIB: u64 = 1 << 20;
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
-fn write(path: &Path, pages: u64, compress: Compress) {
-    let file = File::create(path).expect("create fixture");
-    let mut w =
-        synth::write_checkpoint(BufWriter::new(file), pages, compress).expect("write fixture");
-    w.flush().expect("write fixture");
-}
 
 /// The archives, half plain and half zstd, named as kubelet names them.
 fn fixtures(dir: &Path) -> Vec<PathBuf> {
@@ -58,8 +42,8 @@ fn fixtures(dir: &Path) -> Vec<PathBuf> {
     // Each kind written once, then copied.
     let plain = dir.join("template.tar");
     let zstd = dir.join("template.tar.zst");
-    write(&plain, pages, Compress::None);
-    write(&zstd, pages, Compress::Zstd);
+    write_archive(&plain, pages, Compress::None);
+    write_archive(&zstd, pages, Compress::Zstd);
     let mut paths = Vec::new();
     for i in 0..n {
         let (from, ext) = if i % 2 == 0 {

@@ -42,12 +42,10 @@
 //! cargo bench --bench search
 //! ```
 
-#[path = "../tests/common/synth.rs"]
-mod synth;
+mod common;
 
 use std::fs::File;
 use std::hint::black_box;
-use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -55,10 +53,9 @@ use std::time::{Duration, Instant};
 use ckpt::Options;
 use ckpt::memory::{MemoryChunk, MemoryFilter, MemorySink};
 use ckpt::search::{MemorySearch, Pattern, ProcessHit};
+use common::synth::{self, Compress};
+use common::{MIB, decompress, env_or, write_archive};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use synth::Compress;
-
-const MIB: u64 = 1 << 20;
 
 /// Bytes `ckpt` reads from a pages file at a time (`CHUNK` in
 /// `src/memory/scan.rs`).
@@ -81,25 +78,10 @@ struct Fixtures {
     zstd: Fixture,
 }
 
-fn mib_from_env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or(default)
-}
-
 fn write(dir: &Path, name: &str, pages: u64, compress: Compress) -> Fixture {
     let path = dir.join(name);
     let start = Instant::now();
-    let file = File::create(&path).expect("create fixture");
-    let mut w = synth::write_checkpoint(
-        BufWriter::with_capacity(MIB as usize, file),
-        pages,
-        compress,
-    )
-    .expect("write fixture");
-    w.flush().expect("write fixture");
-    drop(w);
+    write_archive(&path, pages, compress);
     let size = std::fs::metadata(&path).expect("stat fixture").len();
     let pages_offset = (compress == Compress::None).then(|| pages_offset(&path));
     eprintln!(
@@ -130,8 +112,8 @@ fn pages_offset(path: &Path) -> u64 {
 
 impl Fixtures {
     fn new() -> Fixtures {
-        let pages = mib_from_env("CKPT_BENCH_PAGES_MIB", 256) * MIB;
-        let big = mib_from_env("CKPT_BENCH_BIG_PAGES_MIB", 1024) * MIB;
+        let pages = env_or("CKPT_BENCH_PAGES_MIB", 256) * MIB;
+        let big = env_or("CKPT_BENCH_BIG_PAGES_MIB", 1024) * MIB;
         let dir = tempfile::tempdir().expect("temporary directory");
         let d = dir.path();
         // Two cores: compress both streams at once.
@@ -197,32 +179,6 @@ fn floor(path: &Path, finder: Option<&memchr::memmem::Finder<'_>>) -> usize {
         ckpt::read_path_with(path, &Options::default(), &mut sink).expect("read checkpoint");
     black_box(&checkpoint);
     sink.count
-}
-
-/// Decompression alone, with the decoder `ckpt` uses, into [`io::sink`]
-/// through a buffer of `chunk` bytes (`None`: [`io::copy`]'s own, 8 KiB).
-fn decompress(path: &Path, compress: Compress, chunk: Option<usize>) -> u64 {
-    let file = File::open(path).expect("open");
-    let mut d: Box<dyn Read> = match compress {
-        Compress::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
-            BufReader::with_capacity(128 << 10, file),
-        )),
-        Compress::Zstd => Box::new(zstd::stream::read::Decoder::new(file).expect("zstd decoder")),
-        Compress::None => unreachable!("not compressed"),
-    };
-    let Some(chunk) = chunk else {
-        return io::copy(&mut d, &mut io::sink()).expect("decompress");
-    };
-    let mut buf = vec![0; chunk];
-    let mut total = 0;
-    loop {
-        match d.read(&mut buf) {
-            Ok(0) => return total,
-            Ok(n) => total += n as u64,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => panic!("decompress: {e}"),
-        }
-    }
 }
 
 /// `pages-1.img` of a plain tar read with `pread` in [`CHUNK`] pieces;

@@ -31,21 +31,17 @@
 //! cargo bench --bench show
 //! ```
 
-#[path = "../tests/common/synth.rs"]
-mod synth;
+mod common;
 
-use std::fs::File;
 use std::hint::black_box;
-use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ckpt::Options;
 use ckpt::views::{InspectOptions, Inspection, Overview};
+use common::synth::{self, Compress};
+use common::{MIB, decompress, env_or, write_archive};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use synth::Compress;
-
-const MIB: u64 = 1 << 20;
 
 /// One generated archive.
 struct Fixture {
@@ -66,14 +62,7 @@ struct Fixtures {
 fn write(dir: &Path, name: &str, pages: u64, compress: Compress) -> Fixture {
     let path = dir.join(name);
     let start = Instant::now();
-    let file = File::create(&path).expect("create fixture");
-    let mut w = synth::write_checkpoint(
-        BufWriter::with_capacity(MIB as usize, file),
-        pages,
-        compress,
-    )
-    .expect("write fixture");
-    w.flush().expect("write fixture");
+    write_archive(&path, pages, compress);
     let size = std::fs::metadata(&path).expect("stat fixture").len();
     let tar_len = match compress {
         Compress::None => size,
@@ -94,11 +83,7 @@ fn write(dir: &Path, name: &str, pages: u64, compress: Compress) -> Fixture {
 
 impl Fixtures {
     fn new() -> Fixtures {
-        let mib = std::env::var("CKPT_BENCH_PAGES_MIB")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .unwrap_or(256);
-        let pages = mib * MIB;
+        let pages = env_or("CKPT_BENCH_PAGES_MIB", 256) * MIB;
         let dir = tempfile::tempdir().expect("temporary directory");
         let d = dir.path();
         // Two cores: compress both streams at once.
@@ -130,32 +115,6 @@ fn inspect_all(path: &Path) -> Inspection {
     options.want = all.want();
     let checkpoint = ckpt::read_path(path, &options).expect("read checkpoint");
     Inspection::new(&checkpoint, &all).expect("inspection")
-}
-
-/// Decompression alone, with the decoder `ckpt` uses, into [`io::sink`]
-/// through a buffer of `chunk` bytes (`None`: [`io::copy`]'s own, 8 KiB).
-fn decompress(path: &Path, compress: Compress, chunk: Option<usize>) -> u64 {
-    let file = File::open(path).expect("open");
-    let mut d: Box<dyn Read> = match compress {
-        Compress::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
-            BufReader::with_capacity(128 << 10, file),
-        )),
-        Compress::Zstd => Box::new(zstd::stream::read::Decoder::new(file).expect("zstd decoder")),
-        Compress::None => unreachable!("not compressed"),
-    };
-    let Some(chunk) = chunk else {
-        return io::copy(&mut d, &mut io::sink()).expect("decompress");
-    };
-    let mut buf = vec![0; chunk];
-    let mut total = 0;
-    loop {
-        match d.read(&mut buf) {
-            Ok(0) => return total,
-            Ok(n) => total += n as u64,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => panic!("decompress: {e}"),
-        }
-    }
 }
 
 fn check(f: &Fixture) {
