@@ -343,7 +343,7 @@ fn copy_layer<W: Write + Send>(
     out: W,
     out_path: &Path,
     options: &Options,
-) -> Result<(Checkpoint, Compression, String, u64, String)> {
+) -> Result<(Checkpoint, MediaType, String, u64, String)> {
     let file = File::open(input).map_err(|source| Error::Open {
         path: input.to_owned(),
         source,
@@ -360,12 +360,12 @@ fn copy_layer<W: Write + Send>(
     let mut magic = [0u8; Compression::MAGIC_LEN];
     let n = read_prefix(&mut tee, &mut magic).map_err(|e| io_error(&name, e))?;
     let compression = Compression::detect(&magic[..n]);
-    if media_type(compression).is_none() {
+    let Some(media) = media_type(compression) else {
         return Err(Error::LayerCompression {
             archive: name,
             compression,
         });
-    }
+    };
     let prefixed =
         BufReader::with_capacity(128 << 10, io::Cursor::new(magic[..n].to_vec()).chain(tee));
     let decoded = compression::decoder(compression, prefixed).map_err(|e| io_error(&name, e))?;
@@ -415,7 +415,7 @@ fn copy_layer<W: Write + Send>(
     state.out.flush().map_err(write_error(out_path))?;
     Ok((
         checkpoint,
-        compression,
+        media,
         sha256_hex(state.hash),
         state.len,
         diff_id,
@@ -477,14 +477,10 @@ fn created_time(c: &Checkpoint) -> Option<String> {
 fn finish(
     image: &str,
     c: &Checkpoint,
-    compression: Compression,
+    media: MediaType,
     layer: (String, u64, String),
 ) -> Result<(BuiltImage, SmallBlobs)> {
     let (layer_hex, layer_size, diff_id) = layer;
-    let media = media_type(compression).ok_or_else(|| Error::LayerCompression {
-        archive: c.archive.clone(),
-        compression,
-    })?;
     let annotations = checkpoint_annotations(c)?;
     let created = created_time(c);
     let blobs = small_blobs(
@@ -521,14 +517,9 @@ fn write_directory(input: &Path, image: &str, dir: &Path, options: &Options) -> 
         .create_new(true)
         .open(&layer_temp)
         .map_err(&we)?;
-    let (c, compression, layer_hex, layer_size, diff_id) =
+    let (c, media, layer_hex, layer_size, diff_id) =
         copy_layer(input, BufWriter::with_capacity(1 << 20, file), dir, options)?;
-    let (built, blobs) = finish(
-        image,
-        &c,
-        compression,
-        (layer_hex.clone(), layer_size, diff_id),
-    )?;
+    let (built, blobs) = finish(image, &c, media, (layer_hex.clone(), layer_size, diff_id))?;
     std::fs::rename(&layer_temp, blobs_dir.join(&layer_hex)).map_err(&we)?;
     for (hex, bytes) in [&blobs.config, &blobs.manifest] {
         std::fs::write(blobs_dir.join(hex), bytes).map_err(&we)?;
@@ -567,7 +558,7 @@ fn write_tar(input: &Path, image: &str, path: &Path, options: &Options) -> Resul
     let placeholder = format!("blobs/sha256/{}", "0".repeat(64));
     file.write_all(tar_header(&placeholder, size).map_err(&we)?.as_bytes())
         .map_err(&we)?;
-    let (c, compression, layer_hex, layer_size, diff_id) = {
+    let (c, media, layer_hex, layer_size, diff_id) = {
         let mut out = BufWriter::with_capacity(1 << 20, &mut file);
         let r = copy_layer(input, &mut out, path, options)?;
         out.flush().map_err(&we)?;
@@ -579,12 +570,7 @@ fn write_tar(input: &Path, image: &str, path: &Path, options: &Options) -> Resul
             io::Error::other("the archive changed while it was read"),
         ));
     }
-    let (built, blobs) = finish(
-        image,
-        &c,
-        compression,
-        (layer_hex.clone(), layer_size, diff_id),
-    )?;
+    let (built, blobs) = finish(image, &c, media, (layer_hex.clone(), layer_size, diff_id))?;
     let mut b = tar::Builder::new(BufWriter::new(&mut file));
     let pad = (512 - size % 512) % 512;
     b.get_mut()
