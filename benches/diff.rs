@@ -27,14 +27,12 @@
 
 mod common;
 
-use std::collections::hash_map::RandomState;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ckpt::Options;
-use ckpt::views::Inspection;
-use ckpt::views::diff::{Diff, DiffOptions, PageHashes, compare_pages};
+use ckpt::diff::{Diff, DiffOptions};
+use ckpt::{Options, Source};
 use common::synth::{self, Compress};
 use common::{MIB, decompress, env_or, write_archive};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
@@ -78,43 +76,15 @@ fn pairs(dir: &Path) -> Vec<Pair> {
     out
 }
 
-/// One checkpoint read as `ckpt diff` reads it.
-fn read_side(
-    path: &Path,
-    diff: &DiffOptions,
-    hasher: &RandomState,
-) -> (
-    ckpt::Checkpoint,
-    Inspection,
-    Option<PageHashes<RandomState>>,
-) {
-    let mut options = Options::default();
-    options.want = diff.want();
-    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone()));
-    let checkpoint = match pages.as_mut() {
-        Some(sink) => ckpt::read_path_with(path, &options, sink),
-        None => ckpt::read_path(path, &options),
-    }
-    .expect("read checkpoint");
-    let inspection = Inspection::new(&checkpoint, &diff.inspect()).expect("inspection");
-    (checkpoint, inspection, pages)
-}
-
-/// What `ckpt diff [--memory] A B` does, without the rendering.
+/// What `ckpt diff [--memory] A B` does, without the rendering: both
+/// read at once, one pass each, and compared.
 fn diff(a: &Path, b: &Path, memory: bool) -> Diff {
-    let mut options = DiffOptions::default();
-    options.memory = memory;
-    let hasher = RandomState::new();
-    let (sa, sb) = std::thread::scope(|s| {
-        let sb = s.spawn(|| read_side(b, &options, &hasher));
-        let sa = read_side(a, &options, &hasher);
-        (sa, sb.join().expect("reading B"))
-    });
-    let d = Diff::new((&sa.0, &sa.1), (&sb.0, &sb.1), &options, false).expect("diff");
-    match (&sa.2, &sb.2) {
-        (Some(pa), Some(pb)) => d.with_pages(compare_pages(pa, pb)),
-        _ => d,
-    }
+    let options = DiffOptions {
+        memory,
+        ..DiffOptions::default()
+    };
+    let open = |p: &Path| Source::open(p).expect("open checkpoint");
+    ckpt::diff::compare(open(a), open(b), &options, &Options::default()).expect("diff")
 }
 
 /// The whole tar of `path`, decompressed if need be, into [`io::sink`].

@@ -13,7 +13,7 @@
 //! between two runs.
 //!
 //! * `search_literal`: what `ckpt memparse --search SECRET_ FILE` does
-//!   before printing: [`ckpt::read_path_with`] with the default options and
+//!   before printing: [`ckpt::read_with`] with the default options and
 //!   a [`MemorySearch`] sink for [`Pattern::literal`] (no context, no
 //!   filter, at most 100,000 hits), then [`MemorySearch::finish`].
 //! * `search_regex`: the same with `Pattern::regex("SECRET_[0-9a-f]{8}")`
@@ -23,7 +23,7 @@
 //!   `MultiGzDecoder` on zlib-rs, libzstd), through [`io::copy`] (8 KiB);
 //!   `decompress_256KiB` the same through a 256 KiB buffer, the size of
 //!   `ckpt`'s buffer after the decoder: the baselines of `benches/show.rs`.
-//! * `sink_only`: [`ckpt::read_path_with`] as above with a [`MemorySink`]
+//! * `sink_only`: [`ckpt::read_with`] as above with a [`MemorySink`]
 //!   that takes every chunk of memory and does nothing with it: what
 //!   reading (or decompressing) and streaming the pages costs without a
 //!   search. `sink_memmem`: the same sink running `memchr::memmem` over
@@ -50,9 +50,9 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ckpt::Options;
+use ckpt::memory::search::{MemorySearch, Pattern, SearchResults};
 use ckpt::memory::{MemoryChunk, MemoryFilter, MemorySink};
-use ckpt::search::{MemorySearch, Pattern, ProcessHit};
+use ckpt::{Options, Source};
 use common::synth::{self, Compress};
 use common::{MIB, decompress, env_or, write_archive};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
@@ -142,12 +142,13 @@ fn regex() -> Pattern {
     Pattern::regex(synth::SECRET_REGEX).expect("a regular expression")
 }
 
-/// What `ckpt memparse --search` does before printing: the hits and how
-/// many were dropped over the limit.
-fn search(path: &Path, pattern: &Pattern) -> (Vec<ProcessHit>, u64) {
+/// What `ckpt memparse --search` does before printing: the hits, and
+/// whether the search stopped at its most hits.
+fn search(path: &Path, pattern: &Pattern) -> SearchResults {
     let mut sink = MemorySearch::new(pattern, 0, MemoryFilter::default(), 100_000);
+    let source = Source::open(path).expect("open checkpoint");
     let checkpoint =
-        ckpt::read_path_with(path, &Options::default(), &mut sink).expect("read checkpoint");
+        ckpt::read_with(source, &Options::default(), &mut sink).expect("read checkpoint");
     assert!(checkpoint.warnings.is_empty(), "{:?}", checkpoint.warnings);
     sink.finish()
 }
@@ -164,19 +165,21 @@ impl MemorySink for Floor<'_> {
         true
     }
 
-    fn chunk(&mut self, chunk: &MemoryChunk<'_>) {
+    fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> std::io::Result<bool> {
         self.count += match self.finder {
             Some(f) => f.find_iter(chunk.data).count(),
             None => chunk.data.len(),
         };
+        Ok(true)
     }
 }
 
-/// [`ckpt::read_path_with`] with a [`Floor`] sink: the count.
+/// [`ckpt::read_with`] with a [`Floor`] sink: the count.
 fn floor(path: &Path, finder: Option<&memchr::memmem::Finder<'_>>) -> usize {
     let mut sink = Floor { finder, count: 0 };
+    let source = Source::open(path).expect("open checkpoint");
     let checkpoint =
-        ckpt::read_path_with(path, &Options::default(), &mut sink).expect("read checkpoint");
+        ckpt::read_with(source, &Options::default(), &mut sink).expect("read checkpoint");
     black_box(&checkpoint);
     sink.count
 }
@@ -213,8 +216,8 @@ fn check(f: &Fixture) {
         f.pages / MIB
     );
     for (pattern, whole) in [(literal(), false), (regex(), true)] {
-        let (hits, dropped) = search(&f.path, &pattern);
-        assert_eq!(dropped, 0);
+        let SearchResults { hits, stopped, .. } = search(&f.path, &pattern);
+        assert!(!stopped);
         let found: Vec<(u64, u64, Vec<u8>)> = hits
             .iter()
             .map(|h| {

@@ -111,8 +111,7 @@ fn show(path: &Path) -> Overview {
 /// What `ckpt inspect --all FILE` does.
 fn inspect_all(path: &Path) -> Inspection {
     let all = InspectOptions::all();
-    let mut options = Options::default();
-    options.want = all.want();
+    let options = Options::new(all.want());
     let checkpoint = ckpt::read_path(path, &options).expect("read checkpoint");
     Inspection::new(&checkpoint, &all).expect("inspection")
 }

@@ -1,6 +1,7 @@
 //! Searches the memory of every process of a checkpoint for a regular
 //! expression, as the archive streams by, and prints each match with the
-//! kind of memory it is in.
+//! kind of memory it is in. The search stops the read at its hundredth
+//! match: nothing after it is decompressed.
 //!
 //! ```text
 //! cargo run --example search -- tests/fixtures/multi-proc.none.tar 'SECRET_[A-Z]+_[0-9a-f]{6}'
@@ -9,7 +10,8 @@
 use std::process::ExitCode;
 
 use ckpt::memory::MemoryFilter;
-use ckpt::search::{MemorySearch, Pattern};
+use ckpt::memory::search::{MemorySearch, Pattern};
+use ckpt::{Options, Source, Want};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,27 +26,26 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut search = MemorySearch::new(&pattern, 0, MemoryFilter::default(), 1000);
-    let mut options = ckpt::Options::default();
-    options.want = ckpt::Want::metadata_only();
-    let read = ckpt::Archive::open(path).and_then(|a| ckpt::read_with(a, &options, &mut search));
+    let mut search = MemorySearch::new(&pattern, 0, MemoryFilter::default(), 100);
+    // The memory layout is read whatever is wanted; nothing else is needed.
+    let options = Options::new(Want::none());
+    let read = Source::open(path).and_then(|s| ckpt::read_with(s, &options, &mut search));
     if let Err(e) = read {
         eprintln!("{e}");
         return ExitCode::FAILURE;
     }
-    let (hits, dropped) = search.finish();
-    for h in &hits {
-        let vma = h.vma.map_or("?", |v| v.name());
+    let results = search.finish();
+    for h in &results.hits {
         println!(
             "pid {:<5} {:#018x} {:<6} {}",
             h.pid,
             h.hit.vaddr,
-            vma,
+            h.vma.map_or("?", |v| v.name()),
             String::from_utf8_lossy(&h.hit.matched)
         );
     }
-    if dropped > 0 {
-        eprintln!("{dropped} more matches not shown");
+    if results.stopped {
+        eprintln!("stopped at {} matches", results.hits.len());
     }
     ExitCode::SUCCESS
 }

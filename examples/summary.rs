@@ -12,10 +12,11 @@ use ckpt::views::{InspectOptions, Inspection};
 fn main() -> ExitCode {
     let mut status = ExitCode::SUCCESS;
     for path in std::env::args().skip(1) {
-        let mut inspect = InspectOptions::default();
-        inspect.ps_tree = true;
-        let mut options = ckpt::Options::default();
-        options.want = inspect.want();
+        let inspect = InspectOptions {
+            ps_tree: true,
+            ..InspectOptions::default()
+        };
+        let options = ckpt::Options::new(inspect.want());
         let summary = ckpt::read_path(&path, &options).and_then(|c| {
             let i = Inspection::new(&c, &inspect)?;
             let mut processes = 0;

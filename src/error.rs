@@ -1,17 +1,21 @@
-//! Errors and warnings.
+//! Errors.
 //!
-//! Every error that concerns an archive names it (`archive`), and every error
-//! that concerns one entry of it names that too (`entry`). A damaged optional
-//! part of a checkpoint (a broken `network.status`, say) is not an error: it
-//! becomes a [`Warning`] in the result and reading goes on.
+//! Every error that concerns an archive names it (`archive`), every error
+//! that concerns one entry of it names that too (`entry`), and where the
+//! place in the tar stream is known, it is given (`offset`). A damaged
+//! optional part of a checkpoint (a broken `network.status`, say) is not an
+//! error: it becomes a [`Warning`](crate::Warning) in the result and reading
+//! goes on.
+//!
+//! Messages say what happened, never which command-line flag would change
+//! it: the `ckpt` binary adds that advice, from [`Error::limit`] and the
+//! variant.
 
-use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use crate::compression::Compression;
+use crate::options::LimitKind;
 
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -63,7 +67,7 @@ pub enum Error {
     /// layers are plain, gzip or zstd tars), given to
     /// [`build_image`](crate::build_image).
     #[error(
-        "{archive}: an OCI image layer cannot be {compression} compressed (only plain tar, gzip or zstd); recompress the archive first, e.g. with `{compression} -dc ARCHIVE | zstd -o ARCHIVE.tar.zst`"
+        "{archive}: an OCI image layer cannot be {compression} compressed (only plain tar, gzip or zstd)"
     )]
     LayerCompression {
         /// The archive's display name.
@@ -89,6 +93,8 @@ pub enum Error {
         compression: Compression,
         /// The entry being read or skipped when the input ended, if any.
         entry: Option<String>,
+        /// How far the uncompressed tar stream got, when known.
+        offset: Option<u64>,
     },
     /// The compressed stream is corrupt (bad data, bad checksum, trailing
     /// garbage).
@@ -100,6 +106,8 @@ pub enum Error {
         compression: Compression,
         /// The entry being read when the error appeared, if any.
         entry: Option<String>,
+        /// How far the uncompressed tar stream got, when known.
+        offset: Option<u64>,
         /// What the decoder said.
         #[source]
         source: io::Error,
@@ -124,12 +132,14 @@ pub enum Error {
         archive: String,
         /// The entry being read, if any.
         entry: Option<String>,
+        /// How far the uncompressed tar stream got, when known.
+        offset: Option<u64>,
         /// What the operating system said.
         #[source]
         source: io::Error,
     },
-    /// An entry that would be decoded in memory declares a size over the
-    /// limit set in [`Options::max_entry_size`](crate::Options::max_entry_size).
+    /// An entry that would be decoded in memory declares a size over
+    /// [`Limits::max_entry_size`](crate::Limits::max_entry_size).
     #[error(
         "{archive}: {entry}: {size} bytes is over the {limit}-byte limit for entries decoded in memory"
     )]
@@ -138,24 +148,25 @@ pub enum Error {
         archive: String,
         /// The entry's name.
         entry: String,
+        /// Offset of the entry's data in the uncompressed tar stream.
+        offset: Option<u64>,
         /// The size the entry declares.
         size: u64,
         /// The limit in force.
         limit: u64,
     },
-    /// A limit of [`Options`](crate::Options) was hit: the archive declares
+    /// One of the [`Limits`](crate::Limits) was hit: the archive declares
     /// more than it allows.
-    #[error("{archive}: {entry}: over the limit of {max} {what} (--{limit})")]
+    #[error("{archive}: {entry}: over the limit of {max} {}", limit.counts())]
     LimitExceeded {
         /// The archive's display name.
         archive: String,
         /// The entry being read.
         entry: String,
-        /// The limit, as the CLI flag names it: `max-total-size`,
-        /// `max-records`, `max-processes`, `max-vmas`.
-        limit: &'static str,
-        /// What it counts: `bytes in memory`, `records`, …
-        what: &'static str,
+        /// Offset of the entry's data in the uncompressed tar stream.
+        offset: Option<u64>,
+        /// Which limit.
+        limit: LimitKind,
         /// The limit in force.
         max: u64,
     },
@@ -183,6 +194,8 @@ pub enum Error {
         archive: String,
         /// The entry's name.
         entry: String,
+        /// Offset of the entry's data in the uncompressed tar stream.
+        offset: Option<u64>,
     },
     /// A required JSON entry (`config.dump`, `spec.dump`) cannot be parsed.
     #[error("{archive}: {entry}: invalid JSON")]
@@ -191,12 +204,14 @@ pub enum Error {
         archive: String,
         /// The entry's name.
         entry: String,
+        /// Offset of the entry's data in the uncompressed tar stream.
+        offset: Option<u64>,
         /// What the JSON parser said.
         #[source]
         source: serde_json::Error,
     },
     /// A pid asked for is not in the process tree.
-    #[error("{archive}: no process with PID {pid} (use `inspect --ps-tree` to view all PIDs)")]
+    #[error("{archive}: no process with PID {pid}")]
     NoSuchProcess {
         /// The archive's display name.
         archive: String,
@@ -211,13 +226,15 @@ pub enum Error {
         /// Name and id of B's container.
         b: String,
     },
-    /// An image asked for is not in the archive, or cannot be decoded.
+    /// An image asked for cannot be decoded.
     #[error("{archive}: {entry}: invalid CRIU image")]
     Image {
         /// The archive's display name.
         archive: String,
         /// The image's entry name.
         entry: String,
+        /// Offset of the entry's data in the uncompressed tar stream.
+        offset: Option<u64>,
         /// What is wrong.
         #[source]
         source: crate::criu::ImageError,
@@ -228,6 +245,93 @@ pub enum Error {
         /// The archive's display name.
         archive: String,
     },
+    /// A [`MemorySink`](crate::memory::MemorySink) failed (its output
+    /// closed, say); the read stopped there.
+    #[error("{archive}: {entry}: the memory sink failed")]
+    Sink {
+        /// The archive's display name.
+        archive: String,
+        /// The pages image being read.
+        entry: String,
+        /// Offset in the uncompressed tar stream, when known.
+        offset: Option<u64>,
+        /// What the sink said.
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// The archive (or directory) concerned, if the error concerns one.
+    pub fn archive(&self) -> Option<&str> {
+        match self {
+            Error::Open { .. }
+            | Error::NotAFile { .. }
+            | Error::Write { .. }
+            | Error::DifferentContainers { .. } => None,
+            Error::Empty { archive }
+            | Error::UnsupportedCompression { archive, .. }
+            | Error::LayerCompression { archive, .. }
+            | Error::NotATar { archive, .. }
+            | Error::Truncated { archive, .. }
+            | Error::Decompress { archive, .. }
+            | Error::Tar { archive, .. }
+            | Error::Io { archive, .. }
+            | Error::EntryTooLarge { archive, .. }
+            | Error::LimitExceeded { archive, .. }
+            | Error::MissingEntry { archive, .. }
+            | Error::EmptyEntry { archive, .. }
+            | Error::Json { archive, .. }
+            | Error::NoSuchProcess { archive, .. }
+            | Error::Image { archive, .. }
+            | Error::NoCheckpointDirectory { archive }
+            | Error::Sink { archive, .. } => Some(archive),
+        }
+    }
+
+    /// The entry concerned, if the error concerns one.
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            Error::Truncated { entry, .. }
+            | Error::Decompress { entry, .. }
+            | Error::Io { entry, .. } => entry.as_deref(),
+            Error::Tar { previous, .. } => previous.as_deref(),
+            Error::EntryTooLarge { entry, .. }
+            | Error::LimitExceeded { entry, .. }
+            | Error::MissingEntry { entry, .. }
+            | Error::EmptyEntry { entry, .. }
+            | Error::Json { entry, .. }
+            | Error::Image { entry, .. }
+            | Error::Sink { entry, .. } => Some(entry),
+            _ => None,
+        }
+    }
+
+    /// Where in the uncompressed tar stream the problem is, when known: the
+    /// byte at which reading failed, or the start of the entry's data.
+    pub fn offset(&self) -> Option<u64> {
+        match self {
+            Error::Tar { offset, .. } => Some(*offset),
+            Error::Truncated { offset, .. }
+            | Error::Decompress { offset, .. }
+            | Error::Io { offset, .. }
+            | Error::EntryTooLarge { offset, .. }
+            | Error::LimitExceeded { offset, .. }
+            | Error::EmptyEntry { offset, .. }
+            | Error::Json { offset, .. }
+            | Error::Image { offset, .. }
+            | Error::Sink { offset, .. } => *offset,
+            _ => None,
+        }
+    }
+
+    /// The limit that was hit, if one was.
+    pub fn limit(&self) -> Option<LimitKind> {
+        match self {
+            Error::EntryTooLarge { .. } => Some(LimitKind::EntrySize),
+            Error::LimitExceeded { limit, .. } => Some(*limit),
+            _ => None,
+        }
+    }
 }
 
 fn in_entry(entry: &Option<String>) -> String {
@@ -251,36 +355,5 @@ fn what(compression: Compression) -> &'static str {
         Compression::Zstd => "zstd stream",
         Compression::Xz => "xz stream",
         Compression::Bzip2 => "bzip2 stream",
-    }
-}
-
-/// Something wrong with an optional part of a checkpoint, reported without
-/// failing the read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Warning {
-    /// The entry concerned, if the warning is about one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entry: Option<String>,
-    /// What is wrong, in one line.
-    pub message: String,
-}
-
-impl Warning {
-    /// A warning about `entry` (or the archive as a whole).
-    pub fn new(entry: Option<&str>, message: impl Into<String>) -> Warning {
-        Warning {
-            entry: entry.map(str::to_owned),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.entry {
-            Some(e) => write!(f, "{e}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
     }
 }

@@ -5,134 +5,121 @@
 //! zstd-compressed, holding the engine's metadata (`config.dump`,
 //! `spec.dump`, `network.status`, …), CRIU's images of the processes under
 //! `checkpoint/`, and the container's file system changes. This crate reads
-//! such an archive in **one streaming pass**, decodes the well-known entries
-//! in memory, and writes nothing anywhere.
+//! such an archive in **one streaming pass**, decodes what is asked for in
+//! memory, under limits, and writes nothing anywhere.
 //!
-//! # Overview
+//! # A tour
 //!
-//! * [`read_path`] (or [`read`] on an [`Archive`] built from any reader)
-//!   returns a [`Checkpoint`]: the decoded metadata, the engine and container
-//!   it describes ([`ContainerInfo`]), sizes from the tar headers, and
-//!   [`Warning`]s about damaged optional parts. [`Options`] say which parts
-//!   to decode; the pass stops as soon as those are known.
-//! * [`Archive`] is the walk underneath: it recognises the [`Compression`]
-//!   from the first bytes and hands out the entries in order, each
-//!   classified by name ([`EntryKind`]) and readable with [`std::io::Read`].
-//!   A plain tar opened by path is read with seeks, so data nobody reads is
-//!   never read.
-//! * [`criu`] reads CRIU's images: the framing, the protobuf messages
-//!   (hand-written `prost` structs), and crit-style JSON of any image.
-//!   [`Options`] say which images to decode during the pass; command lines
-//!   and environments are read from the few pages that hold them
-//!   ([`memory`]).
-//! * [`views`] turns a checkpoint into what the `ckpt` binary shows (the
-//!   overview, the process tree, open files and sockets), as serialisable
-//!   structs; [`views::list`] lists a directory of checkpoints and
-//!   [`views::diff`] compares two, down to each page of memory.
-//! * [`metadata`] holds the serde types of the metadata files and the
-//!   helpers of checkpointctl's Go `lib` package.
+//! Data flows one way:
+//!
+//! ```text
+//! Source ─▶ Archive (compression, tar walk) ─▶ entries by name ─▶ read
+//!    (metadata JSON, CRIU images, pages streamed) ─▶ Checkpoint (model)
+//!    ─▶ Process, files, sockets, memory ─▶ views, diff ─▶ your output
+//! ```
+//!
+//! * A [`Source`] is where the bytes are: a file opened by path (read with
+//!   positioned reads, so a plain tar is walked with seeks), a stream such
+//!   as standard input, any [`source::ReadAt`] (a buffer, a ranged remote
+//!   object), or an extracted checkpoint directory. The same checkpoint
+//!   from any of them gives the same results.
+//! * [`read`] walks it once and returns a [`Checkpoint`]; [`Options`] say
+//!   which parts to decode ([`Want`]) and the [`Limits`] that hold
+//!   whatever the archive declares. The pass stops as soon as what is
+//!   wanted is known.
+//! * [`Checkpoint::processes`] yields each [`Process`]: pid, parent,
+//!   threads, command name and state, command line and environment (read
+//!   from its memory in the same pass), open files, sockets, memory areas
+//!   and pagemap. [`model`] holds the rest of the model: the container and
+//!   its engine, sizes, the decoded CRIU images.
+//! * [`read_with`] also streams process memory through a
+//!   [`memory::MemorySink`], which can stop the read or fail it; the
+//!   [`memory::search`] sink searches it for a literal or a regular
+//!   expression. Pages are never held whole, never written anywhere.
+//! * [`views`] are what the `ckpt` binary shows (checkpointctl's `show`,
+//!   `inspect`, `memparse` and `list`), as serialisable structs with
+//!   checkpointctl's JSON keys; [`diff`] compares two checkpoints, down to
+//!   each page of memory.
+//! * [`Error`]s name the archive, the entry and the offset, and say which
+//!   [`LimitKind`] was hit; damage to an optional part is a [`Warning`]
+//!   with a [`WarningKind`]. Neither carries command-line advice: the
+//!   binary adds that.
+//! * Underneath: [`Archive`] hands out the entries of a source in order,
+//!   each readable with [`std::io::Read`]; [`criu`] decodes CRIU's images
+//!   (framing, protobuf messages, crit-style JSON); [`metadata`] holds the
+//!   serde types of the engines' JSON files.
 //!
 //! # Example
 //!
+//! The processes of a checkpoint with their command lines:
+//!
 //! ```
 //! # fn main() -> Result<(), ckpt::Error> {
-//! let checkpoint = ckpt::read_path(
-//!     "tests/fixtures/multi-proc.none.tar",
-//!     &ckpt::Options::default(),
-//! )?;
+//! use ckpt::{Options, Source, Want};
+//!
+//! let source = Source::open("tests/fixtures/multi-proc.none.tar")?;
+//! let want = Want { processes: true, memory_text: true, ..Want::default() };
+//! let checkpoint = ckpt::read(source, &Options::new(want))?;
+//!
 //! assert_eq!(checkpoint.container.engine, ckpt::Engine::Podman);
 //! assert_eq!(checkpoint.container.name, "multi-proc");
-//! assert_eq!(checkpoint.container.ip, "10.88.0.8");
-//! let config = checkpoint.require_config()?;
-//! assert_eq!(config.rootfs_image_name, "localhost/ckptwork:latest");
-//! println!("{} B of memory pages", checkpoint.sizes.pages);
+//! let root = checkpoint.process(1).unwrap();
+//! assert_eq!(root.comm(), "ckpt-parent");
+//! assert_eq!(root.args().unwrap(), ["/usr/bin/ckptwork", "multi"]);
+//! let children: Vec<u32> = checkpoint
+//!     .processes()
+//!     .filter(|p| p.ppid() == 1)
+//!     .map(|p| p.pid())
+//!     .collect();
+//! assert_eq!(children, [6, 7, 8]);
 //! # Ok(()) }
 //! ```
 //!
-//! Reading from a stream, stopping as soon as `config.dump` and `spec.dump`
-//! are known:
+//! Reading a stream, stopping as soon as `config.dump` and `spec.dump` are
+//! known:
 //!
 //! ```
 //! # fn main() -> Result<(), ckpt::Error> {
 //! let file = std::fs::File::open("tests/fixtures/mini-sleep.gzip.tar.gz").unwrap();
-//! let archive = ckpt::Archive::from_reader(file, "mini-sleep")?;
-//! let mut options = ckpt::Options::default();
-//! options.want = ckpt::Want::metadata_only();
-//! let checkpoint = ckpt::read(archive, &options)?;
+//! let source = ckpt::Source::from_reader(file, "mini-sleep");
+//! let checkpoint = ckpt::read(source, &ckpt::Options::new(ckpt::Want::metadata_only()))?;
 //! assert!(!checkpoint.complete);
 //! assert_eq!(checkpoint.require_config()?.oci_runtime, "runc");
 //! # Ok(()) }
 //! ```
 //!
-//! The process tree, with command lines read from process memory:
-//!
-//! ```
-//! # fn main() -> Result<(), ckpt::Error> {
-//! use ckpt::views::{InspectOptions, Inspection};
-//! let mut inspect = InspectOptions::default();
-//! inspect.cmdline = true;
-//! let mut options = ckpt::Options::default();
-//! options.want = inspect.want();
-//! let checkpoint = ckpt::read_path("tests/fixtures/multi-proc.none.tar", &options)?;
-//! let inspection = Inspection::new(&checkpoint, &inspect)?;
-//! let root = inspection.process_tree.as_ref().unwrap();
-//! assert_eq!((root.pid, root.command.as_str()), (1, "ckpt-parent"));
-//! assert_eq!(root.cmdline.as_deref(), Some("/usr/bin/ckptwork multi "));
-//! let children: Vec<u32> = root.children.iter().map(|c| c.pid).collect();
-//! assert_eq!(children, [6, 7, 8]);
-//! # Ok(()) }
-//! ```
-//!
 //! Searching the memory of every process as it streams by (what `ckpt
-//! memparse --search` does); pages are never held or written anywhere:
+//! memparse --search` does):
 //!
 //! ```
 //! # fn main() -> Result<(), ckpt::Error> {
 //! use ckpt::memory::MemoryFilter;
-//! use ckpt::search::{MemorySearch, Pattern};
+//! use ckpt::memory::search::{MemorySearch, Pattern};
 //! let pattern = Pattern::literal("SECRET_MARKER_7f3a9c").unwrap();
 //! let mut search = MemorySearch::new(&pattern, 8, MemoryFilter::default(), 100);
-//! let mut options = ckpt::Options::default();
-//! options.want = ckpt::Want::metadata_only();
-//! let archive = ckpt::Archive::open("tests/fixtures/multi-proc.none.tar")?;
-//! ckpt::read_with(archive, &options, &mut search)?;
-//! let (hits, _dropped) = search.finish();
-//! let first = &hits[0];
-//! assert_eq!((first.pid, first.hit.vaddr), (1, 0x1f5a6d0));
-//! assert_eq!(first.hit.matched, b"SECRET_MARKER_7f3a9c");
+//! let source = ckpt::Source::open("tests/fixtures/multi-proc.none.tar")?;
+//! ckpt::read_with(source, &ckpt::Options::new(ckpt::Want::none()), &mut search)?;
+//! let hits = search.finish().hits;
+//! assert_eq!((hits[0].pid, hits[0].hit.vaddr), (1, 0x1f5a6d0));
+//! assert_eq!(hits[0].hit.matched, b"SECRET_MARKER_7f3a9c");
 //! # Ok(()) }
 //! ```
 //!
-//! Comparing two checkpoints of one container (what `ckpt diff` does; the
-//! binary reads both at once on two threads):
+//! Comparing two checkpoints of one container (what `ckpt diff` does; both
+//! are read at once, on two threads): see [`diff::compare`].
 //!
-//! ```
-//! # fn main() -> Result<(), ckpt::Error> {
-//! use ckpt::views::Inspection;
-//! use ckpt::views::diff::{Diff, DiffOptions};
-//! let mut diff = DiffOptions::default();
-//! diff.sockets = true;
-//! let mut options = ckpt::Options::default();
-//! options.want = diff.want();
-//! let a = ckpt::read_path("tests/fixtures/piggie-diff-a.gnutar.tar.zst", &options)?;
-//! let b = ckpt::read_path("tests/fixtures/piggie-diff-b.gnutar.tar.zst", &options)?;
-//! let (ia, ib) = (Inspection::new(&a, &diff.inspect())?, Inspection::new(&b, &diff.inspect())?);
-//! let d = Diff::new((&a, &ia), (&b, &ib), &diff, false)?;
-//! let added: Vec<u32> = d.process_changes.added.iter().map(|p| p.pid).collect();
-//! assert_eq!(added, [13, 14, 15]);
-//! # Ok(()) }
-//! ```
-//!
-//! More in `examples/`: `summary` (one line per archive), `search`
-//! (memory search with a regex) and `diff`.
+//! More in `examples/`: `processes` (the processes with their command
+//! lines and sockets), `search` (memory search with a regex), `diff` (two
+//! checkpoints compared, memory page by page) and `summary` (one line per
+//! archive).
 //!
 //! # Features
 //!
 //! * `cli` (default): the `ckpt` binary and its dependencies. Library users
 //!   can turn it off with `default-features = false`.
 //! * `xz`, `bzip2` (default): read xz and bzip2 archives.
-//! * `build` (default): `build_image`, an OCI image of a checkpoint
-//!   archive (`oci_spec`'s image types are re-exported with the crate).
+//! * `build` (default): [`build`], an OCI image of a checkpoint archive
+//!   (`oci_spec`'s image types are re-exported with the crate).
 //! * `oci-spec`: also parse `spec.dump` as the typed
 //!   `oci_spec::runtime::Spec` (the `oci_spec` field of [`Checkpoint`]; a
 //!   spec it refuses is a warning). The `oci_spec` crate is re-exported.
@@ -146,23 +133,25 @@
 //!   path to write. Entry names are only compared with well-known names
 //!   after normalisation; names with `..` are never taken for one.
 //! * An entry is read into memory only to be decoded, and only if the size
-//!   its header declares is within [`Options::max_entry_size`] (64 MiB by
+//!   its header declares is within [`Limits::max_entry_size`] (64 MiB by
 //!   default); otherwise the read fails with [`Error::EntryTooLarge`] before
 //!   any allocation, however well the entry compresses. Decompression
 //!   windows over 128 MiB are refused.
 //! * Whatever an archive declares, what is held in memory is bounded:
-//!   [`Options::max_total_size`] (1 GiB) for the entries decoded and the
-//!   command lines and environments read together, [`Options::max_records`]
-//!   per CRIU image, [`Options::max_processes`], and [`Options::max_vmas`]
+//!   [`Limits::max_total_size`] (1 GiB) for the entries decoded and the
+//!   command lines and environments read together, [`Limits::max_records`]
+//!   per CRIU image, [`Limits::max_processes`], and [`Limits::max_vmas`]
 //!   per process (counted in the record before it is decoded). Hitting one
-//!   is an [`Error::LimitExceeded`] naming the entry and the limit. Pages
-//!   are streamed, never held; JSON nesting stops at 128 levels.
+//!   is an [`Error::LimitExceeded`] naming the entry and the [`LimitKind`].
+//!   Pages are streamed, never held; JSON nesting stops at 128 levels.
 //! * Truncated and corrupt input gives an [`Error`] naming the archive and
 //!   the entry; the gzip and zstd checksums are verified when the whole
 //!   stream is read.
-//! * The tar parser is `tar` ≥ 0.4.46, which has the 2026 fixes for PAX
-//!   size and extension-header handling, so an archive parses as Go's
-//!   `archive/tar` (what Podman and checkpointctl use) parses it.
+//! * The tar parser is the `tar` crate (≥ 0.4.46, with the 2026 fixes for
+//!   PAX sizes and extension headers). It does not yet resolve every
+//!   ambiguity the way Go's `archive/tar` (what Podman and CRI-O restore
+//!   with) does, repeated PAX keys for one: reading tar exactly as the
+//!   runtime does is tracked work.
 //! * This crate has no `unsafe` code. Its decoders are fuzzed (the
 //!   `fuzz/` targets: whole archives, CRIU framing, each message kind,
 //!   process memory, metadata), and a suite cuts and corrupts every
@@ -171,45 +160,40 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
-mod archive;
 #[cfg(feature = "build")]
-mod build;
-mod checkpoint;
-mod collect;
+pub mod build;
 mod compression;
 pub mod criu;
-mod dir;
-mod engine;
+pub mod diff;
 mod error;
 pub mod layout;
 pub mod memory;
 pub mod metadata;
+pub mod model;
 mod options;
-pub mod search;
+mod read;
+pub mod source;
 pub mod views;
+mod warning;
 
-pub use archive::{Archive, Entries, Entry, Progress, StreamEnd};
-#[cfg(feature = "build")]
-pub use build::{BuiltImage, ImageOutput, build_image, checkpoint_annotations};
-pub use checkpoint::{
-    Checkpoint, EntryInfo, ProcessText, Sizes, read, read_dir, read_path, read_path_with, read_with,
-};
 pub use compression::{Compression, XZ_MEMORY_LIMIT};
-pub use engine::{ContainerInfo, Engine, InterfaceInfo, NetworkInfo, container_info};
-pub use error::{Error, Result, Warning};
+pub use error::{Error, Result};
 pub use layout::EntryKind;
-pub use metadata::{
-    ContainerConfig, NetworkStatus, SpecDump, Time, byte_to_string, read_json_file, write_json_file,
-};
+pub use metadata::byte_to_string;
+pub use model::{Checkpoint, ContainerInfo, Engine, Process};
 pub use options::{
     DEFAULT_MAX_ENTRY_SIZE, DEFAULT_MAX_PROCESSES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_TOTAL_SIZE,
-    DEFAULT_MAX_VMAS, Options, Want,
+    DEFAULT_MAX_VMAS, LimitKind, Limits, Options, Want,
 };
+pub use read::{read, read_path, read_with};
+pub use source::{Archive, Entry, Source};
+pub use warning::{Warning, WarningKind};
 
 /// The OCI types, re-exported because ckpt's public API exposes them:
 /// the typed runtime spec (`Checkpoint::oci_spec`, feature `oci-spec`) and
-/// the image types `build_image` writes (feature `build`).
+/// the image types [`build`] writes (feature `build`).
 #[cfg(any(feature = "oci-spec", feature = "build"))]
 pub use oci_spec;
 

@@ -1,50 +1,68 @@
 //! What to read, and the limits that hold whatever an archive declares.
 
-/// Default for [`Options::max_entry_size`]: 64 MiB.
+use serde::Serialize;
+
+/// Default for [`Limits::max_entry_size`]: 64 MiB.
 pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 64 << 20;
 
-/// Default for [`Options::max_total_size`]: 1 GiB.
+/// Default for [`Limits::max_total_size`]: 1 GiB.
 pub const DEFAULT_MAX_TOTAL_SIZE: u64 = 1 << 30;
 
-/// Default for [`Options::max_records`]: 4 Mi records in one image.
+/// Default for [`Limits::max_records`]: 4 Mi records in one image.
 pub const DEFAULT_MAX_RECORDS: u64 = 1 << 22;
 
-/// Default for [`Options::max_processes`]: 1 Mi processes (Linux allows
+/// Default for [`Limits::max_processes`]: 1 Mi processes (Linux allows
 /// 4 Mi pids at most, and containers hold far fewer).
 pub const DEFAULT_MAX_PROCESSES: u64 = 1 << 20;
 
-/// Default for [`Options::max_vmas`]: 1 Mi memory areas in one process
+/// Default for [`Limits::max_vmas`]: 1 Mi memory areas in one process
 /// (Linux's default `vm.max_map_count` is 65,530).
 pub const DEFAULT_MAX_VMAS: u64 = 1 << 20;
 
-/// How to read a checkpoint: which parts to decode and the limits to apply.
+/// How to read a checkpoint: which parts to decode ([`Want`]) and the
+/// [`Limits`] that hold whatever the archive declares.
 ///
-/// The limits hold whatever the archive declares: each is checked before
-/// the allocation or the loop it bounds, and hitting one is an
-/// [`Error::LimitExceeded`](crate::Error::LimitExceeded) naming the entry
-/// and the limit. The defaults are far above what real checkpoints of
-/// large processes need.
-///
-/// A plain struct with [`Default`]; change the fields you care about:
+/// A plain struct with [`Default`]; build it with struct-update syntax:
 ///
 /// ```
-/// let mut options = ckpt::Options::default();
-/// options.want = ckpt::Want::metadata_only();
-/// options.max_entry_size = 1 << 20;
-/// options.max_total_size = 256 << 20;
+/// use ckpt::{Limits, Options, Want};
+/// let options = Options {
+///     want: Want::metadata_only(),
+///     limits: Limits { max_entry_size: 1 << 20, ..Limits::default() },
+/// };
+/// assert_eq!(options.limits.max_total_size, ckpt::DEFAULT_MAX_TOTAL_SIZE);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Which parts of the checkpoint to decode. Whatever is not wanted is
     /// skipped (for a plain tar opened by path, not even read), and reading
     /// stops as soon as everything wanted is known.
     pub want: Want,
+    /// The limits on what is held in memory.
+    pub limits: Limits,
+}
+
+impl Options {
+    /// The default limits, decoding what `want` says.
+    pub fn new(want: Want) -> Options {
+        Options {
+            want,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The limits that bound what is decoded and held in memory.
+///
+/// Each is checked before the allocation or the loop it bounds; hitting one
+/// is an [`Error::LimitExceeded`](crate::Error::LimitExceeded) (or, for an
+/// entry's declared size, [`Error::EntryTooLarge`](crate::Error::EntryTooLarge))
+/// naming the entry and the [`LimitKind`]. The defaults are far above what
+/// real checkpoints of large processes need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
     /// Largest entry that is decoded in memory (`config.dump`, `spec.dump`,
-    /// …). An entry declaring more is an [`Error::EntryTooLarge`] and is never
-    /// allocated.
-    ///
-    /// [`Error::EntryTooLarge`]: crate::Error::EntryTooLarge
+    /// a CRIU image). An entry declaring more is never allocated.
     pub max_entry_size: u64,
     /// Most bytes held in memory for one checkpoint: the entries decoded
     /// (metadata, CRIU images) and the command lines and environments read
@@ -60,10 +78,9 @@ pub struct Options {
     pub max_vmas: u64,
 }
 
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            want: Want::default(),
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
             max_entry_size: DEFAULT_MAX_ENTRY_SIZE,
             max_total_size: DEFAULT_MAX_TOTAL_SIZE,
             max_records: DEFAULT_MAX_RECORDS,
@@ -73,12 +90,67 @@ impl Default for Options {
     }
 }
 
-/// The limits that bound a CRIU image's decoding, from [`Options`].
-pub(crate) fn image_limits(options: &Options) -> crate::criu::ImageLimits {
-    crate::criu::ImageLimits {
-        max_records: options.max_records,
-        max_processes: options.max_processes,
-        max_vmas: options.max_vmas,
+impl Limits {
+    /// The value of one limit.
+    pub fn get(&self, kind: LimitKind) -> u64 {
+        match kind {
+            LimitKind::EntrySize => self.max_entry_size,
+            LimitKind::TotalSize => self.max_total_size,
+            LimitKind::Records => self.max_records,
+            LimitKind::Processes => self.max_processes,
+            LimitKind::Vmas => self.max_vmas,
+        }
+    }
+}
+
+/// Which of the [`Limits`] was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LimitKind {
+    /// [`Limits::max_entry_size`].
+    EntrySize,
+    /// [`Limits::max_total_size`].
+    TotalSize,
+    /// [`Limits::max_records`].
+    Records,
+    /// [`Limits::max_processes`].
+    Processes,
+    /// [`Limits::max_vmas`].
+    Vmas,
+}
+
+impl LimitKind {
+    /// Every limit.
+    pub const ALL: [LimitKind; 5] = [
+        LimitKind::EntrySize,
+        LimitKind::TotalSize,
+        LimitKind::Records,
+        LimitKind::Processes,
+        LimitKind::Vmas,
+    ];
+
+    /// The field of [`Limits`] that sets it: `max_entry_size`, ….
+    pub fn field(self) -> &'static str {
+        match self {
+            LimitKind::EntrySize => "max_entry_size",
+            LimitKind::TotalSize => "max_total_size",
+            LimitKind::Records => "max_records",
+            LimitKind::Processes => "max_processes",
+            LimitKind::Vmas => "max_vmas",
+        }
+    }
+
+    /// What it counts, as messages say it: `bytes held in memory`,
+    /// `records`, `processes`, `memory areas`.
+    pub fn counts(self) -> &'static str {
+        match self {
+            LimitKind::EntrySize => "bytes in one entry",
+            LimitKind::TotalSize => "bytes held in memory",
+            LimitKind::Records => "records",
+            LimitKind::Processes => "processes",
+            LimitKind::Vmas => "memory areas",
+        }
     }
 }
 
@@ -86,10 +158,15 @@ pub(crate) fn image_limits(options: &Options) -> crate::criu::ImageLimits {
 ///
 /// The default decodes every metadata entry and sums the sizes, which needs
 /// every tar header; the CRIU images are left alone ([`Want::all`] decodes
-/// them too). [`Want::metadata_only`] wants `config.dump` and
-/// `spec.dump` alone, so the pass stops as soon as both were seen.
+/// them too). [`Want::metadata_only`] wants `config.dump` and `spec.dump`
+/// alone, so the pass stops as soon as both were seen. Build other sets with
+/// struct-update syntax:
+///
+/// ```
+/// let want = ckpt::Want { processes: true, memory_text: true, ..ckpt::Want::none() };
+/// # assert!(!want.config);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Want {
     /// `config.dump`.
     pub config: bool,
@@ -190,6 +267,11 @@ impl Want {
             || self.memory_text
             || self.mounts
     }
+
+    /// Whether any CRIU image is wanted.
+    pub(crate) fn any_image(&self) -> bool {
+        self.processes || self.files || self.memory || self.memory_text || self.mounts || self.stats
+    }
 }
 
 impl Default for Want {
@@ -204,13 +286,7 @@ impl Default for Want {
             bind_mounts: true,
             pod_options: true,
             sizes: true,
-            entries: false,
-            processes: false,
-            files: false,
-            memory: false,
-            memory_text: false,
-            mounts: false,
-            stats: false,
+            ..Want::none()
         }
     }
 }

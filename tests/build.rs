@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
+use ckpt::build::{ImageOutput, build_image};
 use ckpt::oci_spec::image::{ImageConfiguration, ImageIndex, ImageManifest, MediaType};
-use ckpt::{Error, ImageOutput, Options, build_image};
+use ckpt::{Error, Options};
 use common::run_ckpt as ckpt;
 use common::*;
 use sha2::{Digest, Sha256};
@@ -205,10 +206,27 @@ fn outputs_are_never_replaced_silently_and_failures_leave_nothing() {
     match build_image(&input, "x", &out, false, &Options::default()) {
         Err(Error::Write { path, source }) => {
             assert_eq!(path, tar);
-            assert!(source.to_string().contains("--force"), "{source}");
+            assert_eq!(source.kind(), std::io::ErrorKind::AlreadyExists);
         }
         other => panic!("{other:?}"),
     }
+    // The library says what is wrong; the CLI, which has the flag, says
+    // how to go on.
+    let cli = assert_cmd::Command::cargo_bin("ckpt")
+        .unwrap()
+        .arg("build")
+        .arg(&input)
+        .arg("x")
+        .arg("-o")
+        .arg(&tar)
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(1));
+    let err = String::from_utf8(cli.stderr).unwrap();
+    assert!(
+        err.ends_with(": cannot write: exists; use --force to replace it\n"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&tar).unwrap(), b"keep me");
     build_image(&input, "x", &out, true, &Options::default()).unwrap();
     check_layout(&layout_files(&out), &input, "x", MediaType::ImageLayer);

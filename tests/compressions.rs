@@ -11,7 +11,7 @@ mod common;
 use std::io::Write;
 
 use ckpt::views::{InspectOptions, Inspection};
-use ckpt::{Archive, Compression, Error, Options};
+use ckpt::{Compression, Error, Options, Source};
 use common::*;
 
 fn plain_tar() -> Vec<u8> {
@@ -46,13 +46,11 @@ fn inspected(c: &ckpt::Checkpoint) -> serde_json::Value {
 }
 
 fn read(bytes: &[u8], options: &Options) -> ckpt::Result<ckpt::Checkpoint> {
-    ckpt::read(Archive::from_reader(bytes, "test.tar.x")?, options)
+    ckpt::read(Source::from_reader(bytes, "test.tar.x"), options)
 }
 
 fn all() -> Options {
-    let mut o = Options::default();
-    o.want = InspectOptions::all().want();
-    o
+    Options::new(InspectOptions::all().want())
 }
 
 #[test]

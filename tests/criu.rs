@@ -9,7 +9,7 @@ use std::io::Read;
 
 use ckpt::criu::proto::*;
 use ckpt::criu::{Image, pretty};
-use ckpt::{Archive, EntryKind};
+use ckpt::{Archive, EntryKind, Source};
 use common::fixture;
 use serde_json::Value;
 
@@ -454,7 +454,7 @@ fn test_imgs_fifo_and_netdev_through_the_typed_structs() {
 #[test]
 fn mem48_images_agree_with_crit() {
     let tar = common::mem48_tar();
-    let archive = Archive::from_reader(&tar[..], "mem48.tar").unwrap();
+    let archive = Archive::new(Source::from_reader(&tar[..], "mem48.tar")).unwrap();
     let decoded = compare_archive(archive, "mem48", &crit());
     for image in [
         "core-1.img",

@@ -3,7 +3,8 @@
 
 mod common;
 
-use ckpt::{Compression, Engine, EntryKind, NetworkStatus, Options, Want};
+use ckpt::metadata::NetworkStatus;
+use ckpt::{Compression, Engine, EntryKind, Options, Want};
 use common::fixture;
 
 fn read(name: &str) -> ckpt::Checkpoint {
@@ -163,8 +164,7 @@ fn crio_counter() {
 
 #[test]
 fn crio_metadata_comes_after_the_images_so_metadata_only_reads_to_the_end() {
-    let mut options = Options::default();
-    options.want = Want::metadata_only();
+    let options = Options::new(Want::metadata_only());
     let c = ckpt::read_path(fixture("crio-counter.assembled.tar"), &options).unwrap();
     // bind.mounts, rootfs-diff.tar and the log follow spec.dump.
     assert!(!c.complete);

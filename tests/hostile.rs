@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use ckpt::memory::MemoryFilter;
-use ckpt::search::{MemorySearch, Pattern};
+use ckpt::memory::search::{MemorySearch, Pattern};
 use ckpt::views::{InspectOptions, Inspection, Overview};
-use ckpt::{Archive, Options};
+use ckpt::{Options, Source};
 use common::*;
 
 /// The fixtures as tars (decompressed where they are compressed).
@@ -81,14 +81,13 @@ fn cut_points(tar: &[u8]) -> Vec<usize> {
 /// whether it read (with or without warnings).
 fn exercise(bytes: &[u8], name: &str, seekable: bool) -> bool {
     let all = InspectOptions::all();
-    let mut options = Options::default();
-    options.want = all.want();
+    let options = Options::new(all.want());
     let pattern = Pattern::literal("SECRET").unwrap();
     let mut sink = MemorySearch::new(&pattern, 16, MemoryFilter::default(), 64);
     let archive = if seekable {
-        Archive::from_seekable(Cursor::new(bytes.to_vec()), name)
+        Source::from_seekable(Cursor::new(bytes.to_vec()), name)
     } else {
-        Archive::from_reader(bytes, name)
+        Ok(Source::from_reader(bytes, name))
     };
     let result = archive.and_then(|a| ckpt::read_with(a, &options, &mut sink));
     let _ = sink.finish();

@@ -6,13 +6,12 @@
 mod common;
 
 use ckpt::views::{InspectOptions, Inspection};
-use ckpt::{Archive, Options};
+use ckpt::{Options, Source};
 use common::fixture;
 use serde_json::Value;
 
 fn inspect(file: &str, inspect: &InspectOptions) -> Inspection {
-    let mut options = Options::default();
-    options.want = inspect.want();
+    let options = Options::new(inspect.want());
     let c = ckpt::read_path(fixture(file), &options).unwrap();
     Inspection::new(&c, inspect).unwrap()
 }
@@ -267,9 +266,11 @@ fn test_imgs_zombie_stopped_and_tcp() {
 
 #[test]
 fn pid_starts_the_tree_and_unknown_pids_are_errors() {
-    let mut o = InspectOptions::default();
-    o.pid = Some(4);
-    o.files = true;
+    let o = InspectOptions {
+        pid: Some(4),
+        files: true,
+        ..InspectOptions::default()
+    };
     let i = inspect("piggie-imgs.gnutar.tar.zst", &o.normalized());
     let tree = i.process_tree.as_ref().unwrap();
     assert_eq!(
@@ -285,19 +286,31 @@ fn pid_starts_the_tree_and_unknown_pids_are_errors() {
         .collect();
     assert_eq!(pids, [4, 9]);
 
-    let mut o = InspectOptions::default();
-    o.pid = Some(99999);
-    let mut options = Options::default();
-    options.want = o.want();
+    let o = InspectOptions {
+        pid: Some(99999),
+        ..InspectOptions::default()
+    };
+    let options = Options::new(o.want());
     let c = ckpt::read_path(fixture("multi-proc.none.tar"), &options).unwrap();
     match Inspection::new(&c, &o) {
-        Err(e @ ckpt::Error::NoSuchProcess { .. }) => assert!(
-            e.to_string()
-                .ends_with("no process with PID 99999 (use `inspect --ps-tree` to view all PIDs)"),
-            "{e}"
-        ),
+        Err(e @ ckpt::Error::NoSuchProcess { .. }) => {
+            assert!(e.to_string().ends_with("no process with PID 99999"), "{e}")
+        }
         other => panic!("{other:?}"),
     }
+    // The CLI adds what to do about it.
+    let out = assert_cmd::Command::cargo_bin("ckpt")
+        .unwrap()
+        .args(["inspect", "-p", "99999"])
+        .arg(fixture("multi-proc.none.tar"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.ends_with("no process with PID 99999 (use `inspect --ps-tree` to view all PIDs)\n"),
+        "{err}"
+    );
 }
 
 /// From a stream that cannot be read twice, pages that come before their
@@ -306,9 +319,8 @@ fn pid_starts_the_tree_and_unknown_pids_are_errors() {
 fn gnu_order_from_a_stream_says_what_is_missing() {
     let bytes = std::fs::read(fixture("piggie-imgs.gnutar.tar.zst")).unwrap();
     let o = InspectOptions::all();
-    let mut options = Options::default();
-    options.want = o.want();
-    let c = ckpt::read(Archive::from_reader(&bytes[..], "stdin").unwrap(), &options).unwrap();
+    let options = Options::new(o.want());
+    let c = ckpt::read(Source::from_reader(&bytes[..], "stdin"), &options).unwrap();
     let i = Inspection::new(&c, &o).unwrap();
     let unavailable: Vec<&str> = i
         .warnings
@@ -340,8 +352,7 @@ fn gnu_order_from_a_plain_file_seeks_back() {
     std::io::Read::read_to_end(&mut d, &mut tar).unwrap();
     std::fs::write(&path, &tar).unwrap();
     let o = InspectOptions::all();
-    let mut options = Options::default();
-    options.want = o.want();
+    let options = Options::new(o.want());
     let c = ckpt::read_path(&path, &options).unwrap();
     let i = Inspection::new(&c, &o).unwrap();
     assert!(i.warnings.is_empty(), "{:?}", i.warnings);
@@ -368,8 +379,7 @@ fn bare_image_directory() {
         }
     }
     let o = InspectOptions::all();
-    let mut options = Options::default();
-    options.want = o.want();
+    let options = Options::new(o.want());
     let c = ckpt::read_path(dir.path(), &options).unwrap();
     let i = Inspection::new(&c, &o).unwrap();
     let tree = i.process_tree.as_ref().unwrap();
@@ -396,8 +406,7 @@ fn mem48_memhog() {
     let path = dir.path().join("mem48.tar");
     std::fs::write(&path, common::mem48_tar()).unwrap();
     let o = InspectOptions::all();
-    let mut options = Options::default();
-    options.want = o.want();
+    let options = Options::new(o.want());
     let c = ckpt::read_path(&path, &options).unwrap();
     assert_eq!(c.sizes.pages, 50_401_280);
     let i = Inspection::new(&c, &o).unwrap();

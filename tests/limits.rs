@@ -8,8 +8,10 @@ mod common;
 use std::io::{self, Read, Write};
 
 use assert_cmd::Command;
+use ckpt::criu::ImageKind;
+use ckpt::model::ImageSet;
 use ckpt::views::{InspectOptions, Inspection};
-use ckpt::{Archive, Error, Options, Want};
+use ckpt::{Error, LimitKind, Options, Source, Want};
 use common::images::*;
 use common::*;
 use serde_json::Value;
@@ -35,13 +37,11 @@ fn read_fixture(name: &str, options: &Options) -> ckpt::Result<ckpt::Checkpoint>
 }
 
 fn all() -> Options {
-    let mut o = Options::default();
-    o.want = Want::all();
-    o
+    Options::new(Want::all())
 }
 
 /// The limit and entry of a [`Error::LimitExceeded`].
-fn limit_hit(r: ckpt::Result<ckpt::Checkpoint>) -> (String, &'static str, u64) {
+fn limit_hit(r: ckpt::Result<ckpt::Checkpoint>) -> (String, LimitKind, u64) {
     match r {
         Err(Error::LimitExceeded {
             archive,
@@ -84,15 +84,14 @@ fn total_size_counts_every_entry_held() {
     let sizes = members(MULTI);
     let config = sizes.iter().find(|(n, _)| n == "config.dump").unwrap().1;
     assert_eq!(config, 23_709);
-    let mut o = Options::default();
-    o.want = Want::metadata_only();
-    o.max_total_size = config;
+    let mut o = Options::new(Want::metadata_only());
+    o.limits.max_total_size = config;
     assert_eq!(
         limit_hit(read_fixture(MULTI, &o)),
-        ("spec.dump".to_owned(), "max-total-size", config)
+        ("spec.dump".to_owned(), LimitKind::TotalSize, config)
     );
     let spec = sizes.iter().find(|(n, _)| n == "spec.dump").unwrap().1;
-    o.max_total_size = config + spec;
+    o.limits.max_total_size = config + spec;
     read_fixture(MULTI, &o).unwrap();
 }
 
@@ -102,7 +101,7 @@ fn processes_over_the_limit() {
     let pstree: Value = serde_json::from_str(&crit_file("multi-proc/pstree.img.json")).unwrap();
     assert_eq!(pstree["entries"].as_array().unwrap().len(), 5);
     let mut o = all();
-    o.max_processes = 5;
+    o.limits.max_processes = 5;
     assert_eq!(
         read_fixture(MULTI, &o)
             .unwrap()
@@ -113,10 +112,10 @@ fn processes_over_the_limit() {
             .len(),
         5
     );
-    o.max_processes = 4;
+    o.limits.max_processes = 4;
     assert_eq!(
         limit_hit(read_fixture(MULTI, &o)),
-        ("checkpoint/pstree.img".to_owned(), "max-processes", 4)
+        ("checkpoint/pstree.img".to_owned(), LimitKind::Processes, 4)
     );
 }
 
@@ -126,9 +125,9 @@ fn records_over_the_limit() {
     // whichever it is: files.img and fdinfo-* hold open files, pagemap-*
     // page runs.
     let mut o = all();
-    o.max_records = 2;
+    o.limits.max_records = 2;
     let (entry, limit, max) = limit_hit(read_fixture(MULTI, &o));
-    assert_eq!((limit, max), ("max-records", 2));
+    assert_eq!((limit, max), (LimitKind::Records, 2));
     let image = entry.strip_prefix("checkpoint/").unwrap();
     let crit: Value =
         serde_json::from_str(&crit_file(&format!("multi-proc/{image}.json"))).unwrap();
@@ -140,8 +139,10 @@ fn records_over_the_limit() {
         .filter(|(n, _)| n.ends_with(".img") && n.starts_with("checkpoint/"))
     {
         let file = name.strip_prefix("checkpoint/").unwrap();
-        let kind = ckpt::criu::split_name(file).0;
-        if ckpt::criu::ImageSet::knows(kind) && kind != "pstree" && kind != "mm" {
+        let Some((kind, _)) = ImageKind::parse(file) else {
+            continue;
+        };
+        if ImageSet::knows(kind) && kind != ImageKind::Pstree && kind != ImageKind::Mm {
             let crit: Value =
                 serde_json::from_str(&crit_file(&format!("multi-proc/{file}.json"))).unwrap();
             assert!(crit["entries"].as_array().unwrap().len() <= 2, "{name}");
@@ -152,16 +153,16 @@ fn records_over_the_limit() {
 #[test]
 fn memory_areas_counted_before_they_are_decoded() {
     let mut o = all();
-    o.max_vmas = 1;
+    o.limits.max_vmas = 1;
     let (entry, limit, max) = limit_hit(read_fixture(MULTI, &o));
-    assert_eq!((limit, max), ("max-vmas", 1));
+    assert_eq!((limit, max), (LimitKind::Vmas, 1));
     let file = entry.strip_prefix("checkpoint/").unwrap();
     assert!(file.starts_with("mm-"), "{entry}");
     let crit: Value = serde_json::from_str(&crit_file(&format!("multi-proc/{file}.json"))).unwrap();
     let vmas = crit["entries"][0]["vmas"].as_array().unwrap().len() as u64;
     assert!(vmas > 1);
     // Exactly that many is fine for that image.
-    o.max_vmas = vmas;
+    o.limits.max_vmas = vmas;
     let r = read_fixture(MULTI, &o);
     if let Err(Error::LimitExceeded { entry: e, .. }) = &r {
         assert_ne!(e, &entry);
@@ -182,21 +183,18 @@ fn memory_areas_declared_by_the_million_in_a_small_image() {
     image.extend((record.len() as u32).to_le_bytes());
     image.extend(&record);
     let bytes = archive(vec![("mm-1.img", image), ("pstree.img", pstree(&[(1, 0)]))]);
-    let r = ckpt::read(
-        Archive::from_reader(&bytes[..], "vmas.tar").unwrap(),
-        &all(),
-    );
+    let r = ckpt::read(Source::from_reader(&bytes[..], "vmas.tar"), &all());
     assert_eq!(
         limit_hit_named(r, "vmas.tar"),
         (
             "checkpoint/mm-1.img".to_owned(),
-            "max-vmas",
+            LimitKind::Vmas,
             ckpt::DEFAULT_MAX_VMAS
         )
     );
 }
 
-fn limit_hit_named(r: ckpt::Result<ckpt::Checkpoint>, name: &str) -> (String, &'static str, u64) {
+fn limit_hit_named(r: ckpt::Result<ckpt::Checkpoint>, name: &str) -> (String, LimitKind, u64) {
     match r {
         Err(Error::LimitExceeded {
             archive,
@@ -233,34 +231,71 @@ fn command_lines_over_the_total_are_a_warning_not_an_allocation() {
         .map(|(_, b)| b.len() as u64)
         .sum();
     let bytes = archive(images);
-    let mut o = Options::default();
-    o.want = Want::none();
+    let mut o = Options::new(Want::none());
     o.want.processes = true;
     o.want.memory_text = true;
-    o.max_total_size = held;
-    let c = ckpt::read(Archive::from_reader(&bytes[..], "t.tar").unwrap(), &o).unwrap();
+    o.limits.max_total_size = held;
+    let c = ckpt::read(Source::from_reader(&bytes[..], "t.tar"), &o).unwrap();
     let i = Inspection::new(&c, &{
-        let mut io = InspectOptions::default();
-        io.ps_tree = true;
-        io.cmdline = true;
-        io
+        InspectOptions {
+            ps_tree: true,
+            cmdline: true,
+            ..InspectOptions::default()
+        }
     })
     .unwrap();
+    // The library says which limit; the CLI says which flag raises it.
     assert!(
         i.warnings
             .iter()
-            .any(|w| w.message.contains("--max-total-size")),
+            .any(|w| w.limit == Some(LimitKind::TotalSize)
+                && w.message.contains("over the limit of bytes held in memory")
+                && !w.message.contains("--")),
         "{:?}",
         i.warnings
     );
+    // The CLI also holds the metadata entries `inspect` decodes.
+    let metadata: u64 = tar::Archive::new(&bytes[..])
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            let name = e.path().unwrap().to_string_lossy().into_owned();
+            [
+                "config.dump",
+                "spec.dump",
+                "network.status",
+                "deleted.files",
+                "status",
+                "bind.mounts",
+                "pod.options",
+            ]
+            .contains(&name.as_str())
+        })
+        .map(|e| e.size())
+        .sum();
+    let out = Command::cargo_bin("ckpt")
+        .unwrap()
+        .args(["inspect", "--ps-tree-cmd", "--max-total-size"])
+        .arg((held + metadata).to_string())
+        .arg("-")
+        .write_stdin(bytes.clone())
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("over the limit of bytes held in memory (--max-total-size)"),
+        "{err}"
+    );
     // With the argv's bytes too, it is read.
-    o.max_total_size = held + argv.len() as u64;
-    let c = ckpt::read(Archive::from_reader(&bytes[..], "t.tar").unwrap(), &o).unwrap();
+    o.limits.max_total_size = held + argv.len() as u64;
+    let c = ckpt::read(Source::from_reader(&bytes[..], "t.tar"), &o).unwrap();
     let i = Inspection::new(&c, &{
-        let mut io = InspectOptions::default();
-        io.ps_tree = true;
-        io.cmdline = true;
-        io
+        InspectOptions {
+            ps_tree: true,
+            cmdline: true,
+            ..InspectOptions::default()
+        }
     })
     .unwrap();
     let p = i.process_tree.unwrap();
@@ -286,7 +321,7 @@ fn a_metadata_entry_expanding_to_a_gigabyte_is_refused_unread() {
     let bomb = zstd_bomb();
     assert!(bomb.len() < 64 << 10, "{}", bomb.len());
     match ckpt::read(
-        Archive::from_reader(&bomb[..], "bomb.tar.zst").unwrap(),
+        Source::from_reader(&bomb[..], "bomb.tar.zst"),
         &Options::default(),
     ) {
         Err(Error::EntryTooLarge {
@@ -313,7 +348,7 @@ fn json_nested_beyond_reason_is_an_error_not_a_stack_overflow() {
         items.push(file(entry, wrapped.clone()));
         let bytes = plain(&items);
         let r = ckpt::read(
-            Archive::from_reader(&bytes[..], "deep.tar").unwrap(),
+            Source::from_reader(&bytes[..], "deep.tar"),
             &Options::default(),
         );
         // What was said about the entry, as an error or warnings.

@@ -7,15 +7,14 @@ mod common;
 
 use ckpt::criu::proto::*;
 use ckpt::views::{InspectOptions, Inspection};
-use ckpt::{Archive, Options};
+use ckpt::{Options, Source};
 use common::images::*;
 use prost::Message;
 
 fn inspect(bytes: &[u8]) -> Inspection {
     let o = InspectOptions::all();
-    let mut options = Options::default();
-    options.want = o.want();
-    let c = ckpt::read(Archive::from_reader(bytes, "test.tar").unwrap(), &options).unwrap();
+    let options = Options::new(o.want());
+    let c = ckpt::read(Source::from_reader(bytes, "test.tar"), &options).unwrap();
     Inspection::new(&c, &o).unwrap()
 }
 

@@ -7,9 +7,9 @@ mod common;
 use std::collections::BTreeSet;
 use std::io::Read;
 
+use ckpt::memory::search::{MemorySearch, Pattern, ProcessHit};
 use ckpt::memory::{MemoryFilter, VmaKind, VmaSelect};
-use ckpt::search::{MemorySearch, Pattern, ProcessHit};
-use ckpt::{Archive, Options};
+use ckpt::{Options, Source};
 use common::*;
 use serde_json::Value;
 
@@ -47,14 +47,15 @@ fn markers(dump: &str) -> Vec<(u32, String, u64, String, u64)> {
 }
 
 fn search_archive(
-    archive: Archive<'_>,
+    archive: Source<'_>,
     pattern: &Pattern,
     filter: MemoryFilter,
 ) -> (ckpt::Checkpoint, Vec<ProcessHit>) {
     let mut sink = MemorySearch::new(pattern, 0, filter, 100_000);
     let c = ckpt::read_with(archive, &Options::default(), &mut sink).unwrap();
-    let (hits, dropped) = sink.finish();
-    assert_eq!(dropped, 0);
+    let results = sink.finish();
+    assert!(!results.stopped);
+    let hits = results.hits;
     (c, hits)
 }
 
@@ -91,7 +92,7 @@ fn multi_proc_markers_where_the_corpus_says() {
         "MAPPED_FILE_MARKER_5e6f",
     ] {
         let pattern = Pattern::literal(marker).unwrap();
-        let archive = Archive::open(fixture("multi-proc.none.tar")).unwrap();
+        let archive = Source::open(fixture("multi-proc.none.tar")).unwrap();
         let (_, hits) = search_archive(archive, &pattern, MemoryFilter::default());
         assert_eq!(
             as_markers(marker, &hits),
@@ -120,16 +121,20 @@ fn multi_proc_markers_where_the_corpus_says() {
 #[test]
 fn child_marker_only_in_the_worker_and_its_child_with_a_pid_filter() {
     let pattern = Pattern::literal("CHILD_MARKER_b41d2e").unwrap();
-    let mut filter = MemoryFilter::default();
-    filter.pids = Some(BTreeSet::from([8]));
-    let archive = Archive::open(fixture("multi-proc.none.tar")).unwrap();
+    let filter = MemoryFilter {
+        pids: Some(BTreeSet::from([8])),
+        ..MemoryFilter::default()
+    };
+    let archive = Source::open(fixture("multi-proc.none.tar")).unwrap();
     let (_, hits) = search_archive(archive, &pattern, filter);
     let found: Vec<(u32, u64)> = hits.iter().map(|h| (h.pid, h.hit.vaddr)).collect();
     assert_eq!(found, [(8, 0x1f6_a6e0), (8, 0x1f7_15e0)]);
     // The stack alone does not have it.
-    let mut filter = MemoryFilter::default();
-    filter.vmas = BTreeSet::from([VmaSelect::Stack]);
-    let archive = Archive::open(fixture("multi-proc.none.tar")).unwrap();
+    let filter = MemoryFilter {
+        vmas: BTreeSet::from([VmaSelect::Stack]),
+        ..MemoryFilter::default()
+    };
+    let archive = Source::open(fixture("multi-proc.none.tar")).unwrap();
     let (_, hits) = search_archive(archive, &pattern, filter);
     assert!(hits.is_empty());
 }
@@ -146,7 +151,7 @@ fn mem48_secret_by_offset_and_as_a_stream() {
     let path = dir.path().join("mem48.tar");
     std::fs::write(&path, &tar).unwrap();
     let (_, hits) = search_archive(
-        Archive::open(&path).unwrap(),
+        Source::open(&path).unwrap(),
         &pattern,
         MemoryFilter::default(),
     );
@@ -154,7 +159,7 @@ fn mem48_secret_by_offset_and_as_a_stream() {
     assert_eq!(hits[0].vma, Some(VmaKind::Anon));
 
     let zst = zstd::stream::encode_all(&tar[..], 1).unwrap();
-    let archive = Archive::from_reader(&zst[..], "mem48.tar.zst").unwrap();
+    let archive = Source::from_reader(&zst[..], "mem48.tar.zst");
     let (c, hits) = search_archive(archive, &pattern, MemoryFilter::default());
     assert_eq!(as_markers("SECRET_MARKER_MEM_9d8c7b", &hits), want);
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
@@ -167,7 +172,7 @@ fn test_imgs_env_markers_despite_the_order() {
     let all = markers("test-imgs");
     for marker in ["TEST_ENV=BAR", "TEST_ENV_EMPTY="] {
         let pattern = Pattern::literal(marker).unwrap();
-        let archive = Archive::open(fixture("piggie-imgs.gnutar.tar.zst")).unwrap();
+        let archive = Source::open(fixture("piggie-imgs.gnutar.tar.zst")).unwrap();
         let (c, hits) = search_archive(archive, &pattern, MemoryFilter::default());
         assert!(c.warnings.is_empty(), "{:?}", c.warnings);
         assert_eq!(
@@ -180,7 +185,7 @@ fn test_imgs_env_markers_despite_the_order() {
     let bytes = std::fs::read(fixture("piggie-imgs.gnutar.tar.zst")).unwrap();
     let pattern = Pattern::literal("TEST_ENV=BAR").unwrap();
     let (c, _) = search_archive(
-        Archive::from_reader(&bytes[..], "stdin").unwrap(),
+        Source::from_reader(&bytes[..], "stdin"),
         &pattern,
         MemoryFilter::default(),
     );
@@ -196,13 +201,13 @@ fn test_imgs_env_markers_despite_the_order() {
 fn regex_search_with_context() {
     let pattern = Pattern::regex("ENV_MARKER_[0-9a-f]+").unwrap();
     let mut sink = MemorySearch::new(&pattern, 11, MemoryFilter::default(), 100);
-    ckpt::read_path_with(
-        fixture("multi-proc.none.tar"),
+    ckpt::read_with(
+        Source::open(fixture("multi-proc.none.tar")).unwrap(),
         &Options::default(),
         &mut sink,
     )
     .unwrap();
-    let (hits, _) = sink.finish();
+    let hits = sink.finish().hits;
     assert_eq!(hits.len(), 5);
     assert_eq!(hits[0].hit.matched, b"ENV_MARKER_c0ffee");
     assert_eq!(hits[0].hit.before, b"MARKER_ENV=");
@@ -274,12 +279,12 @@ mod built {
         let pattern = Pattern::literal(pattern).unwrap();
         // Through a stream and by offset: the same answer.
         let (_, a) = search_archive(
-            Archive::from_reader(bytes, "t").unwrap(),
+            Source::from_reader(bytes, "t"),
             &pattern,
             MemoryFilter::default(),
         );
         let (_, b) = search_archive(
-            Archive::from_seekable(std::io::Cursor::new(bytes), "t").unwrap(),
+            Source::from_seekable(std::io::Cursor::new(bytes), "t").unwrap(),
             &pattern,
             MemoryFilter::default(),
         );
@@ -354,22 +359,21 @@ mod built {
 fn a_memory_sink_keeps_the_pass_going_past_the_metadata() {
     // Want::metadata_only would stop after config.dump and spec.dump; the
     // sink still gets every process's memory, from a file and a stream.
-    let mut options = Options::default();
-    options.want = ckpt::Want::metadata_only();
+    let options = Options::new(ckpt::Want::metadata_only());
     let pattern = Pattern::literal("SECRET_MARKER_7f3a9c").unwrap();
     let expected = expected(&markers("multi-proc"), "SECRET_MARKER_7f3a9c");
     assert!(!expected.is_empty());
     let bytes = std::fs::read(fixture("multi-proc.none.tar")).unwrap();
     for stream in [false, true] {
         let archive = if stream {
-            Archive::from_reader(std::io::Cursor::new(bytes.clone()), "multi-proc").unwrap()
+            Source::from_reader(std::io::Cursor::new(bytes.clone()), "multi-proc")
         } else {
-            Archive::open(fixture("multi-proc.none.tar")).unwrap()
+            Source::open(fixture("multi-proc.none.tar")).unwrap()
         };
         let mut sink = MemorySearch::new(&pattern, 0, MemoryFilter::default(), 1000);
         let c = ckpt::read_with(archive, &options, &mut sink).unwrap();
         assert!(c.complete);
-        let (hits, _) = sink.finish();
+        let hits = sink.finish().hits;
         assert_eq!(as_markers("SECRET_MARKER_7f3a9c", &hits), expected);
     }
 }

@@ -7,19 +7,17 @@ use std::io::{Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ckpt::{Archive, Compression, Engine, EntryKind, Error, NetworkStatus, Options, Want};
+use ckpt::metadata::NetworkStatus;
+use ckpt::{Archive, Compression, Engine, EntryKind, Error, Options, Source, Want};
 use common::*;
 
 fn read_bytes(bytes: &[u8]) -> ckpt::Result<ckpt::Checkpoint> {
-    ckpt::read(
-        Archive::from_reader(bytes, "test.tar")?,
-        &Options::default(),
-    )
+    ckpt::read(Source::from_reader(bytes, "test.tar"), &Options::default())
 }
 
 fn read_seekable(bytes: &[u8]) -> ckpt::Result<ckpt::Checkpoint> {
     ckpt::read(
-        Archive::from_seekable(Cursor::new(bytes), "test.tar")?,
+        Source::from_seekable(Cursor::new(bytes), "test.tar")?,
         &Options::default(),
     )
 }
@@ -120,7 +118,7 @@ fn pax_global_header_is_not_an_entry() {
     let mut options = Options::default();
     options.want.entries = true;
     let c = ckpt::read(
-        Archive::from_reader(&plain(&items)[..], "test.tar").unwrap(),
+        Source::from_reader(&plain(&items)[..], "test.tar"),
         &options,
     )
     .unwrap();
@@ -139,7 +137,7 @@ fn zero_length_entries() {
     let mut items = podman_items();
     items[1] = file("config.dump", "");
     match read_bytes(&plain(&items)) {
-        Err(Error::EmptyEntry { entry, archive }) => {
+        Err(Error::EmptyEntry { entry, archive, .. }) => {
             assert_eq!(
                 (entry.as_str(), archive.as_str()),
                 ("config.dump", "test.tar")
@@ -188,11 +186,7 @@ fn short_reads_change_nothing() {
     ] {
         for max in [1, 7, 600] {
             let r = ShortReads::new(&bytes[..], seed, max);
-            let c = ckpt::read(
-                Archive::from_reader(r, "test.tar").unwrap(),
-                &Options::default(),
-            )
-            .unwrap();
+            let c = ckpt::read(Source::from_reader(r, "test.tar"), &Options::default()).unwrap();
             assert_podman(&c);
             assert_eq!(c.sizes.tar, Some(t.len() as u64));
         }
@@ -376,9 +370,9 @@ fn xz_and_bzip2_heads_alone_are_truncated_streams() {
 #[test]
 fn entry_over_the_cap_is_refused_before_allocating() {
     let mut options = Options::default();
-    options.max_entry_size = 100;
+    options.limits.max_entry_size = 100;
     let t = plain(&podman_items());
-    match ckpt::read(Archive::from_reader(&t[..], "test.tar").unwrap(), &options) {
+    match ckpt::read(Source::from_reader(&t[..], "test.tar"), &options) {
         Err(Error::EntryTooLarge {
             entry, size, limit, ..
         }) => {
@@ -405,10 +399,10 @@ fn declared_terabyte_config_dump_is_not_allocated() {
     // Under a bigger cap the same lie is a truncated archive, still without
     // allocating the declared size.
     let mut options = Options::default();
-    options.max_entry_size = 1 << 20;
+    options.limits.max_entry_size = 1 << 20;
     let bytes = lying_member("config.dump", 1 << 19, 10);
     assert!(matches!(
-        ckpt::read(Archive::from_reader(&bytes[..], "test.tar").unwrap(), &options),
+        ckpt::read(Source::from_reader(&bytes[..], "test.tar"), &options),
         Err(Error::Truncated { entry: Some(e), .. }) if e == "config.dump"
     ));
 }
@@ -419,9 +413,8 @@ fn metadata_only_stops_after_spec_dump() {
     // Cut the archive right after spec.dump: what follows is never needed.
     let spec_at = t.windows(9).position(|w| w == b"spec.dump").unwrap();
     let cut = &t[..spec_at + 512 + 512 + 100];
-    let mut options = Options::default();
-    options.want = Want::metadata_only();
-    let c = ckpt::read(Archive::from_reader(cut, "test.tar").unwrap(), &options).unwrap();
+    let options = Options::new(Want::metadata_only());
+    let c = ckpt::read(Source::from_reader(cut, "test.tar"), &options).unwrap();
     assert!(!c.complete);
     assert_eq!(c.container.name, "test-ctr");
     assert_eq!(c.sizes.tar, None);
@@ -440,7 +433,7 @@ fn plain_tar_by_path_skips_pages_without_reading_them() {
         read: read.clone(),
     };
     let c = ckpt::read(
-        Archive::from_seekable(r, "test.tar").unwrap(),
+        Source::from_seekable(r, "test.tar").unwrap(),
         &Options::default(),
     )
     .unwrap();
@@ -553,8 +546,8 @@ fn containerd_layout() {
 #[test]
 fn entries_are_readable_in_order() {
     let t = zstd(&plain(&podman_items()));
-    let mut archive = Archive::from_reader(&t[..], "test.tar").unwrap();
-    assert_eq!(archive.compression(), Compression::Zstd);
+    let mut archive = Archive::new(Source::from_reader(&t[..], "test.tar")).unwrap();
+    assert_eq!(archive.compression(), Some(Compression::Zstd));
     let mut seen = Vec::new();
     for entry in archive.entries().unwrap() {
         let mut entry = entry.unwrap();
@@ -594,7 +587,7 @@ fn read_dir_reads_an_extracted_checkpoint() {
 
     // Written back by write_json_file, mode 0600, read again.
     let out = tempfile::tempdir().unwrap();
-    let written = ckpt::write_json_file(&config, out.path(), "config.dump").unwrap();
+    let written = ckpt::metadata::write_json_file(&config, out.path(), "config.dump").unwrap();
     let (again, _) = ckpt::metadata::read_container_checkpoint_config_dump(out.path()).unwrap();
     assert_eq!(again, config);
     #[cfg(unix)]
@@ -615,7 +608,7 @@ fn read_dir_does_not_follow_symlinks() {
     std::fs::create_dir_all(ckpt_dir.join("checkpoint")).unwrap();
     std::os::unix::fs::symlink(&secret, ckpt_dir.join("config.dump")).unwrap();
     std::fs::write(ckpt_dir.join("spec.dump"), PODMAN_SPEC).unwrap();
-    let c = ckpt::read_dir(&ckpt_dir, &Options::default()).unwrap();
+    let c = ckpt::read_path(&ckpt_dir, &Options::default()).unwrap();
     assert!(c.config.is_none());
     assert!(
         c.warnings

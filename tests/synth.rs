@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use ckpt::views::{InspectOptions, Inspection};
-use ckpt::{Archive, Checkpoint, Options};
+use ckpt::{Archive, Checkpoint, Options, Source};
 use common::CountingSeek;
 use synth::Compress;
 
@@ -21,9 +21,7 @@ use synth::Compress;
 const PAGES: u64 = 2 << 20;
 
 fn options() -> Options {
-    let mut o = Options::default();
-    o.want = InspectOptions::all().want();
-    o
+    Options::new(InspectOptions::all().want())
 }
 
 fn archive(pages: u64, compress: Compress) -> Vec<u8> {
@@ -107,8 +105,12 @@ fn inspect_all_by_path() {
 fn inspect_all_from_a_stream() {
     for compress in [Compress::None, Compress::Gzip, Compress::Zstd] {
         let bytes = archive(PAGES, compress);
-        let a = Archive::from_reader(&bytes[..], file_name(compress)).unwrap();
-        assert!(!a.is_seekable());
+        let a = Source::from_reader(&bytes[..], file_name(compress));
+        assert!(
+            !Archive::new(Source::from_reader(&bytes[..], "x"))
+                .unwrap()
+                .can_reread()
+        );
         check(&ckpt::read(a, &options()).unwrap(), PAGES);
     }
 }
@@ -116,7 +118,7 @@ fn inspect_all_from_a_stream() {
 #[test]
 fn smallest_archive() {
     let bytes = archive(synth::MIN_PAGES_SIZE, Compress::None);
-    let a = Archive::from_reader(&bytes[..], "small.tar").unwrap();
+    let a = Source::from_reader(&bytes[..], "small.tar");
     check(&ckpt::read(a, &options()).unwrap(), synth::MIN_PAGES_SIZE);
     for bad in [0, 4096, synth::MIN_PAGES_SIZE + 1] {
         let e = synth::write_checkpoint(Vec::new(), bad, Compress::None).unwrap_err();
@@ -135,7 +137,7 @@ fn a_seekable_tar_reads_only_argv_and_env_from_the_pages() {
         inner: Cursor::new(&bytes[..]),
         read: read.clone(),
     };
-    let c = ckpt::read(Archive::from_seekable(r, "synth.tar").unwrap(), &options()).unwrap();
+    let c = ckpt::read(Source::from_seekable(r, "synth.tar").unwrap(), &options()).unwrap();
     check(&c, pages);
     let read = read.load(Ordering::Relaxed);
     assert!(read < 1 << 20, "{read} bytes read");

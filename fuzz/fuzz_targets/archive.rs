@@ -7,9 +7,9 @@
 use std::io::Cursor;
 
 use ckpt::memory::MemoryFilter;
-use ckpt::search::{MemorySearch, Pattern};
+use ckpt::memory::search::{MemorySearch, Pattern};
 use ckpt::views::{InspectOptions, Inspection, Overview};
-use ckpt::{Archive, Options};
+use ckpt::{Options, Source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -20,20 +20,20 @@ fuzz_target!(|data: &[u8]| {
     let mut options = Options::default();
     options.want = all.want();
     // Small limits, so that the fuzzer reaches them.
-    options.max_total_size = 64 << 20;
+    options.limits.max_total_size = 64 << 20;
     let Ok(pattern) = Pattern::literal("SECRET") else {
         return;
     };
     let mut sink = MemorySearch::new(&pattern, 16, MemoryFilter::default(), 64);
-    let archive = if mode & 1 == 0 {
-        Archive::from_reader(bytes, "fuzz.tar")
+    let source = if mode & 1 == 0 {
+        Ok(Source::from_reader(bytes, "fuzz.tar"))
     } else {
-        Archive::from_seekable(Cursor::new(bytes), "fuzz.tar")
+        Source::from_seekable(Cursor::new(bytes), "fuzz.tar")
     };
-    let Ok(archive) = archive else {
+    let Ok(source) = source else {
         return;
     };
-    if let Ok(checkpoint) = ckpt::read_with(archive, &options, &mut sink) {
+    if let Ok(checkpoint) = ckpt::read_with(source, &options, &mut sink) {
         let _ = Overview::new(&checkpoint);
         if let Ok(inspection) = Inspection::new(&checkpoint, &all) {
             let _ = serde_json::to_string(&inspection);

@@ -5,9 +5,9 @@
 #![no_main]
 
 use ckpt::memory::MemoryFilter;
-use ckpt::search::{MemorySearch, Pattern};
+use ckpt::memory::search::{MemorySearch, Pattern};
 use ckpt::views::{InspectOptions, Inspection};
-use ckpt::{Archive, Options};
+use ckpt::{Options, Source};
 use libfuzzer_sys::fuzz_target;
 
 /// `len` bytes of `data` from `at`, or what is left.
@@ -75,10 +75,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut sink = MemorySearch::new(&pattern, 8, MemoryFilter::default(), 16);
-    let Ok(archive) = Archive::from_reader(&tar[..], "fuzz.tar") else {
-        return;
-    };
-    if let Ok(c) = ckpt::read_with(archive, &options, &mut sink) {
+    let source = Source::from_reader(&tar[..], "fuzz.tar");
+    if let Ok(c) = ckpt::read_with(source, &options, &mut sink) {
         let _ = Inspection::new(&c, &o);
     }
     let _ = sink.finish();

@@ -4,28 +4,33 @@
 
 #![no_main]
 
-use ckpt::criu::{ImageLimits, ImageSet, magic};
+use ckpt::Limits;
+use ckpt::criu::{ImageKind, magic};
+use ckpt::model::ImageSet;
 use libfuzzer_sys::fuzz_target;
 
-const KINDS: &[(&str, &str)] = &[
-    ("inventory", "INVENTORY"),
-    ("pstree", "PSTREE"),
-    ("core", "CORE"),
-    ("ids", "IDS"),
-    ("fs", "FS"),
-    ("mm", "MM"),
-    ("pagemap", "PAGEMAP"),
-    ("fdinfo", "FDINFO"),
-    ("files", "FILES"),
-    ("mountpoints", "MNTS"),
-    ("stats-dump", "STATS"),
+const KINDS: &[ImageKind] = &[
+    ImageKind::Inventory,
+    ImageKind::Pstree,
+    ImageKind::Core,
+    ImageKind::Ids,
+    ImageKind::Fs,
+    ImageKind::Mm,
+    ImageKind::Pagemap,
+    ImageKind::Fdinfo,
+    ImageKind::Files,
+    ImageKind::Mountpoints,
+    ImageKind::StatsDump,
 ];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {
         return;
     };
-    let (kind, name) = KINDS[usize::from(pick) % KINDS.len()];
+    let kind = KINDS[usize::from(pick) % KINDS.len()];
+    let Some(name) = kind.magic() else {
+        return;
+    };
     let Some(value) = magic::value(name) else {
         return;
     };
@@ -42,11 +47,13 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     bytes.extend_from_slice(rest);
-    let mut limits = ImageLimits::default();
-    limits.max_records = 1 << 16;
-    let mut set = ImageSet::with_limits(limits);
+    let limits = Limits {
+        max_records: 1 << 16,
+        ..Limits::default()
+    };
+    let mut set = ImageSet::default();
     let id = (pick & 0x80 == 0).then_some(1);
-    if set.insert(kind, id, &bytes).is_ok() {
+    if set.insert(kind, id, &bytes, &limits).is_ok() {
         let _ = serde_json::to_string(&set);
     }
 });

@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use ckpt::{ContainerConfig, NetworkStatus, SpecDump};
+use ckpt::metadata::{ContainerConfig, NetworkStatus, SpecDump};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

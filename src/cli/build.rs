@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ckpt::{ImageOutput, build_image};
+use ckpt::build::{ImageOutput, build_image};
 
 use super::text::clean;
 use super::{ReadArgs, TableFormat, emit, report};
@@ -55,7 +55,7 @@ pub fn run(args: &Args) -> ExitCode {
         &args.image,
         &output,
         args.force,
-        &args.read.options(),
+        &args.read.options(ckpt::Want::metadata_only()),
     ) {
         Ok(b) => b,
         Err(e) => {

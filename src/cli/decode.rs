@@ -53,6 +53,7 @@ fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
         return Err(Error::EntryTooLarge {
             archive: path.display().to_string(),
             entry: path.display().to_string(),
+            offset: None,
             size: buf.len() as u64,
             limit,
         });
@@ -60,33 +61,22 @@ fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
     Ok(buf)
 }
 
-/// Finds `image` in an archive or directory and returns its name and bytes.
+/// Finds `image` in an archive or directory and returns the archive's
+/// name, the image's and its bytes.
 fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>), Error> {
     let limit = args.read.max_entry_size;
     let wanted = image
         .trim_start_matches("./")
         .trim_start_matches("checkpoint/");
-    let archive_name = args.file.display().to_string();
     let matches = |name: &str| name == wanted || name.strip_prefix("checkpoint/") == Some(wanted);
-    if args.file.is_dir() {
-        for candidate in [
-            args.file.join("checkpoint").join(wanted),
-            args.file.join(wanted),
-        ] {
-            if candidate.is_file() {
-                let bytes = read_limited(&candidate, limit)?;
-                return Ok((archive_name, candidate.display().to_string(), bytes));
-            }
-        }
-    } else {
-        let mut archive = Archive::open(&args.file)?;
-        for entry in archive.entries()? {
-            let mut entry = entry?;
-            if entry.is_file() && matches(entry.name()) {
-                let name = entry.name().to_owned();
-                let bytes = entry.read_to_vec(limit)?;
-                return Ok((archive_name, name, bytes));
-            }
+    let mut archive = Archive::open(&args.file)?;
+    let archive_name = archive.name().to_owned();
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        if entry.is_file() && matches(entry.name()) {
+            let name = entry.name().to_owned();
+            let bytes = entry.read_to_vec(limit)?;
+            return Ok((archive_name, name, bytes));
         }
     }
     Err(Error::MissingEntry {
@@ -115,52 +105,22 @@ fn content(kind: EntryKind) -> Option<&'static str> {
 /// `checkpoint/` prefix dropped (`decode` finds them without it).
 fn list(args: &Args) -> Result<Vec<(String, u64, &'static str)>, Error> {
     let mut images = Vec::new();
-    let mut add = |name: &str, size: u64, kind: EntryKind| {
-        if let Some(what) = content(kind) {
-            let what = if what == "records"
-                && ckpt::criu::magic::is_raw(name.rsplit('/').next().unwrap_or(name))
-            {
+    let mut archive = Archive::open(&args.file)?;
+    for entry in archive.entries()? {
+        let entry = entry?;
+        let name = entry.name();
+        if !entry.is_file() {
+            continue;
+        }
+        if let Some(what) = content(entry.kind()) {
+            let file = name.rsplit('/').next().unwrap_or(name);
+            let what = if what == "records" && ckpt::criu::magic::is_raw(file) {
                 "raw"
             } else {
                 what
             };
             let short = name.strip_prefix("checkpoint/").unwrap_or(name);
-            images.push((short.to_owned(), size, what));
-        }
-    };
-    if args.file.is_dir() {
-        for (dir, prefix) in [
-            (args.file.join("checkpoint"), "checkpoint/"),
-            (args.file.clone(), ""),
-        ] {
-            let Ok(read) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in read.flatten() {
-                let (Ok(meta), Some(name)) = (
-                    entry.metadata(),
-                    entry.file_name().to_str().map(str::to_owned),
-                ) else {
-                    continue;
-                };
-                if meta.is_file() {
-                    // A bare image directory: its files are checkpoint/ images.
-                    let full = if prefix.is_empty() && name.ends_with(".img") {
-                        format!("checkpoint/{name}")
-                    } else {
-                        format!("{prefix}{name}")
-                    };
-                    add(&full, meta.len(), EntryKind::of(&full, false));
-                }
-            }
-        }
-    } else {
-        let mut archive = Archive::open(&args.file)?;
-        for entry in archive.entries()? {
-            let entry = entry?;
-            if entry.is_file() {
-                add(entry.name(), entry.size(), entry.kind());
-            }
+            images.push((short.to_owned(), entry.size(), what));
         }
     }
     images.sort();
@@ -200,6 +160,7 @@ fn decode(args: &Args) -> Result<Decoded, Error> {
         return Err(Error::Image {
             archive,
             entry,
+            offset: None,
             source: ckpt::criu::ImageError::Invalid {
                 what: "a raw image (memory pages, tarball or netlink dump), not protobuf records"
                     .to_owned(),
@@ -211,6 +172,7 @@ fn decode(args: &Args) -> Result<Decoded, Error> {
         .map_err(|source| Error::Image {
             archive,
             entry,
+            offset: None,
             source,
         })
 }

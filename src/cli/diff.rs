@@ -2,23 +2,20 @@
 //! container, plus environments and memory page by page.
 
 use std::collections::BTreeMap;
-use std::collections::hash_map::RandomState;
 use std::fmt::Write as _;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ckpt::memory::{MemorySink, PAGE_SIZE};
-use ckpt::views::diff::{
-    Diff, DiffOptions, PageHashes, ProcessInfo, ProcessMemoryDiff, SocketInfo, compare_pages,
-};
-use ckpt::views::{Inspection, PsNode};
-use ckpt::{Archive, Checkpoint};
+use ckpt::diff::{Diff, DiffOptions, ProcessInfo, ProcessMemoryDiff, SocketInfo, read_both};
+use ckpt::memory::PAGE_SIZE;
+use ckpt::views::PsNode;
 
+use super::advice::advise;
 use super::progress::with_progress_all;
 use super::text::clean;
 use super::tree::Tree;
-use super::{ReadArgs, emit, report, warn};
+use super::{ReadArgs, emit, open, report, report_other, warn};
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,74 +74,27 @@ pub struct Args {
 
 impl Args {
     fn options(&self) -> DiffOptions {
-        let mut o = DiffOptions::default();
-        o.cmdline = self.ps_tree_cmd;
-        o.env = self.ps_tree_env;
-        o.files = self.files;
-        o.sockets = self.sockets;
-        o.memory = self.memory;
-        o
+        DiffOptions {
+            cmdline: self.ps_tree_cmd,
+            env: self.ps_tree_env,
+            files: self.files,
+            sockets: self.sockets,
+            memory: self.memory,
+            force: self.force,
+        }
     }
-}
-
-/// An argument, opened.
-enum Opened {
-    Archive(Box<Archive<'static>>),
-    Directory(PathBuf),
-}
-
-fn open(path: &Path) -> ckpt::Result<Opened> {
-    if path.as_os_str() == "-" {
-        let archive = Archive::from_reader(io::stdin(), "<stdin>")?;
-        return Ok(Opened::Archive(Box::new(archive)));
-    }
-    if path.is_dir() {
-        return Ok(Opened::Directory(path.to_owned()));
-    }
-    Ok(Opened::Archive(Box::new(Archive::open(path)?)))
-}
-
-/// One checkpoint read and inspected, with its page hashes if asked for.
-struct Side {
-    checkpoint: Checkpoint,
-    inspection: Inspection,
-    pages: Option<PageHashes<RandomState>>,
-}
-
-fn read_side(
-    opened: Opened,
-    options: &ckpt::Options,
-    diff: &DiffOptions,
-    hasher: &RandomState,
-) -> ckpt::Result<Side> {
-    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone()));
-    let sink = pages.as_mut().map(|p| p as &mut dyn MemorySink);
-    let checkpoint = match (opened, sink) {
-        (Opened::Archive(a), Some(sink)) => ckpt::read_with(*a, options, sink)?,
-        (Opened::Archive(a), None) => ckpt::read(*a, options)?,
-        (Opened::Directory(d), Some(sink)) => ckpt::read_path_with(d, options, sink)?,
-        (Opened::Directory(d), None) => ckpt::read_dir(d, options)?,
-    };
-    let inspection = Inspection::new(&checkpoint, &diff.inspect())?;
-    Ok(Side {
-        checkpoint,
-        inspection,
-        pages,
-    })
 }
 
 pub fn run(args: &Args) -> ExitCode {
     if args.a.as_os_str() == "-" && args.b.as_os_str() == "-" {
-        report(&io::Error::other(
+        report_other(&io::Error::other(
             "only one of the two checkpoints can be read from standard input",
         ));
         return ExitCode::FAILURE;
     }
     let diff_options = args.options();
-    let mut options = args.read.options();
-    options.want = diff_options.want();
-    let opened = (open(&args.a), open(&args.b));
-    let (a, b) = match opened {
+    let options = args.read.options(diff_options.want());
+    let (a, b) = match (open(&args.a), open(&args.b)) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
             for e in [a.err(), b.err()].into_iter().flatten() {
@@ -153,25 +103,13 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let progress: Vec<ckpt::Progress> = [&a, &b]
+    let progress = [&a, &b]
         .into_iter()
-        .filter_map(|o| match o {
-            Opened::Archive(a) => Some(a.progress()),
-            Opened::Directory(_) => None,
-        })
+        .filter(|s| !s.is_directory())
+        .map(ckpt::Source::progress)
         .collect();
-    // One hasher for both, so that their page hashes compare.
-    let hasher = RandomState::new();
-    let (side_a, side_b) = with_progress_all(progress, || {
-        std::thread::scope(|scope| {
-            let b = scope.spawn(|| read_side(b, &options, &diff_options, &hasher));
-            let a = read_side(a, &options, &diff_options, &hasher);
-            // A panic in B's reader is a bug: let it show as one.
-            let b = b.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (a, b)
-        })
-    });
-    let (side_a, side_b) = match (side_a, side_b) {
+    let sides = with_progress_all(progress, || read_both(a, b, &diff_options, &options));
+    let (mut side_a, mut side_b) = match sides {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
             for e in [a.err(), b.err()].into_iter().flatten() {
@@ -180,25 +118,17 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for side in [&side_a, &side_b] {
+    for side in [&mut side_a, &mut side_b] {
+        advise(&mut side.inspection.warnings);
         warn(&side.inspection.archive, &side.inspection.warnings);
     }
-    let diff = Diff::new(
-        (&side_a.checkpoint, &side_a.inspection),
-        (&side_b.checkpoint, &side_b.inspection),
-        &diff_options,
-        args.force,
-    );
-    let mut diff = match diff {
+    let diff = match Diff::new(&side_a, &side_b, &diff_options) {
         Ok(d) => d,
         Err(e) => {
             report(&e);
             return ExitCode::FAILURE;
         }
     };
-    if let (Some(pa), Some(pb)) = (&side_a.pages, &side_b.pages) {
-        diff = diff.with_pages(compare_pages(pa, pb));
-    }
     let out = match args.format {
         DiffFormat::Json => {
             let mut s = serde_json::to_string_pretty(&diff).unwrap_or_else(|_| "{}".into());

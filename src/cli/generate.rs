@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use super::{Cli, emit, report};
+use super::{Cli, emit, report_other};
 
 /// Arguments of `ckpt completion`.
 #[derive(Debug, clap::Args)]
@@ -50,7 +50,7 @@ pub fn man(args: &ManArgs) -> ExitCode {
             // Titled as `man ckpt-inspect` finds it.
             Some(sub) => (sub.clone(), format!("ckpt-{name}")),
             None => {
-                report(&std::io::Error::other(format!("no command {name:?}")));
+                report_other(&std::io::Error::other(format!("no command {name:?}")));
                 return ExitCode::FAILURE;
             }
         },
@@ -59,7 +59,7 @@ pub fn man(args: &ManArgs) -> ExitCode {
     let source = format!("ckpt {}", env!("CARGO_PKG_VERSION"));
     let man = clap_mangen::Man::new(page).title(title).source(source);
     if let Err(e) = man.render(&mut out) {
-        report(&e);
+        report_other(&e);
         return ExitCode::FAILURE;
     }
     match emit(&String::from_utf8_lossy(&out)) {

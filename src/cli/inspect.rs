@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use ckpt::byte_to_string;
 use ckpt::views::{InspectOptions, Inspection, PsNode, SocketNode};
 
+use super::advice::advise;
 use super::tree::Tree;
 use super::{ReadArgs, emit, read_checkpoint, report, warn};
 
@@ -68,34 +69,36 @@ pub struct Args {
 impl Args {
     fn options(&self) -> InspectOptions {
         if self.all {
-            let mut o = InspectOptions::all();
-            o.pid = self.pid;
-            return o;
+            return InspectOptions {
+                pid: self.pid,
+                ..InspectOptions::all()
+            };
         }
-        let mut o = InspectOptions::default();
-        o.ps_tree = self.ps_tree;
-        o.cmdline = self.ps_tree_cmd;
-        o.env = self.ps_tree_env;
-        o.files = self.files;
-        o.sockets = self.sockets;
-        o.mounts = self.mounts;
-        o.stats = self.stats;
-        o.metadata = self.metadata;
-        o.pid = self.pid;
-        o.normalized()
+        InspectOptions {
+            ps_tree: self.ps_tree,
+            cmdline: self.ps_tree_cmd,
+            env: self.ps_tree_env,
+            files: self.files,
+            sockets: self.sockets,
+            mounts: self.mounts,
+            stats: self.stats,
+            metadata: self.metadata,
+            pid: self.pid,
+        }
+        .normalized()
     }
 }
 
 pub fn run(args: &Args) -> ExitCode {
     let inspect = args.options();
-    let mut options = args.read.options();
-    options.want = inspect.want();
+    let options = args.read.options(inspect.want());
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
     for path in &args.archives {
         let result = read_checkpoint(path, &options).and_then(|c| Inspection::new(&c, &inspect));
         match result {
-            Ok(inspection) => {
+            Ok(mut inspection) => {
+                advise(&mut inspection.warnings);
                 warn(&inspection.archive, &inspection.warnings);
                 if args.format == TreeFormat::Tree {
                     let out = format!(

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use ckpt::views::list::{KUBELET_CHECKPOINTS, candidates, entries};
 
+use super::advice::advise;
 use super::{TableFormat, emit, report, table, text, warn};
 
 /// Arguments of `ckpt list`.
@@ -42,11 +43,12 @@ pub fn run(args: &Args) -> ExitCode {
             Err(e) => report(&e),
         }
     }
-    let (rows, failed) = entries(&paths);
+    let (mut rows, failed) = entries(&paths);
     for (_, e) in &failed {
         report(e);
     }
-    for row in &rows {
+    for row in &mut rows {
+        advise(&mut row.warnings);
         warn(&row.path.display().to_string(), &row.warnings);
     }
     let out = match args.format {

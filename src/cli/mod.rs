@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. The library does the reading; this module
 //! and its children only parse arguments and render.
 
+mod advice;
 #[cfg(feature = "build")]
 mod build;
 mod decode;
@@ -9,6 +10,7 @@ mod generate;
 mod inspect;
 mod list;
 mod memparse;
+mod output;
 mod progress;
 mod show;
 mod table;
@@ -16,7 +18,7 @@ mod text;
 mod tree;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
@@ -79,14 +81,18 @@ struct ReadArgs {
 }
 
 impl ReadArgs {
-    fn options(&self) -> ckpt::Options {
-        let mut options = ckpt::Options::default();
-        options.max_entry_size = self.max_entry_size;
-        options.max_total_size = self.max_total_size;
-        options.max_records = self.max_records;
-        options.max_processes = self.max_processes;
-        options.max_vmas = self.max_vmas;
-        options
+    /// The options with these limits, decoding what `want` says.
+    fn options(&self, want: ckpt::Want) -> ckpt::Options {
+        ckpt::Options {
+            want,
+            limits: ckpt::Limits {
+                max_entry_size: self.max_entry_size,
+                max_total_size: self.max_total_size,
+                max_records: self.max_records,
+                max_processes: self.max_processes,
+                max_vmas: self.max_vmas,
+            },
+        }
     }
 }
 
@@ -99,14 +105,18 @@ enum TableFormat {
     Json,
 }
 
-/// Opens and reads one archive argument: a path, a directory, or `-` for
-/// standard input.
-fn read_checkpoint(path: &PathBuf, options: &ckpt::Options) -> ckpt::Result<ckpt::Checkpoint> {
+/// Opens one checkpoint argument: an archive, an extracted checkpoint
+/// directory, or `-` for standard input.
+fn open(path: &Path) -> ckpt::Result<ckpt::Source<'static>> {
     if path.as_os_str() == "-" {
-        let archive = ckpt::Archive::from_reader(io::stdin(), "<stdin>")?;
-        return ckpt::read(archive, options);
+        return Ok(ckpt::Source::stdin());
     }
-    ckpt::read_path(path, options)
+    ckpt::Source::open(path)
+}
+
+/// Opens and reads one checkpoint argument.
+fn read_checkpoint(path: &Path, options: &ckpt::Options) -> ckpt::Result<ckpt::Checkpoint> {
+    ckpt::read(open(path)?, options)
 }
 
 /// Style of `Error:` on a terminal.
@@ -118,8 +128,18 @@ const ADDED: anstyle::Style = anstyle::AnsiColor::Green.on_default();
 const REMOVED: anstyle::Style = anstyle::AnsiColor::Red.on_default();
 const CHANGED: anstyle::Style = anstyle::AnsiColor::Yellow.on_default();
 
-/// Prints `Error: <message>: <cause>: …` on stderr.
-fn report(e: &dyn std::error::Error) {
+/// Prints `Error: <message> <advice>: <cause>: …` on stderr.
+fn report(e: &ckpt::Error) {
+    report_with(e, &advice::for_error(e));
+}
+
+/// Prints an error that is not the library's.
+fn report_other(e: &dyn std::error::Error) {
+    report_with(e, "");
+}
+
+/// The message, its causes (each once), then the advice.
+fn report_with(e: &dyn std::error::Error, advice: &str) {
     let mut message = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -128,8 +148,9 @@ fn report(e: &dyn std::error::Error) {
             message.push_str(": ");
             message.push_str(&s);
         }
-        source = s_source(source);
+        source = source.and_then(|e| e.source());
     }
+    message.push_str(advice);
     // Line by line, so that a message of several lines stays one.
     let lines: Vec<_> = message.split('\n').map(text::clean).collect();
     let _ = writeln!(
@@ -139,13 +160,8 @@ fn report(e: &dyn std::error::Error) {
     );
 }
 
-fn s_source<'a>(
-    e: Option<&'a (dyn std::error::Error + 'static)>,
-) -> Option<&'a (dyn std::error::Error + 'static)> {
-    e.and_then(|e| e.source())
-}
-
-/// Prints the warnings of one archive on stderr.
+/// Prints the warnings of one archive on stderr (advised already: see
+/// [`advice::advise`]).
 fn warn(archive: &str, warnings: &[ckpt::Warning]) {
     let mut err = anstream::stderr().lock();
     for w in warnings {
@@ -170,7 +186,7 @@ fn emit(out: &str) -> Result<(), ExitCode> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
         Err(e) => {
-            report(&e);
+            report_other(&e);
             Err(ExitCode::FAILURE)
         }
     }

@@ -9,16 +9,16 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs `work` while a bar follows `progress`, if stderr is a terminal.
-pub fn with_progress<T>(progress: ckpt::Progress, work: impl FnOnce() -> T) -> T {
+pub fn with_progress<T>(progress: ckpt::source::Progress, work: impl FnOnce() -> T) -> T {
     with_progress_all(vec![progress], work)
 }
 
 /// Runs `work`, which reads several archives at once, while one bar
 /// follows them all, if stderr is a terminal and every size is known.
-pub fn with_progress_all<T>(progress: Vec<ckpt::Progress>, work: impl FnOnce() -> T) -> T {
+pub fn with_progress_all<T>(progress: Vec<ckpt::source::Progress>, work: impl FnOnce() -> T) -> T {
     let total = progress
         .iter()
-        .map(ckpt::Progress::total)
+        .map(ckpt::source::Progress::total)
         .try_fold(0u64, |sum, t| t.map(|t| sum.saturating_add(t)));
     let Some(total) = total.filter(|_| std::io::stderr().is_terminal()) else {
         return work();
@@ -41,7 +41,10 @@ pub fn with_progress_all<T>(progress: Vec<ckpt::Progress>, work: impl FnOnce() -
                     bar = Some(b);
                 }
                 if let Some(b) = &bar {
-                    let read: u64 = progress.iter().map(ckpt::Progress::input_bytes).sum();
+                    let read: u64 = progress
+                        .iter()
+                        .map(ckpt::source::Progress::input_bytes)
+                        .sum();
                     b.set_position(read.min(total));
                 }
             }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use ckpt::byte_to_string;
 use ckpt::views::Overview;
 
+use super::advice::advise;
 use super::{ReadArgs, TableFormat, emit, read_checkpoint, report, warn};
 
 /// Arguments of `ckpt show`.
@@ -25,13 +26,14 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let options = args.read.options();
+    let options = args.read.options(ckpt::Want::default());
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
     for path in &args.files {
         let result = read_checkpoint(path, &options).and_then(|c| Overview::new(&c));
         match result {
-            Ok(overview) => {
+            Ok(mut overview) => {
+                advise(&mut overview.warnings);
                 warn(&overview.archive, &overview.warnings);
                 shown.push(overview);
             }

@@ -13,6 +13,7 @@
 //! `pipe_data_entry`); [`Records::payload`] takes it.
 
 use super::magic::{IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC};
+use crate::options::LimitKind;
 
 /// Why an image could not be decoded.
 #[derive(Debug, thiserror::Error)]
@@ -77,15 +78,13 @@ pub enum ImageError {
         /// What is wrong.
         what: String,
     },
-    /// The image holds more than a limit allows ([`ImageLimits`]).
+    /// The image holds more than one of the [`Limits`] allows.
     ///
-    /// [`ImageLimits`]: super::ImageLimits
-    #[error("over the limit of {max} {what}")]
+    /// [`Limits`]: crate::Limits
+    #[error("over the limit of {max} {}", limit.counts())]
     Limit {
-        /// The limit, as the CLI flag names it (`max-records`, …).
-        limit: &'static str,
-        /// What it counts.
-        what: &'static str,
+        /// Which limit.
+        limit: LimitKind,
         /// The limit in force.
         max: u64,
     },
@@ -164,16 +163,15 @@ impl<'a> Image<'a> {
 
     /// Decodes every record as `M`.
     pub fn decode_all<M: prost::Message + Default>(&self) -> Result<Vec<M>, ImageError> {
-        self.decode_at_most(u64::MAX, "max-records", "records")
+        self.decode_at_most(u64::MAX, LimitKind::Records)
     }
 
     /// Decodes every record as `M`, or fails with [`ImageError::Limit`]
-    /// (naming `limit` and `what`) at the record after the `max`th.
+    /// (naming `limit`) at the record after the `max`th.
     pub fn decode_at_most<M: prost::Message + Default>(
         &self,
         max: u64,
-        limit: &'static str,
-        what: &'static str,
+        limit: LimitKind,
     ) -> Result<Vec<M>, ImageError> {
         let mut records = self.records();
         let mut out = Vec::new();
@@ -181,7 +179,7 @@ impl<'a> Image<'a> {
         while let Some(record) = records.next_record() {
             count += 1;
             if count > max {
-                return Err(ImageError::Limit { limit, what, max });
+                return Err(ImageError::Limit { limit, max });
             }
             out.push(record?.decode()?);
         }
@@ -464,15 +462,15 @@ mod tests {
         let bytes = image(&[IMG_COMMON_MAGIC, 0x5027_3030], &[b"", b"", b""]);
         let img = Image::parse(&bytes).unwrap();
         assert!(matches!(
-            img.decode_at_most::<crate::criu::proto::TaskKobjIdsEntry>(2, "max-records", "records"),
+            img.decode_at_most::<crate::criu::proto::TaskKobjIdsEntry>(2, LimitKind::Records),
             Err(ImageError::Limit {
-                limit: "max-records",
+                limit: LimitKind::Records,
                 max: 2,
                 ..
             })
         ));
         assert_eq!(
-            img.decode_at_most::<crate::criu::proto::TaskKobjIdsEntry>(3, "max-records", "records")
+            img.decode_at_most::<crate::criu::proto::TaskKobjIdsEntry>(3, LimitKind::Records)
                 .unwrap()
                 .len(),
             3

@@ -1,12 +1,13 @@
-//! CRIU images: the framing ([`Image`]), the protobuf messages
-//! ([`proto`]), and how `crit` prints them ([`pretty`]).
+//! CRIU images: what an image is from its name ([`ImageKind`]), the
+//! framing ([`Image`]), the protobuf messages ([`proto`]), and how `crit`
+//! prints them ([`pretty`], [`decode`]).
 
 pub mod decode;
 pub mod image;
+mod kind;
 pub mod magic;
 pub mod pretty;
 pub mod proto;
-pub mod set;
 
 pub use image::{Image, ImageError, Record, Records, count_field};
-pub use set::{ImageLimits, ImageSet, split_name};
+pub use kind::ImageKind;

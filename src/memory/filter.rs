@@ -38,7 +38,6 @@ impl VmaSelect {
 
 /// Processes and memory to read: every field empty means everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct MemoryFilter {
     /// Only these pids.
     pub pids: Option<BTreeSet<u32>>,

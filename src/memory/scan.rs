@@ -3,64 +3,18 @@
 
 use std::io::{self, Read};
 
-use serde::Serialize;
-
-use super::{PageMap, PageSource, TextReader, VmaMap};
+use super::{AddressRange, MemoryChunk, MemorySink, PageMap, PageSource, TextReader, VmaMap};
 
 /// Bytes read from a pages file at a time.
 const CHUNK: usize = 1 << 20;
 
-/// A piece of a process's memory, as it streams by.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct MemoryChunk<'a> {
-    /// The process.
-    pub pid: u32,
-    /// The pages file it comes from (`pages-<pages_id>.img`).
-    pub pages_id: u32,
-    /// Address of `data[0]`.
-    pub vaddr: u64,
-    /// Offset of `data[0]` in the pages file.
-    pub file_offset: u64,
-    /// The bytes.
-    pub data: &'a [u8],
-}
-
-/// An address range, `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct AddressRange {
-    /// First address.
-    pub start: u64,
-    /// End (exclusive).
-    pub end: u64,
-}
-
-/// Receives process memory during a read (see
-/// [`read_with`](crate::read_with)): for each process it wants, the
-/// present pages in address order, then [`MemorySink::end`].
-pub trait MemorySink {
-    /// Whether the memory of `pid` is wanted.
-    fn wants(&self, pid: u32) -> bool;
-
-    /// Which parts of `pid`'s memory are wanted, given its memory areas;
-    /// `None` for all of it. Ranges may be in any order.
-    fn ranges(&self, pid: u32, vmas: &VmaMap) -> Option<Vec<AddressRange>> {
-        let _ = (pid, vmas);
-        None
-    }
-
-    /// The memory of `pid`, whose areas are `vmas`, comes next.
-    fn begin(&mut self, pid: u32, vmas: &VmaMap) {
-        let _ = (pid, vmas);
-    }
-
-    /// Memory of a wanted process; within a process, in address order.
-    fn chunk(&mut self, chunk: &MemoryChunk<'_>);
-
-    /// All of `pid`'s memory has been given.
-    fn end(&mut self, pid: u32) {
-        let _ = pid;
-    }
+/// Why a scan ended early: the pages could not be read, or the sink failed.
+#[derive(Debug)]
+pub(crate) enum ScanError {
+    /// Reading the pages failed.
+    Read(io::Error),
+    /// The sink failed.
+    Sink(io::Error),
 }
 
 /// What to scan in one pages file.
@@ -88,18 +42,27 @@ impl ScanRequest<'_> {
         out
     }
 
-    /// Calls `f(from, to)` for each wanted part of `[start, end)`.
-    fn wanted(&self, start: u64, end: u64, mut f: impl FnMut(u64, u64)) {
+    /// Calls `f(from, to)` for each wanted part of `[start, end)` while it
+    /// returns `Ok(true)`; whether it always did.
+    fn wanted(
+        &self,
+        start: u64,
+        end: u64,
+        mut f: impl FnMut(u64, u64) -> io::Result<bool>,
+    ) -> Result<bool, ScanError> {
         match &self.ranges {
-            None => f(start, end),
+            None => f(start, end).map_err(ScanError::Sink),
             Some(ranges) => {
                 let first = ranges.partition_point(|r| r.end <= start);
                 for r in &ranges[first..] {
                     if r.start >= end {
                         break;
                     }
-                    f(r.start.max(start), r.end.min(end));
+                    if !f(r.start.max(start), r.end.min(end)).map_err(ScanError::Sink)? {
+                        return Ok(false);
+                    }
                 }
+                Ok(true)
             }
         }
     }
@@ -114,18 +77,21 @@ impl ScanRequest<'_> {
 }
 
 /// Streams pages file `map.pages_id` (its `size` bytes from the first)
-/// through `sink`, and through `text` for the ranges it waits for.
+/// through `sink`, and through `text` for the ranges it waits for. Returns
+/// whether the sink wants the read to go on.
 pub(crate) fn scan_pages(
     req: &ScanRequest<'_>,
     size: u64,
     data: &mut dyn Read,
     text: &mut TextReader,
     sink: &mut dyn MemorySink,
-) -> io::Result<()> {
+) -> Result<bool, ScanError> {
     let id = req.map.pages_id;
     let mut buf = vec![0u8; CHUNK];
     let mut pos: u64 = 0;
-    sink.begin(req.pid, &req.vmas);
+    if !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
+        return Ok(false);
+    }
     for (vaddr, offset, len) in req.runs() {
         if offset != pos || offset >= size {
             // Present runs are back to back from offset 0; past the end
@@ -136,11 +102,11 @@ pub(crate) fn scan_pages(
         let mut done = 0u64;
         while done < len {
             let n = usize::try_from(len - done).unwrap_or(CHUNK).min(CHUNK);
-            data.read_exact(&mut buf[..n])?;
+            data.read_exact(&mut buf[..n]).map_err(ScanError::Read)?;
             let at = offset + done;
             text.feed(id, at, &buf[..n]);
             let chunk_vaddr = vaddr + done;
-            req.wanted(chunk_vaddr, chunk_vaddr + n as u64, |from, to| {
+            let go_on = req.wanted(chunk_vaddr, chunk_vaddr + n as u64, |from, to| {
                 let a = (from - chunk_vaddr) as usize;
                 let b = (to - chunk_vaddr) as usize;
                 sink.chunk(&MemoryChunk {
@@ -149,15 +115,17 @@ pub(crate) fn scan_pages(
                     vaddr: from,
                     file_offset: at + a as u64,
                     data: &buf[a..b],
-                });
-            });
+                })
+            })?;
+            if !go_on {
+                return Ok(false);
+            }
             done += n as u64;
         }
         pos = offset + len;
     }
     text.fed(id, size);
-    sink.end(req.pid);
-    Ok(())
+    sink.end(req.pid).map_err(ScanError::Sink)
 }
 
 /// Like [`scan_pages`] with positioned reads: only the wanted ranges of
@@ -167,40 +135,49 @@ pub(crate) fn scan_pages_at(
     size: u64,
     mut read_at: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
     sink: &mut dyn MemorySink,
-) -> io::Result<()> {
+) -> Result<bool, ScanError> {
     let id = req.map.pages_id;
     let mut buf = vec![0u8; CHUNK];
     let mut failed = None;
-    sink.begin(req.pid, &req.vmas);
+    if !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
+        return Ok(false);
+    }
     for (vaddr, offset, len) in req.runs() {
         if offset >= size {
             break;
         }
         let len = len.min(size - offset);
-        req.wanted(vaddr, vaddr + len, |from, to| {
+        let go_on = req.wanted(vaddr, vaddr + len, |from, to| {
             let mut at = from;
-            while at < to && failed.is_none() {
+            while at < to {
                 let n = usize::try_from(to - at).unwrap_or(CHUNK).min(CHUNK);
                 let file_offset = offset + (at - vaddr);
-                match read_at(file_offset, &mut buf[..n]) {
-                    Ok(()) => sink.chunk(&MemoryChunk {
-                        pid: req.pid,
-                        pages_id: id,
-                        vaddr: at,
-                        file_offset,
-                        data: &buf[..n],
-                    }),
-                    Err(e) => failed = Some(e),
+                if let Err(e) = read_at(file_offset, &mut buf[..n]) {
+                    failed = Some(e);
+                    return Ok(false);
+                }
+                let go_on = sink.chunk(&MemoryChunk {
+                    pid: req.pid,
+                    pages_id: id,
+                    vaddr: at,
+                    file_offset,
+                    data: &buf[..n],
+                })?;
+                if !go_on {
+                    return Ok(false);
                 }
                 at += n as u64;
             }
-        });
+            Ok(true)
+        })?;
         if let Some(e) = failed {
-            return Err(e);
+            return Err(ScanError::Read(e));
+        }
+        if !go_on {
+            return Ok(false);
         }
     }
-    sink.end(req.pid);
-    Ok(())
+    sink.end(req.pid).map_err(ScanError::Sink)
 }
 
 #[cfg(test)]
@@ -217,11 +194,13 @@ mod tests {
         fn wants(&self, _: u32) -> bool {
             true
         }
-        fn chunk(&mut self, c: &MemoryChunk<'_>) {
+        fn chunk(&mut self, c: &MemoryChunk<'_>) -> io::Result<bool> {
             self.0.push((c.vaddr, c.file_offset, c.data.to_vec()));
+            Ok(true)
         }
-        fn end(&mut self, pid: u32) {
+        fn end(&mut self, pid: u32) -> io::Result<bool> {
             self.1.push(pid);
+            Ok(true)
         }
     }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 
 use super::{MAX_TEXT, MemoryText, PageMap, PageSource};
+use crate::options::LimitKind;
 
 /// What a range request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,6 +24,8 @@ struct Request {
     pieces: Vec<(u64, usize, usize)>,
     /// Why the range cannot be read, if it cannot.
     unavailable: Option<String>,
+    /// The limit that keeps it from being read, if one does.
+    limit: Option<LimitKind>,
 }
 
 /// Reads the command lines and environments of processes from their pages,
@@ -52,6 +55,7 @@ impl TextReader {
             buf: Vec::new(),
             pieces: Vec::new(),
             unavailable: None,
+            limit: None,
         };
         let len = end.saturating_sub(start);
         if end < start {
@@ -62,9 +66,9 @@ impl TextReader {
             ));
         } else if len > budget {
             request.unavailable = Some(format!(
-                "range {start:#x}-{end:#x} not read: over the limit of bytes held in memory \
-                 (--max-total-size)"
+                "range {start:#x}-{end:#x} not read: over the limit of bytes held in memory"
             ));
+            request.limit = Some(LimitKind::TotalSize);
         } else {
             let mut at = 0usize;
             for span in map.locate(start, end) {
@@ -251,7 +255,10 @@ impl TextReader {
             .into_iter()
             .map(|r| {
                 let text = match r.unavailable {
-                    Some(why) => MemoryText::Unavailable(why),
+                    Some(why) => MemoryText::Unavailable {
+                        why,
+                        limit: r.limit,
+                    },
                     None => MemoryText::Available(r.buf),
                 };
                 ((r.pid, r.text), text)
@@ -296,7 +303,7 @@ mod tests {
             MemoryText::Available(b"AA\0ABBBB".to_vec())
         );
         assert!(
-            matches!(&out[&(1, Text::Env)], MemoryText::Unavailable(w) if w.contains("not in the dump"))
+            matches!(&out[&(1, Text::Env)], MemoryText::Unavailable { why, .. } if why.contains("not in the dump"))
         );
 
         let mut r = TextReader::default();
@@ -320,9 +327,10 @@ mod tests {
         assert_eq!(r.request(1, Text::Env, &map, (0x7010, 0x7020), 16), 16);
         assert!(!r.needs(4));
         let out = r.finish();
-        assert!(
-            matches!(&out[&(1, Text::Args)], MemoryText::Unavailable(w) if w.contains("--max-total-size"))
-        );
+        assert!(matches!(
+            &out[&(1, Text::Args)],
+            MemoryText::Unavailable { why, limit: Some(LimitKind::TotalSize) } if why.contains("bytes held in memory")
+        ));
     }
 
     #[test]
@@ -332,7 +340,7 @@ mod tests {
         r.request(1, Text::Args, &map, (0x8000, 0x8010), u64::MAX);
         r.read_stream(3, 4096, &mut &[0u8; 4096][..]).unwrap();
         assert!(
-            matches!(&r.finish()[&(1, Text::Args)], MemoryText::Unavailable(w) if w.contains("holds 4096 bytes"))
+            matches!(&r.finish()[&(1, Text::Args)], MemoryText::Unavailable { why, .. } if why.contains("holds 4096 bytes"))
         );
     }
 }

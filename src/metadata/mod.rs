@@ -65,7 +65,7 @@ pub fn byte_to_string(bytes: u64) -> String {
 
 /// Reads `path` whole, refusing symbolic links, non-regular files and files
 /// over `limit` bytes.
-pub(crate) fn read_file_capped(path: &Path, limit: u64) -> Result<Vec<u8>> {
+fn read_file_capped(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let open = |source| Error::Open {
         path: path.to_owned(),
         source,
@@ -79,6 +79,7 @@ pub(crate) fn read_file_capped(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let too_large = |size| Error::EntryTooLarge {
         archive: parent_name(path),
         entry: file_name(path),
+        offset: None,
         size,
         limit,
     };
@@ -118,6 +119,7 @@ pub fn read_json_file<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<(T,
     let value = serde_json::from_slice(&bytes).map_err(|source| Error::Json {
         archive: dir.display().to_string(),
         entry: file.to_owned(),
+        offset: None,
         source,
     })?;
     Ok((value, path))
@@ -159,6 +161,7 @@ pub fn read_container_checkpoint_spec_dump(dir: &Path) -> Result<(SpecDump, Path
     let path = dir.join(SPEC_DUMP_FILE);
     let bytes = read_file_capped(&path, DEFAULT_MAX_ENTRY_SIZE)?;
     let (spec, _notes) = SpecDump::from_slice(&bytes).map_err(|source| Error::Json {
+        offset: None,
         archive: dir.display().to_string(),
         entry: SPEC_DUMP_FILE.to_owned(),
         source,
@@ -171,6 +174,7 @@ pub fn read_container_checkpoint_network_status(dir: &Path) -> Result<(NetworkSt
     let path = dir.join(NETWORK_STATUS_FILE);
     let bytes = read_file_capped(&path, DEFAULT_MAX_ENTRY_SIZE)?;
     let status = NetworkStatus::from_slice(&bytes).map_err(|source| Error::Json {
+        offset: None,
         archive: dir.display().to_string(),
         entry: NETWORK_STATUS_FILE.to_owned(),
         source,

@@ -8,11 +8,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::checkpoint::read_path;
-use crate::engine::Engine;
-use crate::error::{Error, Result, Warning};
+use crate::error::{Error, Result};
 use crate::metadata::Time;
+use crate::model::Engine;
 use crate::options::{Options, Want};
+use crate::read::read_path;
+use crate::warning::Warning;
 
 /// The directory kubelet keeps checkpoints in.
 pub const KUBELET_CHECKPOINTS: &str = "/var/lib/kubelet/checkpoints";
@@ -64,10 +65,7 @@ pub fn candidates(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Reads one archive as far as its metadata.
 pub fn entry(path: &Path) -> Result<ListEntry> {
-    let options = Options {
-        want: Want::metadata_only(),
-        ..Options::default()
-    };
+    let options = Options::new(Want::metadata_only());
     let c = read_path(path, &options)?;
     let config = c.require_config()?;
     c.require_spec()?;

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::process::{self, TaskState};
-use crate::checkpoint::Checkpoint;
-use crate::error::Warning;
 use crate::memory::{PAGE_SIZE, PageSource, VmaKind, VmaMap};
+use crate::model::{Checkpoint, TaskState};
+use crate::warning::Warning;
 
 /// One row of `memparse`'s table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,32 +32,26 @@ pub struct MemoryRow {
 /// [`Want::processes`](crate::Want::processes) and
 /// [`Want::memory`](crate::Want::memory).
 pub fn memory_table(checkpoint: &Checkpoint, warnings: &mut Vec<Warning>) -> Vec<MemoryRow> {
-    let Some(images) = &checkpoint.images else {
+    if checkpoint.images.is_none() {
+        return Vec::new();
+    }
+    let Some(table) = checkpoint.process_table() else {
         return Vec::new();
     };
-    let Some(processes) = process::processes(checkpoint, warnings) else {
-        return Vec::new();
-    };
-    processes
+    warnings.extend(table.warnings.iter().cloned());
+    table
+        .by_pid
         .values()
-        .filter(|p| p.state.has_resources() || p.state == TaskState::Unknown(0))
+        .filter(|p| p.state().has_resources() || p.state() == TaskState::Unknown(0))
         .map(|p| {
-            let map = images.pagemap.get(&p.pid);
+            let memory = p.memory();
             MemoryRow {
-                pid: p.pid,
-                command: p.comm.clone(),
-                memory_size: map.map_or(0, |m| {
-                    m.runs
-                        .iter()
-                        .map(|r| r.nr_pages.saturating_mul(PAGE_SIZE))
-                        .fold(0u64, u64::saturating_add)
-                }),
-                shared_memory_size: images
-                    .mm
-                    .get(&p.pid)
-                    .map_or(0, |mm| VmaMap::new(mm).shared_bytes()),
-                dumped_size: map.map_or(0, |m| m.present_bytes),
-                pages_id: map.map(|m| m.pages_id),
+                pid: p.pid(),
+                command: p.comm().to_owned(),
+                memory_size: memory.map_or(0, |m| m.size()),
+                shared_memory_size: p.mappings().map_or(0, |v| v.shared_bytes()),
+                dumped_size: memory.map_or(0, |m| m.dumped_size()),
+                pages_id: memory.map(|m| m.pagemap.pages_id),
             }
         })
         .collect()

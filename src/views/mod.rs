@@ -1,16 +1,12 @@
-//! Views: what the commands show, built from a [`Checkpoint`] and
-//! serialisable as the JSON the `ckpt` binary prints. Rendering as text is
-//! the binary's business.
-//!
-//! [`Checkpoint`]: crate::Checkpoint
+//! Views: what the commands show, built from the [model](crate::model) of
+//! a checkpoint and serialisable as the JSON the `ckpt` binary prints,
+//! with checkpointctl's key names. Rendering as text is the binary's
+//! business.
 
-pub mod diff;
-pub mod files;
 mod inspect;
 pub mod list;
 pub mod memory;
 mod overview;
-pub mod process;
 
 pub use inspect::{
     CriuMountNode, FdNode, InspectOptions, Inspection, Metadata, MountNode, OpenFileNode, PsNode,

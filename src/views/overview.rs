@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use crate::checkpoint::Checkpoint;
 use crate::compression::Compression;
-use crate::engine::{Engine, NetworkInfo};
-use crate::error::{Result, Warning};
+use crate::error::Result;
+use crate::model::{Checkpoint, Engine, NetworkInfo};
+use crate::warning::Warning;
 
 /// What a checkpoint says about its container: the first keys of
 /// `checkpointctl inspect --format json`, shared by [`Overview`] and

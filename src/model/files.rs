@@ -1,13 +1,13 @@
 //! Open files and sockets per process: `ids-<pid>.img` → `fdinfo-<files_id>.img`
-//! → `files.img`, and `fs-<pid>.img` for the working and root directories.
-
-use std::collections::HashMap;
+//! → `files.img`, and `fs-<pid>.img` for the working and root directories;
+//! read through [`Process::files`](crate::Process::files) and
+//! [`Process::sockets`](crate::Process::sockets).
 
 use serde::Serialize;
 
-use crate::criu::ImageSet;
+use super::images::ImageSet;
 use crate::criu::pretty::{SK_STATES, ip_addr};
-use crate::criu::proto::{FileEntry, SkOptsEntry, fd_type_name};
+use crate::criu::proto::{SkOptsEntry, fd_type_name};
 
 /// One open descriptor (or the cwd / root of a process).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,11 +67,6 @@ pub struct Socket {
     pub recv_buf: u32,
 }
 
-/// `files.img` by file id.
-pub fn index(images: &ImageSet) -> HashMap<u32, &FileEntry> {
-    images.files.iter().flatten().map(|f| (f.id, f)).collect()
-}
-
 fn type_name(t: i32) -> String {
     fd_type_name(t)
         .map(str::to_owned)
@@ -88,18 +83,14 @@ pub fn unix_name(name: &[u8]) -> String {
 
 /// The descriptors of `pid` sorted by number, then its cwd and root; `None`
 /// when its `ids` or `fdinfo` image is missing.
-pub fn open_files(
-    images: &ImageSet,
-    files: &HashMap<u32, &FileEntry>,
-    pid: u32,
-) -> Option<Vec<OpenFile>> {
+pub(crate) fn open_files(images: &ImageSet, pid: u32) -> Option<Vec<OpenFile>> {
     let ids = images.ids.get(&pid)?;
     let fdinfo = images.fdinfo.get(&ids.files_id)?;
     let mut out: Vec<OpenFile> = fdinfo
         .iter()
         .map(|fd| {
             let kind = type_name(fd.r#type);
-            let file = files.get(&fd.id);
+            let file = images.file(fd.id);
             let reg = file.and_then(|f| f.reg.as_ref());
             let path = match (kind.as_str(), file) {
                 ("REG", Some(f)) => f
@@ -130,8 +121,8 @@ pub fn open_files(
     out.sort_by_key(|f| f.fd);
     if let Some(fs) = images.fs.get(&pid) {
         for (kind, id) in [("cwd", fs.cwd_id), ("root", fs.root_id)] {
-            let path = files
-                .get(&id)
+            let path = images
+                .file(id)
                 .and_then(|f| f.reg.as_ref())
                 .map_or_else(|| "unknown".to_owned(), |r| r.name.clone());
             out.push(OpenFile {
@@ -176,16 +167,12 @@ fn buffers(opts: Option<&SkOptsEntry>) -> (u32, u32) {
 }
 
 /// The sockets among the descriptors of `pid`, sorted by number.
-pub fn sockets(
-    images: &ImageSet,
-    files: &HashMap<u32, &FileEntry>,
-    pid: u32,
-) -> Option<Vec<Socket>> {
+pub(crate) fn sockets(images: &ImageSet, pid: u32) -> Option<Vec<Socket>> {
     let ids = images.ids.get(&pid)?;
     let fdinfo = images.fdinfo.get(&ids.files_id)?;
     let mut out = Vec::new();
     for fd in fdinfo {
-        let Some(file) = files.get(&fd.id) else {
+        let Some(file) = images.file(fd.id) else {
             continue;
         };
         let blank = Socket {

@@ -5,9 +5,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::error::Warning;
 use crate::layout::SPEC_DUMP_FILE;
 use crate::metadata::{ContainerConfig, NetworkStatus, SpecDump};
+use crate::warning::{Warning, WarningKind};
 
 /// The annotation engines set to name themselves.
 pub const MANAGER_ANNOTATION: &str = "io.container.manager";
@@ -140,6 +140,7 @@ pub fn container_info(
                 Ok(name) => name,
                 Err(e) => {
                     warnings.push(Warning::new(
+                        WarningKind::InvalidField,
                         Some(SPEC_DUMP_FILE),
                         format!(
                             "cannot read the container name from io.kubernetes.cri-o.Metadata ({e}); \

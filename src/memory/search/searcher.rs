@@ -1,106 +1,14 @@
-//! Searching process memory for a literal or a regular expression while
-//! it streams by, chunk after chunk, without missing what straddles two
-//! chunks or two pagemap runs that are contiguous in memory, and without
-//! inventing a match across a gap between runs.
+//! [`Searcher`]: one process's memory searched as it is fed, keeping a
+//! window of what a match across the next boundary may need.
 //!
-//! The searcher is fed the pages in address order ([`Searcher::feed`]);
-//! bytes whose address follows the previous ones continue the same
-//! stretch of memory, anything else starts a new one. It keeps a window:
-//! the tail of what it has seen (enough for the longest possible match and
-//! for the context asked for) followed by the new bytes.
+//! Bytes whose address follows the previous ones continue the same stretch
+//! of memory, anything else starts a new one. The window is the tail of
+//! what was seen (enough for the longest possible match and for the
+//! context asked for) followed by the new bytes.
 
 use memchr::memmem;
-use serde::Serialize;
 
-/// Longest match a regular expression without a bound is looked for
-/// across chunks; longer ones are reported cut at this length.
-pub const MAX_UNBOUNDED_MATCH: usize = 1 << 20;
-
-/// Most context bytes on each side of a match.
-pub const MAX_CONTEXT: usize = 1 << 16;
-
-/// What to look for.
-#[derive(Debug, Clone)]
-pub enum Pattern {
-    /// These bytes.
-    Literal(Vec<u8>),
-    /// A regular expression over bytes (`regex::bytes`).
-    Regex(regex::bytes::Regex, Option<usize>),
-}
-
-/// A pattern that cannot be searched for.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum PatternError {
-    /// The literal is empty.
-    #[error("the pattern is empty")]
-    Empty,
-    /// The regular expression does not compile.
-    #[error("invalid regular expression")]
-    Regex(#[source] regex::Error),
-}
-
-impl Pattern {
-    /// A literal byte string.
-    pub fn literal(bytes: impl Into<Vec<u8>>) -> Result<Pattern, PatternError> {
-        let bytes = bytes.into();
-        if bytes.is_empty() {
-            return Err(PatternError::Empty);
-        }
-        Ok(Pattern::Literal(bytes))
-    }
-
-    /// A regular expression, matched against raw bytes (so `.` matches any
-    /// byte but a newline, and `(?-u)` allows non-UTF-8 byte classes).
-    pub fn regex(pattern: &str) -> Result<Pattern, PatternError> {
-        let re = regex::bytes::Regex::new(pattern).map_err(PatternError::Regex)?;
-        // The longest match, when the expression bounds it: matches up to
-        // that length are found across chunk boundaries exactly.
-        let max = regex_syntax::ParserBuilder::new()
-            .utf8(false)
-            .build()
-            .parse(pattern)
-            .ok()
-            .and_then(|hir| hir.properties().maximum_len());
-        Ok(Pattern::Regex(re, max))
-    }
-
-    /// Longest possible match, if bounded.
-    fn max_len(&self) -> Option<usize> {
-        match self {
-            Pattern::Literal(b) => Some(b.len()),
-            Pattern::Regex(_, max) => *max,
-        }
-    }
-}
-
-/// One match.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Hit {
-    /// Address of the first byte of the match.
-    pub vaddr: u64,
-    /// Offset of that byte in the pages file.
-    pub file_offset: u64,
-    /// The matched bytes.
-    #[serde(serialize_with = "lossy")]
-    pub matched: Vec<u8>,
-    /// Up to `context` bytes before the match (fewer at the start of a
-    /// stretch of memory).
-    #[serde(serialize_with = "lossy")]
-    pub before: Vec<u8>,
-    /// Up to `context` bytes after it.
-    #[serde(serialize_with = "lossy")]
-    pub after: Vec<u8>,
-    /// Whether the match was cut at [`MAX_UNBOUNDED_MATCH`] bytes.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-}
-
-#[allow(clippy::ptr_arg)] // serde's serialize_with passes the field as it is
-fn lossy<S: serde::Serializer>(v: &Vec<u8>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&String::from_utf8_lossy(v))
-}
+use super::{Hit, MAX_CONTEXT, MAX_UNBOUNDED_MATCH, Pattern};
 
 /// A search over one process's memory, fed in address order.
 #[derive(Debug)]
@@ -283,6 +191,7 @@ impl<'p> Searcher<'p> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::PatternError;
     use super::*;
 
     fn search(
@@ -467,133 +376,5 @@ mod tests {
     fn empty_and_invalid_patterns() {
         assert!(matches!(Pattern::literal(""), Err(PatternError::Empty)));
         assert!(matches!(Pattern::regex("("), Err(PatternError::Regex(_))));
-    }
-}
-
-/// A hit in one process's memory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct ProcessHit {
-    /// The process.
-    pub pid: u32,
-    /// The pages file (`pages-<pages_id>.img`).
-    pub pages_id: u32,
-    /// The kind of memory area the match starts in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vma: Option<crate::memory::VmaKind>,
-    /// The match.
-    #[serde(flatten)]
-    pub hit: Hit,
-}
-
-/// A [`MemorySink`](crate::memory::MemorySink) that searches the memory it
-/// is given; see [`read_with`](crate::read_with).
-#[derive(Debug)]
-pub struct MemorySearch<'p> {
-    pattern: &'p Pattern,
-    context: usize,
-    filter: crate::memory::MemoryFilter,
-    max_hits: usize,
-    current: Option<(u32, u32, Searcher<'p>)>,
-    vmas: std::collections::BTreeMap<u32, crate::memory::VmaMap>,
-    found: Vec<Hit>,
-    hits: Vec<ProcessHit>,
-    dropped: u64,
-}
-
-impl<'p> MemorySearch<'p> {
-    /// Searches for `pattern` with `context` bytes around each match, in
-    /// the memory `filter` selects, keeping at most `max_hits` hits.
-    pub fn new(
-        pattern: &'p Pattern,
-        context: usize,
-        filter: crate::memory::MemoryFilter,
-        max_hits: usize,
-    ) -> MemorySearch<'p> {
-        MemorySearch {
-            pattern,
-            context,
-            filter,
-            max_hits,
-            current: None,
-            vmas: std::collections::BTreeMap::new(),
-            found: Vec::new(),
-            hits: Vec::new(),
-            dropped: 0,
-        }
-    }
-
-    fn collect(&mut self, pid: u32, pages_id: u32) {
-        let vmas = self.vmas.get(&pid);
-        for hit in self.found.drain(..) {
-            if self.hits.len() >= self.max_hits {
-                self.dropped += 1;
-                continue;
-            }
-            self.hits.push(ProcessHit {
-                pid,
-                pages_id,
-                vma: vmas.and_then(|v| v.find(hit.vaddr)).map(|v| v.kind),
-                hit,
-            });
-        }
-    }
-
-    /// The hits, sorted by pid and address, and how many were dropped
-    /// over the limit.
-    pub fn finish(mut self) -> (Vec<ProcessHit>, u64) {
-        if let Some((pid, pages_id, mut s)) = self.current.take() {
-            s.finish(&mut self.found);
-            self.collect(pid, pages_id);
-        }
-        self.hits.sort_by_key(|h| (h.pid, h.hit.vaddr));
-        (self.hits, self.dropped)
-    }
-}
-
-impl crate::memory::MemorySink for MemorySearch<'_> {
-    fn wants(&self, pid: u32) -> bool {
-        self.filter.wants(pid)
-    }
-
-    fn ranges(
-        &self,
-        _pid: u32,
-        vmas: &crate::memory::VmaMap,
-    ) -> Option<Vec<crate::memory::AddressRange>> {
-        self.filter.ranges(vmas)
-    }
-
-    fn begin(&mut self, pid: u32, vmas: &crate::memory::VmaMap) {
-        self.vmas.insert(pid, vmas.clone());
-    }
-
-    fn chunk(&mut self, chunk: &crate::memory::MemoryChunk<'_>) {
-        let switch = !matches!(&self.current, Some((pid, id, _)) if *pid == chunk.pid && *id == chunk.pages_id);
-        if switch {
-            if let Some((pid, pages_id, mut s)) = self.current.take() {
-                s.finish(&mut self.found);
-                self.collect(pid, pages_id);
-            }
-            self.current = Some((
-                chunk.pid,
-                chunk.pages_id,
-                Searcher::new(self.pattern, self.context),
-            ));
-        }
-        if let Some((pid, pages_id, s)) = &mut self.current {
-            s.feed(chunk.vaddr, chunk.file_offset, chunk.data, &mut self.found);
-            let (pid, pages_id) = (*pid, *pages_id);
-            if !self.found.is_empty() {
-                self.collect(pid, pages_id);
-            }
-        }
-    }
-
-    fn end(&mut self, _pid: u32) {
-        if let Some((pid, pages_id, mut s)) = self.current.take() {
-            s.finish(&mut self.found);
-            self.collect(pid, pages_id);
-        }
     }
 }

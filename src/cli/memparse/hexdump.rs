@@ -1,0 +1,263 @@
+//! `memparse --pid`: a hexdump of one process's memory as it streams by,
+//! to standard output or (`-o`) to a file written whole or not at all.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use ckpt::Error;
+use ckpt::memory::{AddressRange, MemoryChunk, MemoryFilter, MemorySink, VmaMap};
+
+use super::super::advice::advise;
+use super::super::output::create_output;
+use super::super::progress::with_progress;
+use super::super::{TableFormat, emit, open, report_other, text, warn};
+use super::{Args, Failure, check_pid, options};
+
+/// Writes hexdump rows as memory streams by.
+struct Hexdump<W: Write> {
+    out: W,
+    /// Written before the first row (or at the end if there is none), so
+    /// that nothing is printed for a pid that is not in the checkpoint.
+    header: Option<String>,
+    pid: u32,
+    filter: MemoryFilter,
+    /// A row not yet full, and its address.
+    row: Vec<u8>,
+    row_at: u64,
+    /// JSON rows (`--format json`) instead of the table, and how many
+    /// were written (for the commas).
+    json: bool,
+    rows: u64,
+    /// The row being formatted, kept to reuse its allocation.
+    line: Vec<u8>,
+}
+
+impl<W: Write> Hexdump<W> {
+    fn new(out: W, header: String, pid: u32, filter: MemoryFilter, json: bool) -> Hexdump<W> {
+        Hexdump {
+            out,
+            header: Some(header),
+            pid,
+            filter,
+            row: Vec::new(),
+            row_at: 0,
+            json,
+            rows: 0,
+            line: Vec::with_capacity(96),
+        }
+    }
+
+    fn flush_row(&mut self) -> io::Result<()> {
+        if self.row.is_empty() {
+            return Ok(());
+        }
+        self.write_header()?;
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let printable = |b: u8| if (32..127).contains(&b) { b } else { b'.' };
+        // One buffer for every row: a dump of gigabytes has millions.
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        if self.json {
+            let sep = if self.rows == 0 { "\n    " } else { ",\n    " };
+            let _ = write!(
+                line,
+                "{sep}{{\"address\":\"{:#x}\",\"vaddr\":{},\"hex\":\"",
+                self.row_at, self.row_at
+            );
+            for &b in &self.row {
+                line.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            }
+            line.extend_from_slice(b"\",\"ascii\":\"");
+            for &b in &self.row {
+                // Printable ASCII: only these two need escaping in JSON.
+                if matches!(b, b'"' | b'\\') {
+                    line.push(b'\\');
+                }
+                line.push(printable(b));
+            }
+            line.extend_from_slice(b"\"}");
+        } else {
+            let _ = write!(line, "{:016x}  ", self.row_at);
+            for i in 0..16 {
+                match self.row.get(i) {
+                    Some(&b) => line.extend_from_slice(&[
+                        HEX[usize::from(b >> 4)],
+                        HEX[usize::from(b & 15)],
+                        b' ',
+                    ]),
+                    None => line.extend_from_slice(b"   "),
+                }
+            }
+            line.extend_from_slice(b" |");
+            line.extend(self.row.iter().map(|&b| printable(b)));
+            line.extend_from_slice(b"|\n");
+        }
+        self.rows += 1;
+        let written = self.out.write_all(&line);
+        self.line = line;
+        self.row.clear();
+        written
+    }
+}
+
+impl<W: Write> Hexdump<W> {
+    fn write_header(&mut self) -> io::Result<()> {
+        match self.header.take() {
+            Some(header) => self.out.write_all(header.as_bytes()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<W: Write> MemorySink for Hexdump<W> {
+    fn wants(&self, pid: u32) -> bool {
+        pid == self.pid
+    }
+
+    fn ranges(&self, _pid: u32, vmas: &VmaMap) -> Option<Vec<AddressRange>> {
+        self.filter.ranges(vmas)
+    }
+
+    fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {
+        if self.row_at + self.row.len() as u64 != chunk.vaddr {
+            self.flush_row()?;
+        }
+        let mut data = chunk.data;
+        let mut at = chunk.vaddr;
+        while !data.is_empty() {
+            if self.row.is_empty() {
+                self.row_at = at;
+            }
+            let take = (16 - self.row.len()).min(data.len());
+            self.row.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            at += take as u64;
+            if self.row.len() == 16 {
+                self.flush_row()?;
+            }
+        }
+        Ok(true)
+    }
+
+    fn end(&mut self, _pid: u32) -> io::Result<bool> {
+        self.flush_row()?;
+        Ok(true)
+    }
+}
+
+const HEXDUMP_HEADER: &str =
+    "Address           Hexadecimal                                       ASCII            \n";
+
+pub(super) fn run(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
+    let source = open(path)?;
+    let name = source.name().to_owned();
+    let progress = source.progress();
+    let options = options(args);
+    let mut filter = args.filter();
+    filter.pids = None;
+    match &args.output {
+        None => {
+            let stdout = io::stdout();
+            let out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let header = match args.format {
+                TableFormat::Json => json_header(&name, pid),
+                TableFormat::Table => format!(
+                    "\nDisplaying memory pages content for process ID {pid} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
+                    text::clean(&name),
+                    "-".repeat(85)
+                ),
+            };
+            let mut sink = Hexdump::new(out, header, pid, filter, args.format == TableFormat::Json);
+            let checkpoint =
+                with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+            check_pid(&checkpoint, pid)?;
+            finish(&mut sink)?;
+            warn_advised(&name, &checkpoint.warnings);
+        }
+        Some(target) => {
+            let announce = format!(
+                "\nWriting memory pages content for process ID {pid} from checkpoint: {} to file: {}...\n",
+                text::clean(&name),
+                text::clean(&target.display().to_string())
+            );
+            let (file, temp) = create_output(target, args.force).map_err(Failure::Error)?;
+            let mut out = BufWriter::with_capacity(1 << 20, file);
+            let written = (|| {
+                let header = match args.format {
+                    TableFormat::Json => json_header(&name, pid),
+                    TableFormat::Table => format!("{HEXDUMP_HEADER}{}\n", "-".repeat(85)),
+                };
+                let mut sink = Hexdump::new(
+                    &mut out,
+                    header,
+                    pid,
+                    filter,
+                    args.format == TableFormat::Json,
+                );
+                let checkpoint =
+                    with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+                check_pid(&checkpoint, pid)?;
+                finish(&mut sink)?;
+                out.flush().map_err(|e| output_error(target, e))?;
+                Ok::<_, Failure>(checkpoint)
+            })();
+            match written {
+                Ok(checkpoint) => {
+                    std::fs::rename(&temp, target).map_err(|e| output_error(target, e))?;
+                    emit(&announce).map_err(Failure::Quiet)?;
+                    warn_advised(&name, &checkpoint.warnings);
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&temp);
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn output_error(target: &Path, source: io::Error) -> Failure {
+    Failure::Error(Error::Open {
+        path: target.to_owned(),
+        source,
+    })
+}
+
+/// The start of the JSON hexdump: `{"archive": …, "pid": …, "rows": [`,
+/// one object per row of 16 bytes (`address`, `vaddr`, `hex`, `ascii`)
+/// to follow as memory streams by.
+fn json_header(archive: &str, pid: u32) -> String {
+    format!(
+        "{{\n  \"archive\": {},\n  \"pid\": {pid},\n  \"rows\": [",
+        serde_json::Value::from(archive)
+    )
+}
+
+/// The header if no row was written, the end of the JSON, and a flush.
+fn finish<W: Write>(sink: &mut Hexdump<W>) -> Result<(), Failure> {
+    let mut write = || {
+        sink.write_header()?;
+        sink.flush_row()?;
+        if sink.json {
+            sink.out.write_all(b"\n  ]\n}\n")?;
+        }
+        sink.out.flush()
+    };
+    match write() {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::Quiet(ExitCode::SUCCESS)),
+        Err(e) => {
+            report_other(&e);
+            Err(Failure::Quiet(ExitCode::FAILURE))
+        }
+    }
+}
+
+/// Prints the checkpoint's warnings, advised.
+fn warn_advised(name: &str, warnings: &[ckpt::Warning]) {
+    let mut warnings = warnings.to_vec();
+    advise(&mut warnings);
+    warn(name, &warnings);
+}

@@ -1,0 +1,87 @@
+//! `memparse` without `--pid` or a search: checkpointctl's memory size
+//! table, or (`--pages`) what each pages file holds.
+
+use std::path::Path;
+
+use ckpt::byte_to_string;
+use ckpt::views::memory::{MemoryRow, PagesFile, memory_table, pages_listing};
+
+use super::super::advice::advise;
+use super::super::progress::with_progress;
+use super::super::{TableFormat, emit, open, table, text, warn};
+use super::{Args, Failure, json, options};
+
+/// The table (checkpointctl's), or the pages listing.
+pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
+    let source = open(path)?;
+    let name = source.name().to_owned();
+    let progress = source.progress();
+    let options = options(args);
+    let checkpoint = with_progress(progress, || ckpt::read(source, &options))?;
+    checkpoint.require_checkpoint_directory()?;
+    let mut warnings = checkpoint.warnings.clone();
+    let out = if args.pages {
+        let listing = pages_listing(&checkpoint);
+        match args.format {
+            TableFormat::Json => json(&listing),
+            TableFormat::Table => pages_table(&name, &listing),
+        }
+    } else {
+        let rows = memory_table(&checkpoint, &mut warnings);
+        match args.format {
+            TableFormat::Json => json(&rows),
+            TableFormat::Table => size_table(&name, &rows),
+        }
+    };
+    advise(&mut warnings);
+    warn(&name, &warnings);
+    emit(&out).map_err(Failure::Quiet)
+}
+
+fn size_table(name: &str, rows: &[MemoryRow]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.pid.to_string(),
+                r.command.clone(),
+                byte_to_string(r.memory_size),
+                byte_to_string(r.shared_memory_size),
+            ]
+        })
+        .collect();
+    format!(
+        "\nDisplaying processes memory sizes from {}\n\n{}",
+        text::clean(name),
+        table::render(
+            &["PID", "Process name", "Memory size", "Shared memory size"],
+            &rows
+        )
+    )
+}
+
+fn pages_table(name: &str, files: &[PagesFile]) -> String {
+    let rows: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| {
+            let kinds: Vec<String> = f
+                .by_kind
+                .iter()
+                .map(|(k, b)| format!("{} {}", k.name(), byte_to_string(*b)))
+                .collect();
+            vec![
+                format!("pages-{}.img", f.id),
+                f.pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into()),
+                byte_to_string(f.size),
+                f.pages.to_string(),
+                f.runs.to_string(),
+                kinds.join(", "),
+            ]
+        })
+        .collect();
+    format!(
+        "\nDisplaying pages files from {}\n\n{}",
+        text::clean(name),
+        table::render(&["File", "PID", "Size", "Pages", "Runs", "Areas"], &rows)
+    )
+}

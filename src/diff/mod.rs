@@ -1,0 +1,305 @@
+//! What changed between two checkpoints of one container
+//! (`checkpointctl diff`): processes, open files, sockets, environments,
+//! and memory, page by page.
+//!
+//! [`compare`] reads both checkpoints at once, on two threads, one pass
+//! each, and compares them.
+
+mod changes;
+mod pages;
+
+use std::collections::hash_map::RandomState;
+
+use serde::Serialize;
+
+pub use changes::{
+    EnvChange, FileDiff, FileInfo, ProcessDiff, ProcessInfo, SocketDiff, SocketInfo,
+};
+pub use pages::{MemoryDiff, PageHashes, ProcessMemoryDiff, compare_pages};
+
+use crate::error::{Error, Result};
+use crate::model::Checkpoint;
+use crate::options::{Options, Want};
+use crate::source::Source;
+use crate::views::{InspectOptions, Inspection, PsNode};
+
+/// What to compare, as `checkpointctl diff`'s flags say it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// Compare command lines (`--ps-tree-cmd`).
+    pub cmdline: bool,
+    /// Compare environments (`--ps-tree-env`).
+    pub env: bool,
+    /// Compare open files (`--files`).
+    pub files: bool,
+    /// Compare sockets (`--sockets`).
+    pub sockets: bool,
+    /// Compare memory page by page (`--memory`).
+    pub memory: bool,
+    /// Compare checkpoints of different containers too (`--force`).
+    pub force: bool,
+}
+
+impl DiffOptions {
+    /// What each checkpoint is inspected for.
+    pub fn inspect(&self) -> InspectOptions {
+        InspectOptions {
+            ps_tree: true,
+            cmdline: self.cmdline,
+            env: self.env,
+            files: self.files,
+            sockets: self.sockets,
+            ..InspectOptions::default()
+        }
+        .normalized()
+    }
+
+    /// What the reader must decode.
+    pub fn want(&self) -> Want {
+        self.inspect().want()
+    }
+}
+
+/// A checkpoint's creation time and size, as in checkpointctl's diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CheckpointInfo {
+    /// Creation time.
+    pub created: String,
+    /// Checkpoint size (regular files under `checkpoint/`).
+    pub total_size: u64,
+    /// The archive.
+    pub archive: String,
+}
+
+/// The comparison of checkpoints A and B; checkpointctl's `diff --format
+/// json` keys, every list sorted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Diff {
+    /// Container id (A's).
+    pub container_id: String,
+    /// Container name (A's).
+    pub container_name: String,
+    /// Image (A's).
+    pub image: String,
+    /// A.
+    pub checkpoint_a: CheckpointInfo,
+    /// B.
+    pub checkpoint_b: CheckpointInfo,
+    /// Processes.
+    pub process_changes: ProcessDiff,
+    /// Open files (`--files`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_changes: Option<FileDiff>,
+    /// Memory.
+    pub memory_changes: MemoryDiff,
+    /// Sockets (`--sockets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub socket_changes: Option<SocketDiff>,
+    /// Environment variables (`--ps-tree-env`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment_changes: Option<Vec<EnvChange>>,
+    /// checkpointctl's summary lines.
+    pub summary: String,
+    /// B's process tree, for drawing.
+    #[serde(skip)]
+    pub tree_b: Option<PsNode>,
+}
+
+/// One checkpoint read for a comparison: the checkpoint, its inspection
+/// (with [`DiffOptions::inspect`]), and the hash of every page of its
+/// memory when the memory is compared.
+#[derive(Debug)]
+pub struct Side {
+    /// The checkpoint.
+    pub checkpoint: Checkpoint,
+    /// What is compared of it.
+    pub inspection: Inspection,
+    /// Its pages' hashes (with [`DiffOptions::memory`]).
+    pub pages: Option<PageHashes<RandomState>>,
+}
+
+/// Reads and inspects one checkpoint for a comparison, hashing its pages
+/// with `hasher` if the memory is compared.
+pub fn read_side(
+    source: Source<'_>,
+    diff: &DiffOptions,
+    options: &Options,
+    hasher: &RandomState,
+) -> Result<Side> {
+    let options = Options {
+        want: diff.want(),
+        ..options.clone()
+    };
+    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone()));
+    let checkpoint = match pages.as_mut() {
+        Some(sink) => crate::read::read_with(source, &options, sink)?,
+        None => crate::read::read(source, &options)?,
+    };
+    let inspection = Inspection::new(&checkpoint, &diff.inspect())?;
+    Ok(Side {
+        checkpoint,
+        inspection,
+        pages,
+    })
+}
+
+/// Reads both checkpoints at once, one on another thread, each in one pass;
+/// what `options` want is replaced by what the comparison needs.
+pub fn read_both(
+    a: Source<'_>,
+    b: Source<'_>,
+    diff: &DiffOptions,
+    options: &Options,
+) -> (Result<Side>, Result<Side>) {
+    // One hasher for both, so that their page hashes compare.
+    let hasher = RandomState::new();
+    std::thread::scope(|scope| {
+        let b = scope.spawn(|| read_side(b, diff, options, &hasher));
+        let a = read_side(a, diff, options, &hasher);
+        // A panic in B's reader is a bug: let it show as one.
+        let b = b.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (a, b)
+    })
+}
+
+/// Reads two checkpoints of one container and compares them.
+///
+/// ```
+/// # fn main() -> Result<(), ckpt::Error> {
+/// use ckpt::Source;
+/// use ckpt::diff::DiffOptions;
+/// let diff = ckpt::diff::compare(
+///     Source::open("tests/fixtures/piggie-diff-a.gnutar.tar.zst")?,
+///     Source::open("tests/fixtures/piggie-diff-b.gnutar.tar.zst")?,
+///     &DiffOptions { sockets: true, memory: true, ..DiffOptions::default() },
+///     &ckpt::Options::default(),
+/// )?;
+/// let added: Vec<u32> = diff.process_changes.added.iter().map(|p| p.pid).collect();
+/// assert_eq!(added, [13, 14, 15]);
+/// assert!(!diff.memory_changes.processes.is_empty());
+/// # Ok(()) }
+/// ```
+pub fn compare(
+    a: Source<'_>,
+    b: Source<'_>,
+    diff: &DiffOptions,
+    options: &Options,
+) -> Result<Diff> {
+    let (a, b) = read_both(a, b, diff, options);
+    Diff::new(&a?, &b?, diff)
+}
+
+impl Diff {
+    /// Compares two checkpoints read with [`read_side`] (or
+    /// [`read_both`]): what their inspections show and, if both hashed
+    /// their pages, their memory page by page. Checkpoints of different
+    /// containers are an error unless [`DiffOptions::force`].
+    pub fn new(a: &Side, b: &Side, options: &DiffOptions) -> Result<Diff> {
+        let (ca, ia) = (&a.checkpoint, &a.inspection);
+        let (cb, ib) = (&b.checkpoint, &b.inspection);
+        if ia.header.id != ib.header.id && !options.force {
+            return Err(Error::DifferentContainers {
+                a: format!("{} ({})", ia.header.container_name, ia.header.id),
+                b: format!("{} ({})", ib.header.container_name, ib.header.id),
+            });
+        }
+        let process_changes = changes::processes(ia, ib, options);
+        let file_changes = options.files.then(|| changes::files(ia, ib));
+        let socket_changes = options.sockets.then(|| changes::sockets(ia, ib));
+        let environment_changes = options.env.then(|| changes::environments(ia, ib));
+        let size_change_bytes = i64::try_from(ib.header.checkpoint_size.memory_pages_size)
+            .unwrap_or(i64::MAX)
+            .saturating_sub(
+                i64::try_from(ia.header.checkpoint_size.memory_pages_size).unwrap_or(i64::MAX),
+            );
+        let pages = match (&a.pages, &b.pages) {
+            (Some(pa), Some(pb)) => compare_pages(pa, pb),
+            _ => Vec::new(),
+        };
+        let mut diff = Diff {
+            container_id: ia.header.id.clone(),
+            container_name: ia.header.container_name.clone(),
+            image: ia.header.image.clone(),
+            checkpoint_a: CheckpointInfo {
+                created: ia.header.created.clone(),
+                total_size: ia.header.checkpoint_size.total_size,
+                archive: ca.archive.clone(),
+            },
+            checkpoint_b: CheckpointInfo {
+                created: ib.header.created.clone(),
+                total_size: ib.header.checkpoint_size.total_size,
+                archive: cb.archive.clone(),
+            },
+            process_changes,
+            file_changes,
+            memory_changes: MemoryDiff {
+                size_change_bytes,
+                size_change_mb: size_change_bytes as f64 / 1024.0 / 1024.0,
+                processes: pages,
+            },
+            socket_changes,
+            environment_changes,
+            summary: String::new(),
+            tree_b: ib.process_tree.clone(),
+        };
+        diff.summary = diff.summarise();
+        Ok(diff)
+    }
+
+    /// checkpointctl's summary, plus lines for what it does not compare.
+    fn summarise(&self) -> String {
+        let mut s = format!(
+            "Checkpoint comparison for container {}",
+            self.container_name
+        );
+        let p = &self.process_changes;
+        if !(p.added.is_empty() && p.removed.is_empty() && p.modified.is_empty()) {
+            s.push_str(&format!(
+                "\nProcesses: +{} -{} ~{}",
+                p.added.len(),
+                p.removed.len(),
+                p.modified.len()
+            ));
+        }
+        if let Some(f) = &self.file_changes
+            && !(f.added.is_empty() && f.removed.is_empty())
+        {
+            s.push_str(&format!("\nFiles: +{} -{}", f.added.len(), f.removed.len()));
+        }
+        if let Some(k) = &self.socket_changes
+            && !(k.added.is_empty() && k.removed.is_empty())
+        {
+            s.push_str(&format!(
+                "\nSockets: +{} -{}",
+                k.added.len(),
+                k.removed.len()
+            ));
+        }
+        if let Some(env) = &self.environment_changes
+            && !env.is_empty()
+        {
+            let added = env.iter().filter(|e| e.before.is_none()).count();
+            let removed = env.iter().filter(|e| e.after.is_none()).count();
+            s.push_str(&format!(
+                "\nEnvironment: +{added} -{removed} ~{}",
+                env.len() - added - removed
+            ));
+        }
+        let m = &self.memory_changes;
+        if m.size_change_bytes != 0 {
+            s.push_str(&format!("\nMemory: {:+.2} MB", m.size_change_mb));
+        }
+        if !m.processes.is_empty() {
+            let (a, r, c) = m.processes.iter().fold((0, 0, 0), |acc, p| {
+                let (a, r, c) = p.counts();
+                (acc.0 + a, acc.1 + r, acc.2 + c)
+            });
+            if a + r + c > 0 {
+                s.push_str(&format!("\nMemory pages: +{a} -{r} ~{c}"));
+            }
+        }
+        s
+    }
+}

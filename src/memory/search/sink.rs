@@ -1,0 +1,164 @@
+//! [`MemorySearch`]: the sink that searches each process's memory as it
+//! streams by.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use serde::Serialize;
+
+use super::{Hit, Pattern, Searcher};
+use crate::memory::{AddressRange, MemoryChunk, MemoryFilter, MemorySink, VmaKind, VmaMap};
+
+/// A hit in one process's memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ProcessHit {
+    /// The process.
+    pub pid: u32,
+    /// The pages file (`pages-<pages_id>.img`).
+    pub pages_id: u32,
+    /// The kind of memory area the match starts in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vma: Option<VmaKind>,
+    /// The match.
+    #[serde(flatten)]
+    pub hit: Hit,
+}
+
+/// A [`MemorySink`] that searches the memory it is given; see
+/// [`read_with`](crate::read_with).
+///
+/// It is satisfied, and stops the read at once, when it has `max_hits`
+/// hits.
+#[derive(Debug)]
+pub struct MemorySearch<'p> {
+    pattern: &'p Pattern,
+    context: usize,
+    filter: MemoryFilter,
+    max_hits: usize,
+    current: Option<(u32, u32, Searcher<'p>)>,
+    vmas: BTreeMap<u32, VmaMap>,
+    found: Vec<Hit>,
+    hits: Vec<ProcessHit>,
+    stopped: bool,
+}
+
+/// What a [`MemorySearch`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SearchResults {
+    /// The hits, sorted by pid and address.
+    pub hits: Vec<ProcessHit>,
+    /// Whether the search stopped at its most hits, before the end of the
+    /// memory: more matches may follow.
+    pub stopped: bool,
+}
+
+impl<'p> MemorySearch<'p> {
+    /// Searches for `pattern` with `context` bytes around each match, in
+    /// the memory `filter` selects, until it has `max_hits` hits.
+    pub fn new(
+        pattern: &'p Pattern,
+        context: usize,
+        filter: MemoryFilter,
+        max_hits: usize,
+    ) -> MemorySearch<'p> {
+        MemorySearch {
+            pattern,
+            context,
+            filter,
+            max_hits,
+            current: None,
+            vmas: BTreeMap::new(),
+            found: Vec::new(),
+            hits: Vec::new(),
+            stopped: false,
+        }
+    }
+
+    /// Keeps what was found in `pid`'s memory, up to the most hits;
+    /// whether the search may go on.
+    fn collect(&mut self, pid: u32, pages_id: u32) -> bool {
+        let vmas = self.vmas.get(&pid);
+        for hit in self.found.drain(..) {
+            if self.hits.len() >= self.max_hits {
+                self.stopped = true;
+                continue;
+            }
+            self.hits.push(ProcessHit {
+                pid,
+                pages_id,
+                vma: vmas.and_then(|v| v.find(hit.vaddr)).map(|v| v.kind),
+                hit,
+            });
+        }
+        if self.hits.len() >= self.max_hits {
+            self.stopped = true;
+        }
+        !self.stopped
+    }
+
+    /// Ends the search of the current stretch of memory.
+    fn end_current(&mut self) -> bool {
+        match self.current.take() {
+            Some((pid, pages_id, mut s)) => {
+                s.finish(&mut self.found);
+                self.collect(pid, pages_id)
+            }
+            None => !self.stopped,
+        }
+    }
+
+    /// The hits, sorted by pid and address, and whether the search stopped
+    /// at the most hits.
+    pub fn finish(mut self) -> SearchResults {
+        self.end_current();
+        self.hits.sort_by_key(|h| (h.pid, h.hit.vaddr));
+        SearchResults {
+            hits: self.hits,
+            stopped: self.stopped,
+        }
+    }
+}
+
+impl MemorySink for MemorySearch<'_> {
+    fn wants(&self, pid: u32) -> bool {
+        self.filter.wants(pid)
+    }
+
+    fn ranges(&self, _pid: u32, vmas: &VmaMap) -> Option<Vec<AddressRange>> {
+        self.filter.ranges(vmas)
+    }
+
+    fn begin(&mut self, pid: u32, vmas: &VmaMap) -> io::Result<bool> {
+        self.vmas.insert(pid, vmas.clone());
+        Ok(!self.stopped)
+    }
+
+    fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {
+        let same = matches!(&self.current, Some((pid, id, _)) if *pid == chunk.pid && *id == chunk.pages_id);
+        if !same {
+            if !self.end_current() {
+                return Ok(false);
+            }
+            self.current = Some((
+                chunk.pid,
+                chunk.pages_id,
+                Searcher::new(self.pattern, self.context),
+            ));
+        }
+        let Some((pid, pages_id, s)) = &mut self.current else {
+            return Ok(true);
+        };
+        s.feed(chunk.vaddr, chunk.file_offset, chunk.data, &mut self.found);
+        let (pid, pages_id) = (*pid, *pages_id);
+        if self.found.is_empty() {
+            return Ok(true);
+        }
+        Ok(self.collect(pid, pages_id))
+    }
+
+    fn end(&mut self, _pid: u32) -> io::Result<bool> {
+        Ok(self.end_current())
+    }
+}

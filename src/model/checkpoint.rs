@@ -1,0 +1,192 @@
+//! [`Checkpoint`]: everything one pass learned about a checkpoint.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::container::ContainerInfo;
+use super::images::ImageSet;
+use super::process::Process;
+use super::tree::ProcessTable;
+use crate::compression::Compression;
+use crate::criu::proto::DumpStatsEntry;
+use crate::error::{Error, Result};
+use crate::layout::EntryKind;
+use crate::memory::MemoryText;
+use crate::metadata::{
+    BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
+};
+use crate::warning::Warning;
+
+/// Everything one pass learned about a checkpoint.
+///
+/// Produced by [`read`](crate::read) and [`read_with`](crate::read_with);
+/// never printed by this crate. Parts that were not wanted (see
+/// [`Want`](crate::Want)) or not present are `None` or empty. The processes
+/// are read through [`Checkpoint::processes`].
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Checkpoint {
+    /// The archive's (or directory's) name, as errors use it.
+    pub archive: String,
+    /// The archive's compression; `None` for a directory.
+    pub compression: Option<Compression>,
+    /// `config.dump`.
+    pub config: Option<ContainerConfig>,
+    /// `spec.dump`, read leniently.
+    pub spec: Option<SpecDump>,
+    /// `spec.dump` as the typed OCI spec, when it parses.
+    #[cfg(feature = "oci-spec")]
+    #[serde(skip)]
+    pub oci_spec: Option<oci_spec::runtime::Spec>,
+    /// `network.status`.
+    pub network: Option<NetworkStatus>,
+    /// `deleted.files`.
+    pub deleted_files: Option<Vec<String>>,
+    /// containerd's `status`.
+    pub containerd_status: Option<ContainerdStatus>,
+    /// CRI-O's `bind.mounts`.
+    pub bind_mounts: Option<Vec<BindMount>>,
+    /// `pod.options`.
+    pub pod_options: Option<CheckpointedPodOptions>,
+    /// The engine and what it says about the container.
+    pub container: ContainerInfo,
+    /// Sizes from the tar headers.
+    pub sizes: Sizes,
+    /// Whether a `checkpoint/` directory (or anything in it) was seen.
+    pub has_checkpoint_directory: bool,
+    /// Whether the whole archive was read (false when the pass stopped as
+    /// soon as everything wanted was known, or when a memory sink stopped
+    /// it).
+    pub complete: bool,
+    /// The CRIU images decoded, if any were wanted ([`Want::processes`],
+    /// [`Want::files`], [`Want::memory_text`], [`Want::stats`]).
+    ///
+    /// [`Want::processes`]: crate::Want::processes
+    /// [`Want::files`]: crate::Want::files
+    /// [`Want::memory_text`]: crate::Want::memory_text
+    /// [`Want::stats`]: crate::Want::stats
+    pub images: Option<ImageSet>,
+    /// CRIU's dump statistics (`stats-dump`; the top-level copy, else the
+    /// one in `checkpoint/`).
+    pub stats: Option<DumpStatsEntry>,
+    /// Command line and environment of each process, read from its memory
+    /// ([`Want::memory_text`](crate::Want::memory_text)).
+    pub texts: BTreeMap<u32, ProcessText>,
+    /// Size of every `pages-<id>.img`, by id.
+    pub pages: BTreeMap<u32, u64>,
+    /// Every entry, in archive order, if [`Want::entries`](crate::Want::entries).
+    pub entries: Vec<EntryInfo>,
+    /// What was wrong with optional parts.
+    pub warnings: Vec<Warning>,
+}
+
+/// Sizes taken from the tar headers (never from reading the data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Sizes {
+    /// Regular files under `checkpoint/` (checkpointctl's "checkpoint size").
+    pub checkpoint: u64,
+    /// `checkpoint/pages-*.img`.
+    pub pages: u64,
+    /// `checkpoint/amdgpu-pages-*.img`.
+    pub amdgpu_pages: u64,
+    /// `rootfs-diff.tar`.
+    pub rootfs_diff: u64,
+    /// The archive file (compressed) in bytes, when the whole input was read
+    /// or its size was known.
+    pub archive: Option<u64>,
+    /// The uncompressed tar stream in bytes, padding included, when the
+    /// whole stream was read.
+    pub tar: Option<u64>,
+}
+
+/// The command line and environment of a process, as in its memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ProcessText {
+    /// `[mm_arg_start, mm_arg_end)`: NUL-separated arguments.
+    pub args: MemoryText,
+    /// `[mm_env_start, mm_env_end)`: NUL-separated `KEY=VALUE` strings.
+    pub env: MemoryText,
+}
+
+/// One entry of an archive, as listed with [`Want::entries`](crate::Want::entries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct EntryInfo {
+    /// Normalised name.
+    pub name: String,
+    /// What it is.
+    #[serde(flatten)]
+    pub kind: EntryKind,
+    /// Size in bytes (0 for directories and links).
+    pub size: u64,
+    /// Whether it is a regular file.
+    pub is_file: bool,
+}
+
+impl Checkpoint {
+    /// `config.dump`, or [`Error::MissingEntry`].
+    pub fn require_config(&self) -> Result<&ContainerConfig> {
+        self.config.as_ref().ok_or_else(|| Error::MissingEntry {
+            archive: self.archive.clone(),
+            entry: crate::layout::CONFIG_DUMP_FILE.to_owned(),
+        })
+    }
+
+    /// `spec.dump`, or [`Error::MissingEntry`].
+    pub fn require_spec(&self) -> Result<&SpecDump> {
+        self.spec.as_ref().ok_or_else(|| Error::MissingEntry {
+            archive: self.archive.clone(),
+            entry: crate::layout::SPEC_DUMP_FILE.to_owned(),
+        })
+    }
+
+    /// Fails with [`Error::NoCheckpointDirectory`] if a complete pass found
+    /// no `checkpoint/` directory nor anything in it.
+    pub fn require_checkpoint_directory(&self) -> Result<()> {
+        if self.complete && !self.has_checkpoint_directory {
+            return Err(Error::NoCheckpointDirectory {
+                archive: self.archive.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The processes.
+impl Checkpoint {
+    /// Every process of the dump, by pid (a pid `pstree.img` lists twice:
+    /// its last entry); nothing if the process tree was not decoded
+    /// ([`Want::processes`](crate::Want::processes)).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), ckpt::Error> {
+    /// let options = ckpt::Options::new(ckpt::Want { processes: true, ..ckpt::Want::none() });
+    /// let c = ckpt::read_path("tests/fixtures/multi-proc.none.tar", &options)?;
+    /// let names: Vec<(u32, &str)> = c.processes().map(|p| (p.pid(), p.comm())).collect();
+    /// assert_eq!(names[..2], [(1, "ckpt-parent"), (6, "pipe-writer")]);
+    /// # Ok(()) }
+    /// ```
+    pub fn processes(&self) -> impl Iterator<Item = Process<'_>> {
+        self.process_table()
+            .map(|t| t.by_pid.into_values())
+            .into_iter()
+            .flatten()
+    }
+
+    /// The process with this pid.
+    pub fn process(&self, pid: u32) -> Option<Process<'_>> {
+        let pstree = self.images.as_ref()?.pstree.as_ref()?;
+        let entry = pstree.iter().rev().find(|e| e.pid == pid)?;
+        Some(Process::new(self, entry))
+    }
+
+    /// The processes by pid with what is odd about them (tasks without a
+    /// core, pids listed twice), and from there the tree; `None` if the
+    /// process tree was not decoded.
+    pub fn process_table(&self) -> Option<ProcessTable<'_>> {
+        ProcessTable::new(self)
+    }
+}

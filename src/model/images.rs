@@ -1,0 +1,217 @@
+//! The decoded images of one dump, by kind and id, as the walk finds them
+//! (in any order).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::criu::proto::*;
+use crate::criu::{Image, ImageError, ImageKind, count_field};
+use crate::memory::PageMap;
+use crate::options::{LimitKind, Limits};
+
+/// `MmEntry.vmas`' field number.
+const MM_VMAS_FIELD: u32 = 14;
+
+/// The images of one dump that answer a user's questions, decoded.
+///
+/// Filled by the reader under [`Options`](crate::Options); read it through
+/// [`Checkpoint::processes`](crate::Checkpoint::processes) and the
+/// [`Process`](crate::Process) accessors, or directly.
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct ImageSet {
+    /// `inventory.img`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<InventoryEntry>,
+    /// `pstree.img`: the tasks, in image order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pstree: Option<Vec<PstreeEntry>>,
+    /// `core-<tid>.img`.
+    pub core: BTreeMap<u32, CoreEntry>,
+    /// `ids-<pid>.img`.
+    pub ids: BTreeMap<u32, TaskKobjIdsEntry>,
+    /// `fs-<pid>.img`.
+    pub fs: BTreeMap<u32, FsEntry>,
+    /// `mm-<pid>.img`.
+    pub mm: BTreeMap<u32, MmEntry>,
+    /// `pagemap-<pid>.img`, with offsets in the pages file worked out.
+    pub pagemap: BTreeMap<u32, PageMap>,
+    /// `fdinfo-<files_id>.img`.
+    pub fdinfo: BTreeMap<u32, Vec<FdinfoEntry>>,
+    /// `files.img`: every open file, by the ids fdinfo entries use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<FileEntry>>,
+    /// `mountpoints-<mnt_ns_id>.img`.
+    pub mountpoints: BTreeMap<u32, Vec<MntEntry>>,
+    /// `stats-dump`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<StatsEntry>,
+    /// Index in `files` of each file id (the last entry with that id).
+    #[serde(skip)]
+    files_by_id: HashMap<u32, usize>,
+}
+
+impl ImageSet {
+    /// Whether images of this kind are kept by [`ImageSet::insert`].
+    pub fn knows(kind: ImageKind) -> bool {
+        matches!(
+            kind,
+            ImageKind::Inventory
+                | ImageKind::Pstree
+                | ImageKind::Core
+                | ImageKind::Ids
+                | ImageKind::Fs
+                | ImageKind::Mm
+                | ImageKind::Pagemap
+                | ImageKind::Fdinfo
+                | ImageKind::Files
+                | ImageKind::Mountpoints
+                | ImageKind::StatsDump
+        )
+    }
+
+    /// Decodes an image and keeps it, under `limits`. `kind` and `id` are
+    /// those of [`ImageKind::parse`]; images of other kinds are ignored.
+    pub fn insert(
+        &mut self,
+        kind: ImageKind,
+        id: Option<u64>,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<(), ImageError> {
+        let need_id = || {
+            id.and_then(|id| u32::try_from(id).ok())
+                .ok_or_else(|| ImageError::Invalid {
+                    what: format!("{kind} image without an id in its name"),
+                })
+        };
+        let image = |bytes| match kind.magic() {
+            Some(magic) => Image::parse_expecting(bytes, magic),
+            None => Image::parse(bytes),
+        };
+        match kind {
+            ImageKind::Inventory => self.inventory = Some(image(bytes)?.decode_one()?),
+            ImageKind::Pstree => {
+                let image = image(bytes)?;
+                self.pstree = Some(if limits.max_processes <= limits.max_records {
+                    image.decode_at_most(limits.max_processes, LimitKind::Processes)?
+                } else {
+                    records(image, limits)?
+                });
+            }
+            ImageKind::Core => {
+                let id = need_id()?;
+                self.core.insert(id, image(bytes)?.decode_one()?);
+            }
+            ImageKind::Ids => {
+                let id = need_id()?;
+                self.ids.insert(id, image(bytes)?.decode_one()?);
+            }
+            ImageKind::Fs => {
+                let id = need_id()?;
+                self.fs.insert(id, image(bytes)?.decode_one()?);
+            }
+            ImageKind::Mm => {
+                let id = need_id()?;
+                let image = image(bytes)?;
+                // Count the areas before they are allocated.
+                if let Some(Ok(record)) = image.records().next_record()
+                    && count_field(record.bytes, MM_VMAS_FIELD)? > limits.max_vmas
+                {
+                    return Err(ImageError::Limit {
+                        limit: LimitKind::Vmas,
+                        max: limits.max_vmas,
+                    });
+                }
+                self.mm.insert(id, image.decode_one()?);
+            }
+            ImageKind::Pagemap => {
+                let id = need_id()?;
+                let mut records = image(bytes)?.records();
+                let head: PagemapHead = match records.next_record() {
+                    Some(r) => r?.decode()?,
+                    None => {
+                        return Err(ImageError::Missing {
+                            message: "PagemapHead",
+                        });
+                    }
+                };
+                let mut entries = Vec::new();
+                for r in records {
+                    if entries.len() as u64 >= limits.max_records {
+                        return Err(ImageError::Limit {
+                            limit: LimitKind::Records,
+                            max: limits.max_records,
+                        });
+                    }
+                    entries.push(r?.decode::<PagemapEntry>()?);
+                }
+                self.pagemap
+                    .insert(id, PageMap::new(head.pages_id, &entries)?);
+            }
+            ImageKind::Fdinfo => {
+                let id = need_id()?;
+                self.fdinfo.insert(id, records(image(bytes)?, limits)?);
+            }
+            ImageKind::Files => {
+                let files: Vec<FileEntry> = records(image(bytes)?, limits)?;
+                self.files_by_id = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+                self.files = Some(files);
+            }
+            ImageKind::Mountpoints => {
+                let id = need_id()?;
+                self.mountpoints.insert(id, records(image(bytes)?, limits)?);
+            }
+            ImageKind::StatsDump => self.stats = Some(image(bytes)?.decode_one()?),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The entry of `files.img` with this id (the last, if several).
+    pub fn file(&self, id: u32) -> Option<&FileEntry> {
+        let i = *self.files_by_id.get(&id)?;
+        self.files.as_ref()?.get(i)
+    }
+
+    /// Whether nothing was decoded.
+    pub fn is_empty(&self) -> bool {
+        self.inventory.is_none()
+            && self.pstree.is_none()
+            && self.core.is_empty()
+            && self.ids.is_empty()
+            && self.fs.is_empty()
+            && self.mm.is_empty()
+            && self.pagemap.is_empty()
+            && self.fdinfo.is_empty()
+            && self.files.is_none()
+            && self.mountpoints.is_empty()
+            && self.stats.is_none()
+    }
+}
+
+/// Every record of `image`, at most [`Limits::max_records`] of them.
+fn records<M: prost::Message + Default>(
+    image: Image<'_>,
+    limits: &Limits,
+) -> Result<Vec<M>, ImageError> {
+    image.decode_at_most(limits.max_records, LimitKind::Records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vmas_counted_by_their_field_number() {
+        use prost::Message;
+        let mm = MmEntry {
+            mm_env_start: 7,
+            mm_saved_auxv: vec![1, 2],
+            vmas: vec![VmaEntry::default(); 3],
+            ..MmEntry::default()
+        };
+        assert_eq!(count_field(&mm.encode_to_vec(), MM_VMAS_FIELD).unwrap(), 3);
+    }
+}

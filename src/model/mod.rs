@@ -1,0 +1,22 @@
+//! The model of a checkpoint: what one pass learned ([`Checkpoint`]), the
+//! container it describes ([`ContainerInfo`]), and its processes
+//! ([`Process`]) with their threads, open files, sockets and memory, read
+//! through the decoded CRIU images ([`ImageSet`]).
+//!
+//! Views, `inspect`, `diff` and `memparse` are built on it.
+
+mod checkpoint;
+mod container;
+mod files;
+mod images;
+mod process;
+mod tree;
+
+pub use checkpoint::{Checkpoint, EntryInfo, ProcessText, Sizes};
+pub use container::{
+    ContainerInfo, Engine, InterfaceInfo, MANAGER_ANNOTATION, NetworkInfo, container_info,
+};
+pub use files::{OpenFile, Socket, unix_name};
+pub use images::ImageSet;
+pub use process::{Process, ProcessMemory, TaskState, Thread};
+pub use tree::{MAX_DEPTH, ProcessNode, ProcessTable};

@@ -1,0 +1,246 @@
+//! [`Collector`]: gathers a [`Checkpoint`] from the entries of one pass,
+//! in whatever order they come, and says when everything wanted is known.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::metadata::{At, Metadata};
+use super::pages::PagesSeen;
+use crate::compression::Compression;
+use crate::error::{Error, Result};
+use crate::layout::EntryKind;
+use crate::memory::{MemorySink, MemoryText, Text, TextReader};
+use crate::model::{Checkpoint, EntryInfo, ImageSet, ProcessText, Sizes, container_info};
+use crate::options::{LimitKind, Options};
+use crate::source::Entry;
+use crate::warning::{Warning, WarningKind};
+
+/// Gathers a [`Checkpoint`] from entries in any order.
+pub(super) struct Collector<'o, 's> {
+    pub(super) options: &'o Options,
+    /// Where process memory goes, for the processes it wants.
+    pub(super) sink: Option<&'s mut dyn MemorySink>,
+    pub(super) archive: String,
+    compression: Option<Compression>,
+    metadata: Metadata,
+    pub(super) sizes: Sizes,
+    has_checkpoint_directory: bool,
+    entries: Vec<EntryInfo>,
+    pub(super) warnings: Vec<Warning>,
+    /// How many times each kind of metadata entry was seen.
+    seen: HashMap<EntryKind, u32>,
+    pub(super) images: ImageSet,
+    /// Bytes held in memory so far (entries decoded, texts read), against
+    /// [`Limits::max_total_size`](crate::Limits::max_total_size).
+    pub(super) held: u64,
+    /// Whether the stats came from the top-level `stats-dump`.
+    pub(super) stats_from_top: bool,
+    pub(super) text: TextReader,
+    /// Pids whose command line and environment were asked for.
+    pub(super) texted: BTreeSet<u32>,
+    /// Every pages image seen, by id.
+    pub(super) pages: BTreeMap<u32, PagesSeen>,
+    /// Pages files whose memory went to the sink.
+    pub(super) scanned: BTreeSet<u32>,
+}
+
+impl<'o, 's> Collector<'o, 's> {
+    pub(super) fn new(
+        archive: &str,
+        compression: Option<Compression>,
+        options: &'o Options,
+        sink: Option<&'s mut dyn MemorySink>,
+    ) -> Collector<'o, 's> {
+        Collector {
+            options,
+            sink,
+            archive: archive.to_owned(),
+            compression,
+            metadata: Metadata::default(),
+            sizes: Sizes::default(),
+            has_checkpoint_directory: false,
+            entries: Vec::new(),
+            warnings: Vec::new(),
+            seen: HashMap::new(),
+            images: ImageSet::default(),
+            held: 0,
+            stats_from_top: false,
+            text: TextReader::default(),
+            texted: BTreeSet::new(),
+            pages: BTreeMap::new(),
+            scanned: BTreeSet::new(),
+        }
+    }
+
+    /// Everything wanted is known: the rest of the archive can be left
+    /// unread.
+    fn done(&self) -> bool {
+        let want = &self.options.want;
+        // A memory sink wants every pages file, wherever it is.
+        if want.needs_whole_archive() || self.sink.is_some() {
+            return false;
+        }
+        !(self.metadata.missing(want) || (want.stats && !self.stats_from_top))
+    }
+
+    /// Takes in one entry; whether the pass should go on (false: everything
+    /// wanted is known, or the memory sink stopped it).
+    pub(super) fn visit(&mut self, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        let kind = entry.kind();
+        let size = entry.size();
+        let is_file = entry.is_file();
+        if self.options.want.entries {
+            self.entries.push(EntryInfo {
+                name: entry.name().to_owned(),
+                kind,
+                size: if is_file { size } else { 0 },
+                is_file,
+            });
+        }
+        if kind.in_checkpoint_directory() {
+            self.has_checkpoint_directory = true;
+        }
+        if is_file {
+            self.add_size(kind, size);
+        }
+        match kind {
+            EntryKind::CriuImage | EntryKind::StatsDump { .. } if is_file => {
+                self.image(entry)?;
+            }
+            EntryKind::Pages { id } if is_file && !self.pages(id, entry)? => return Ok(false),
+            kind if Metadata::wanted(kind, &self.options.want) => self.metadata(entry)?,
+            _ => {}
+        }
+        Ok(!self.done())
+    }
+
+    /// Adds a regular file's size to the sizes it counts in.
+    fn add_size(&mut self, kind: EntryKind, size: u64) {
+        let sizes = &mut self.sizes;
+        if kind.in_checkpoint_directory() {
+            sizes.checkpoint = sizes.checkpoint.saturating_add(size);
+        }
+        match kind {
+            EntryKind::Pages { .. } => sizes.pages = sizes.pages.saturating_add(size),
+            EntryKind::AmdgpuPages => sizes.amdgpu_pages = sizes.amdgpu_pages.saturating_add(size),
+            EntryKind::RootfsDiff => sizes.rootfs_diff = size,
+            _ => {}
+        }
+    }
+
+    /// A metadata entry that is wanted.
+    fn metadata(&mut self, entry: &mut Entry<'_, '_>) -> Result<()> {
+        let kind = entry.kind();
+        let name = entry.name().to_owned();
+        if !entry.is_file() {
+            self.warnings.push(Warning::new(
+                WarningKind::NotARegularFile,
+                Some(&name),
+                "not a regular file; ignored",
+            ));
+            return Ok(());
+        }
+        let count = self.seen.entry(kind).or_insert(0);
+        *count += 1;
+        if *count == 2 {
+            self.warnings.push(Warning::new(
+                WarningKind::DuplicateEntry,
+                Some(&name),
+                "appears more than once; the last copy is used, as extraction would",
+            ));
+        }
+        let bytes = self.read_held(entry)?;
+        let at = At {
+            archive: &self.archive,
+            entry: &name,
+            offset: entry.data_offset(),
+        };
+        self.metadata.decode(kind, &at, &bytes, &mut self.warnings)
+    }
+
+    /// Reads an entry into memory: checked against the entry size limit,
+    /// then counted against the total, before anything is allocated.
+    pub(super) fn read_held(&mut self, entry: &mut Entry<'_, '_>) -> Result<Vec<u8>> {
+        let size = entry.size();
+        let max = self.options.limits.max_entry_size;
+        if size <= max {
+            self.hold(entry, size)?;
+        }
+        entry.read_to_vec(max)
+    }
+
+    /// Counts `size` more bytes held in memory for `entry`, or fails if that
+    /// goes over the total limit.
+    fn hold(&mut self, entry: &Entry<'_, '_>, size: u64) -> Result<()> {
+        let max = self.options.limits.max_total_size;
+        match self.held.checked_add(size) {
+            Some(total) if total <= max => {
+                self.held = total;
+                Ok(())
+            }
+            _ => Err(Error::LimitExceeded {
+                archive: self.archive.clone(),
+                entry: entry.name().to_owned(),
+                offset: entry.data_offset(),
+                limit: LimitKind::TotalSize,
+                max,
+            }),
+        }
+    }
+
+    pub(super) fn finish(mut self, complete: bool) -> Checkpoint {
+        let Metadata {
+            config,
+            spec,
+            #[cfg(feature = "oci-spec")]
+            oci_spec,
+            network,
+            deleted_files,
+            containerd_status,
+            bind_mounts,
+            pod_options,
+        } = self.metadata;
+        let container = container_info(
+            config.as_ref(),
+            spec.as_ref(),
+            network.as_ref(),
+            containerd_status.is_some(),
+            &mut self.warnings,
+        );
+        let mut texts: BTreeMap<u32, ProcessText> = BTreeMap::new();
+        for ((pid, what), text) in self.text.finish() {
+            let slot = texts.entry(pid).or_insert_with(|| ProcessText {
+                args: MemoryText::unavailable(""),
+                env: MemoryText::unavailable(""),
+            });
+            match what {
+                Text::Args => slot.args = text,
+                Text::Env => slot.env = text,
+            }
+        }
+        let stats = self.images.stats.as_ref().and_then(|s| s.dump.clone());
+        let criu_wanted = self.options.want.any_image() || self.sink.is_some();
+        Checkpoint {
+            archive: self.archive,
+            compression: self.compression,
+            config,
+            spec,
+            #[cfg(feature = "oci-spec")]
+            oci_spec,
+            network,
+            deleted_files,
+            containerd_status,
+            bind_mounts,
+            pod_options,
+            container,
+            sizes: self.sizes,
+            has_checkpoint_directory: self.has_checkpoint_directory,
+            complete,
+            images: criu_wanted.then_some(self.images),
+            stats,
+            texts,
+            pages: self.pages.iter().map(|(id, p)| (*id, p.size)).collect(),
+            entries: self.entries,
+            warnings: self.warnings,
+        }
+    }
+}

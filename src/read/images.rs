@@ -1,0 +1,68 @@
+//! CRIU images met during the pass: decoded into the [`ImageSet`] when a
+//! wanted part of the model needs them.
+//!
+//! [`ImageSet`]: crate::model::ImageSet
+
+use super::collect::Collector;
+use crate::criu::{ImageError, ImageKind};
+use crate::error::{Error, Result};
+use crate::layout::EntryKind;
+use crate::source::Entry;
+use crate::warning::{Warning, WarningKind};
+
+impl Collector<'_, '_> {
+    /// Whether CRIU images of this kind are decoded.
+    fn wanted_image(&self, kind: ImageKind) -> bool {
+        let want = &self.options.want;
+        let memory = want.memory_text || want.memory || self.sink.is_some();
+        match kind {
+            ImageKind::Pstree | ImageKind::Core => want.processes || want.files || memory,
+            ImageKind::Ids | ImageKind::Fdinfo | ImageKind::Fs | ImageKind::Files => want.files,
+            ImageKind::Mountpoints => want.mounts,
+            ImageKind::Mm | ImageKind::Pagemap => memory,
+            ImageKind::Inventory => want.processes,
+            ImageKind::StatsDump => want.stats,
+            _ => false,
+        }
+    }
+
+    /// A CRIU image (or `stats-dump`).
+    pub(super) fn image(&mut self, entry: &mut Entry<'_, '_>) -> Result<()> {
+        let name = entry.name().to_owned();
+        let file = name.rsplit('/').next().unwrap_or(&name);
+        let Some((kind, id)) = ImageKind::parse(file) else {
+            return Ok(());
+        };
+        // Ids that do not fit a pid are no image of the model's.
+        if id.is_some_and(|id| u32::try_from(id).is_err()) || !self.wanted_image(kind) {
+            return Ok(());
+        }
+        let top_level = entry.kind()
+            == (EntryKind::StatsDump {
+                in_checkpoint: false,
+            });
+        if kind == ImageKind::StatsDump && self.stats_from_top && !top_level {
+            // The top-level copy (Podman, CRI-O) wins over checkpoint/'s.
+            return Ok(());
+        }
+        let bytes = self.read_held(entry)?;
+        match self.images.insert(kind, id, &bytes, &self.options.limits) {
+            Ok(()) => self.stats_from_top |= kind == ImageKind::StatsDump && top_level,
+            Err(ImageError::Limit { limit, max }) => {
+                return Err(Error::LimitExceeded {
+                    archive: self.archive.clone(),
+                    entry: name,
+                    offset: entry.data_offset(),
+                    limit,
+                    max,
+                });
+            }
+            Err(e) => self.warnings.push(Warning::new(
+                WarningKind::InvalidImage,
+                Some(&name),
+                format!("invalid CRIU image, ignored: {e}"),
+            )),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! The one reader: a single pass over a [`Source`] that turns its entries
+//! into a [`Checkpoint`].
+//!
+//! Entries come in whatever order the archive holds them. Metadata is
+//! decoded as JSON ([`metadata`]), CRIU images into the [`ImageSet`]
+//! ([`images`]), sizes summed from the headers; the pages are streamed
+//! through the memory sink and the command-line reader as they go by, or
+//! read afterwards by offset or path when the source can be read again
+//! ([`pages`]). A compressed file whose pages came before the pagemap that
+//! says what to read in them is read a second time, for those pages only.
+//!
+//! [`ImageSet`]: crate::model::ImageSet
+
+mod collect;
+mod images;
+mod metadata;
+mod pages;
+
+use std::path::Path;
+
+use collect::Collector;
+
+use crate::error::Result;
+use crate::layout::EntryKind;
+use crate::memory::MemorySink;
+use crate::model::Checkpoint;
+use crate::options::Options;
+use crate::source::{Archive, Source};
+
+/// Reads a checkpoint in one pass.
+///
+/// ```
+/// # fn main() -> Result<(), ckpt::Error> {
+/// let source = ckpt::Source::open("tests/fixtures/mini-sleep.zstd.tar.zst")?;
+/// let checkpoint = ckpt::read(source, &ckpt::Options::default())?;
+/// assert_eq!(checkpoint.container.name, "mini-sleep");
+/// assert_eq!(checkpoint.container.engine, ckpt::Engine::Podman);
+/// # Ok(()) }
+/// ```
+pub fn read(source: Source<'_>, options: &Options) -> Result<Checkpoint> {
+    run(Archive::new(source)?, options, None)
+}
+
+/// Reads a checkpoint in one pass and gives the memory of the processes
+/// `sink` wants to it, in address order, as it streams by.
+///
+/// The memory layout is decoded whatever `options` say. Pages are never
+/// held in memory: each pages file is read in chunks, once. When the sink
+/// stops the read, what was learned so far is returned with
+/// [`Checkpoint::complete`] false; when it fails, the read fails with
+/// [`Error::Sink`](crate::Error::Sink).
+pub fn read_with(
+    source: Source<'_>,
+    options: &Options,
+    sink: &mut dyn MemorySink,
+) -> Result<Checkpoint> {
+    run(Archive::new(source)?, options, Some(sink))
+}
+
+/// [`read`] of [`Source::open`]`(path)`: an archive file or an extracted
+/// checkpoint directory.
+pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Checkpoint> {
+    read(Source::open(path)?, options)
+}
+
+/// The pass over an archive. An archive that can be read again from the
+/// start is, if pages came before the pagemap that says what to read in
+/// them.
+fn run(
+    mut archive: Archive<'_>,
+    options: &Options,
+    sink: Option<&mut dyn MemorySink>,
+) -> Result<Checkpoint> {
+    let mut collector = Collector::new(archive.name(), archive.compression(), options, sink);
+    // A directory has no stream to check or measure.
+    let directory = archive.compression().is_none();
+    let mut go_on = true;
+    for entry in archive.entries()? {
+        go_on = collector.visit(&mut entry?)?;
+        if !go_on {
+            break;
+        }
+    }
+    collector.warnings.extend(archive.take_warnings());
+    if !directory {
+        collector.sizes.archive = archive.input_len();
+    }
+    if !go_on {
+        return Ok(collector.finish(false));
+    }
+    if archive.can_reread() {
+        if !directory && options.want.sizes {
+            collector.sizes.tar = archive.input_len();
+        }
+        let go_on = collector.resolve_pages(Some(&mut archive.reread()))?;
+        return Ok(collector.finish(go_on));
+    }
+    let restart = archive.restart();
+    if options.want.sizes {
+        let end = archive.finish()?;
+        collector.sizes.archive = Some(end.input_size);
+        collector.sizes.tar = Some(end.tar_size);
+    }
+    if !collector.resolve_pages(None)? {
+        return Ok(collector.finish(false));
+    }
+    let missed = collector.missed_pages();
+    if !missed.is_empty() {
+        match restart {
+            Some(again) => {
+                if !second_pass(&mut collector, again?, &missed)? {
+                    return Ok(collector.finish(false));
+                }
+            }
+            None => collector.abandon_pages(
+                "came before its pagemap, and a stream cannot be read twice; \
+                 read the archive from a file",
+            ),
+        }
+    }
+    Ok(collector.finish(true))
+}
+
+/// Reads the archive again for the pages files in `ids` only; whether the
+/// memory sink wants the read to go on.
+fn second_pass(
+    collector: &mut Collector<'_, '_>,
+    mut archive: Archive<'_>,
+    ids: &[u32],
+) -> Result<bool> {
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        if let EntryKind::Pages { id } = entry.kind()
+            && ids.contains(&id)
+            && entry.is_file()
+            && !collector.second_pass_pages(id, &mut entry)?
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

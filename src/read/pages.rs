@@ -1,0 +1,245 @@
+//! The pages images: streamed through the memory sink and the command-line
+//! reader as they go by when their pagemap is known, else noted and read
+//! after the walk, by offset or path when the source can be read again.
+
+use std::io::{self, Read};
+
+use super::collect::Collector;
+use crate::error::{Error, Result};
+use crate::memory::{ScanError, ScanRequest, Text, VmaMap, scan_pages, scan_pages_at};
+use crate::model::ImageSet;
+use crate::source::{Entry, Location, Reread};
+use crate::warning::{Warning, WarningKind};
+
+/// A pages image seen during the walk.
+#[derive(Debug)]
+pub(super) struct PagesSeen {
+    pub(super) name: String,
+    pub(super) size: u64,
+    location: Location,
+}
+
+impl Collector<'_, '_> {
+    /// Asks for the command line and environment of every process whose
+    /// `mm` and `pagemap` are known and that was not asked for yet.
+    fn request_texts(&mut self) {
+        let ready: Vec<u32> = self
+            .images
+            .mm
+            .keys()
+            .filter(|pid| self.images.pagemap.contains_key(pid) && !self.texted.contains(pid))
+            .copied()
+            .collect();
+        for pid in ready {
+            if let (Some(mm), Some(map)) = (self.images.mm.get(&pid), self.images.pagemap.get(&pid))
+            {
+                for (text, range) in [
+                    (Text::Args, (mm.mm_arg_start, mm.mm_arg_end)),
+                    (Text::Env, (mm.mm_env_start, mm.mm_env_end)),
+                ] {
+                    let budget = self.options.limits.max_total_size.saturating_sub(self.held);
+                    let held = self.text.request(pid, text, map, range, budget);
+                    self.held = self.held.saturating_add(held);
+                }
+            }
+            self.texted.insert(pid);
+        }
+    }
+
+    /// Whether pages file `id` is wanted by the command lines read or the
+    /// sink.
+    fn pages_wanted(&mut self, id: u32) -> bool {
+        self.request_texts();
+        self.text.needs(id)
+            || scan_request(&self.images, &self.scanned, self.sink.as_deref(), id).is_some()
+    }
+
+    /// Whether pages are read at all under these options.
+    fn reading_pages(&self) -> bool {
+        let want = &self.options.want;
+        want.memory_text || want.memory || self.sink.is_some()
+    }
+
+    /// A pages image: read what is wanted from it now if it only streams
+    /// by; otherwise note where it is. Whether the sink wants the read to
+    /// go on.
+    pub(super) fn pages(&mut self, id: u32, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        let location = entry.location();
+        let go_on = if self.reading_pages() && location == Location::Stream && self.pages_wanted(id)
+        {
+            self.stream_pages(id, entry)?
+        } else {
+            true
+        };
+        self.pages.insert(
+            id,
+            PagesSeen {
+                name: entry.name().to_owned(),
+                size: entry.size(),
+                location,
+            },
+        );
+        Ok(go_on)
+    }
+
+    /// Streams pages file `id` from `entry` to the sink and the text reader;
+    /// whether the sink wants the read to go on.
+    fn stream_pages(&mut self, id: u32, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        self.request_texts();
+        let size = entry.size();
+        let Collector {
+            images,
+            scanned,
+            sink,
+            text,
+            archive,
+            ..
+        } = self;
+        let result = match (scan_request(images, scanned, sink.as_deref(), id), sink) {
+            (Some(req), Some(sink)) => {
+                let r = scan_pages(&req, size, entry as &mut dyn Read, text, &mut **sink);
+                scanned.insert(id);
+                r
+            }
+            _ if text.needs(id) => text
+                .read_stream(id, size, entry as &mut dyn Read)
+                .map(|()| true)
+                .map_err(ScanError::Read),
+            _ => Ok(true),
+        };
+        match result {
+            Ok(go_on) => Ok(go_on),
+            Err(ScanError::Read(e)) => Err(entry.error(e)),
+            Err(ScanError::Sink(source)) => Err(Error::Sink {
+                archive: archive.clone(),
+                entry: entry.name().to_owned(),
+                offset: entry.data_offset(),
+                source,
+            }),
+        }
+    }
+
+    /// After the walk: reads the pages still wanted from where they can be
+    /// read again (with `reread`, or a directory's files). Whether the sink
+    /// wants the read to go on.
+    pub(super) fn resolve_pages(&mut self, mut reread: Option<&mut Reread<'_>>) -> Result<bool> {
+        self.request_texts();
+        let ids: Vec<u32> = self.pages.keys().copied().collect();
+        for id in ids {
+            if !self.pages_wanted(id) {
+                continue;
+            }
+            let Some(seen) = self.pages.get(&id) else {
+                continue;
+            };
+            let (name, size, location) = (seen.name.clone(), seen.size, seen.location.clone());
+            let Some(reread) = reread.as_deref_mut() else {
+                continue;
+            };
+            if location == Location::Stream {
+                continue;
+            }
+            let result = self.pages_at(id, size, |off, buf| {
+                reread.read_exact_at(&location, off, buf)
+            });
+            match result {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(ScanError::Read(e)) => return Err(reread.error(e, &location, &name)),
+                Err(ScanError::Sink(source)) => {
+                    return Err(Error::Sink {
+                        archive: self.archive.clone(),
+                        entry: name,
+                        offset: None,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The ids of pages files still wanted that streamed by before their
+    /// pagemap was known (a second pass can read them).
+    pub(super) fn missed_pages(&mut self) -> Vec<u32> {
+        let ids: Vec<u32> = self.pages.keys().copied().collect();
+        ids.into_iter()
+            .filter(|id| self.pages_wanted(*id))
+            .collect()
+    }
+
+    /// Reads pages file `id` with positioned reads, for the text reader and
+    /// the sink.
+    fn pages_at(
+        &mut self,
+        id: u32,
+        size: u64,
+        mut read_at: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
+    ) -> Result<bool, ScanError> {
+        if self.text.needs(id) {
+            self.text
+                .read_with(id, size, &mut read_at)
+                .map_err(ScanError::Read)?;
+        }
+        let Collector {
+            images,
+            scanned,
+            sink,
+            ..
+        } = self;
+        if let (Some(req), Some(sink)) = (scan_request(images, scanned, sink.as_deref(), id), sink)
+        {
+            let go_on = scan_pages_at(&req, size, &mut read_at, &mut **sink)?;
+            scanned.insert(id);
+            return Ok(go_on);
+        }
+        Ok(true)
+    }
+
+    /// In a second pass: a pages image needed but missed in the first;
+    /// whether the sink wants the read to go on.
+    pub(super) fn second_pass_pages(&mut self, id: u32, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        if self.pages_wanted(id) {
+            return self.stream_pages(id, entry);
+        }
+        Ok(true)
+    }
+
+    /// Gives up on pages still wanted, saying why.
+    pub(super) fn abandon_pages(&mut self, why: &str) {
+        self.text.abandon(why);
+        let ids: Vec<u32> = self.pages.keys().copied().collect();
+        for id in ids {
+            let req = scan_request(&self.images, &self.scanned, self.sink.as_deref(), id);
+            if let (Some(req), Some(seen)) = (req, self.pages.get(&id)) {
+                self.warnings.push(Warning::new(
+                    WarningKind::MemoryUnavailable,
+                    Some(&seen.name),
+                    format!("memory of pid {} not read: {why}", req.pid),
+                ));
+            }
+        }
+    }
+}
+
+/// What `sink` wants of pages file `id`, if anything: the owner's page map
+/// and the address ranges it asks for.
+fn scan_request<'i>(
+    images: &'i ImageSet,
+    scanned: &std::collections::BTreeSet<u32>,
+    sink: Option<&dyn crate::memory::MemorySink>,
+    id: u32,
+) -> Option<ScanRequest<'i>> {
+    let sink = sink?;
+    let (&pid, map) = images.pagemap.iter().find(|(_, map)| map.pages_id == id)?;
+    if scanned.contains(&id) || !sink.wants(pid) {
+        return None;
+    }
+    let vmas = images.mm.get(&pid).map(VmaMap::new).unwrap_or_default();
+    Some(ScanRequest {
+        pid,
+        map,
+        ranges: sink.ranges(pid, &vmas).map(ScanRequest::merge),
+        vmas,
+    })
+}

@@ -1,0 +1,384 @@
+//! The nodes of an [`Inspection`](super::Inspection), with checkpointctl's
+//! JSON keys, and how each is made from the model.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::criu::proto::{DumpStatsEntry, MntEntry};
+use crate::memory::MemoryText;
+use crate::model::{OpenFile, ProcessNode, Socket, TaskState};
+use crate::warning::{Warning, WarningKind};
+
+use super::InspectOptions;
+
+/// CRIU's dump statistics as checkpointctl shows them (times in µs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Statistics {
+    /// Time to freeze the tasks.
+    pub freezing_time: u32,
+    /// Time they stayed frozen.
+    pub frozen_time: u32,
+    /// Time to dump memory.
+    pub memdump_time: u32,
+    /// Time to write memory.
+    pub memwrite_time: u32,
+    /// Pages scanned.
+    pub pages_scanned: u64,
+    /// Pages written.
+    pub pages_written: u64,
+    /// Pages left in the parent image.
+    pub pages_skipped_parent: u64,
+    /// Pages left for lazy restore.
+    pub pages_lazy: u64,
+}
+
+/// `metadata` of `inspect --metadata`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Metadata {
+    /// Pod name.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub pod_name: String,
+    /// Kubernetes namespace.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub kubernetes_namespace: String,
+    /// Every spec.dump annotation, sorted by key.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A process in `process_tree`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PsNode {
+    /// Pid.
+    pub pid: u32,
+    /// Command name.
+    pub command: String,
+    /// Command line read from memory (checkpointctl's form: arguments
+    /// joined by spaces, with a trailing space).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cmdline: Option<String>,
+    /// `Alive`, `Dead`, `Stopped`, `Zombie`.
+    pub task_state: TaskState,
+    /// Environment read from memory, sorted by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment_variables: Option<BTreeMap<String, String>>,
+    /// Parent pid.
+    pub ppid: u32,
+    /// Thread ids.
+    pub threads: Vec<u32>,
+    /// Children, sorted by pid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<PsNode>,
+}
+
+/// The open files of one process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FdNode {
+    /// Pid.
+    pub pid: u32,
+    /// Descriptors by number, then `cwd` and `root`.
+    pub open_files: Vec<OpenFileNode>,
+}
+
+/// One open file, with checkpointctl's keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct OpenFileNode {
+    /// `REG`, `PIPE`, …; empty for the cwd and root.
+    #[serde(rename = "type")]
+    pub file_type: String,
+    /// `REG 3`, or `cwd` / `root`.
+    pub fd: String,
+    /// Path or description.
+    pub path: String,
+    /// Position of a regular file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pos: Option<u64>,
+}
+
+/// The sockets of one process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SkNode {
+    /// Pid.
+    pub pid: u32,
+    /// Sockets by descriptor number.
+    pub open_sockets: Vec<SocketNode>,
+}
+
+/// One socket, with checkpointctl's keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SocketNode {
+    /// `TCP`, `UDP`; for unix sockets their type (`STREAM`); `PACKET`,
+    /// `NETLINK`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub protocol: String,
+    /// The details.
+    pub data: SocketData,
+}
+
+/// Socket details, with checkpointctl's keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SocketData {
+    /// `TCP`, `UDP`, `UNIX`.
+    #[serde(rename = "type", skip_serializing_if = "String::is_empty")]
+    pub socket_type: String,
+    /// Unix socket name.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub address: String,
+    /// TCP state.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    /// Local address.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub src: String,
+    /// Local port.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub src_port: u32,
+    /// Peer address.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub dst: String,
+    /// Peer port.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dst_port: u32,
+    /// Send buffer, e.g. `16.0 KB`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub send_buf: String,
+    /// Receive buffer.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub recv_buf: String,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+/// A mount of the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MountNode {
+    /// Path in the container.
+    pub destination: String,
+    /// File system type.
+    #[serde(rename = "type")]
+    pub mount_type: String,
+    /// Source.
+    pub source: String,
+}
+
+/// A mount as CRIU dumped it (`mountpoints-*.img`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CriuMountNode {
+    /// Mount id.
+    pub mnt_id: u32,
+    /// Parent mount id.
+    pub parent_mnt_id: u32,
+    /// Mount point.
+    pub mountpoint: String,
+    /// Root of the mount in its file system.
+    pub root: String,
+    /// Source.
+    pub source: String,
+    /// Mount options.
+    pub options: String,
+}
+
+/// `countBytes` of go-crit: `"%d B"` below 1024, else one decimal and
+/// `KB`, `MB`, … (powers of 1024).
+pub fn count_bytes(n: u64) -> String {
+    crate::metadata::byte_to_string(n).replace("iB", "B")
+}
+
+pub(super) fn find_ps(node: &PsNode, pid: u32) -> Option<&PsNode> {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.pid == pid {
+            return Some(n);
+        }
+        stack.extend(n.children.iter());
+    }
+    None
+}
+
+pub(super) fn ps_node(
+    node: &ProcessNode<'_>,
+    o: &InspectOptions,
+    warnings: &mut Vec<Warning>,
+) -> PsNode {
+    let p = &node.process;
+    let pid = p.pid();
+    let alive = p.state().has_resources();
+    let unavailable = |what: &str, text: Option<&MemoryText>| {
+        let (message, limit) = match text {
+            Some(MemoryText::Unavailable { why, limit }) => {
+                (format!("pid {pid}: {what} unavailable: {why}"), *limit)
+            }
+            _ => (
+                format!("pid {pid}: {what} unavailable (no mm or pagemap image)"),
+                None,
+            ),
+        };
+        Warning::new(WarningKind::MemoryUnavailable, None, message).with_limit(limit)
+    };
+    let cmdline = (o.cmdline && alive).then(|| p.cmdline()).flatten();
+    if o.cmdline && alive && cmdline.is_none() {
+        warnings.push(unavailable("command line", p.args_text()));
+    }
+    let environment_variables = if o.env && alive {
+        match p.environment() {
+            Some(env) => Some(environment_map(pid, &env, warnings)),
+            None => {
+                warnings.push(unavailable("environment", p.env_text()));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    // Iterative depth is bounded by model::MAX_DEPTH.
+    let children = node
+        .children
+        .iter()
+        .map(|c| ps_node(c, o, warnings))
+        .collect();
+    PsNode {
+        pid,
+        command: p.comm().to_owned(),
+        cmdline,
+        task_state: p.state(),
+        environment_variables,
+        ppid: p.ppid(),
+        threads: p.thread_ids().to_vec(),
+        children,
+    }
+}
+
+/// An environment as checkpointctl shows it: a map by name (a later
+/// duplicate wins); strings that are not `KEY=VALUE` are skipped, with a
+/// warning.
+pub(crate) fn environment_map(
+    pid: u32,
+    env: &[String],
+    warnings: &mut Vec<Warning>,
+) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for var in env {
+        match var.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                map.insert(k.to_owned(), v.to_owned());
+            }
+            _ => warnings.push(Warning::new(
+                WarningKind::InvalidEnvironment,
+                None,
+                format!("pid {pid}: environment string {var:?} is not KEY=VALUE; skipped"),
+            )),
+        }
+    }
+    map
+}
+
+pub(super) fn open_file_node(f: &OpenFile) -> OpenFileNode {
+    match f.fd {
+        Some(fd) => OpenFileNode {
+            file_type: f.kind.clone(),
+            fd: format!("{} {fd}", f.kind),
+            path: f.path.clone(),
+            pos: f.pos,
+        },
+        None => OpenFileNode {
+            file_type: String::new(),
+            fd: f.kind.clone(),
+            path: f.path.clone(),
+            pos: None,
+        },
+    }
+}
+
+pub(super) fn socket_node(s: &Socket) -> SocketNode {
+    let send_buf = count_bytes(u64::from(s.send_buf));
+    let recv_buf = count_bytes(u64::from(s.recv_buf));
+    match s.family.as_str() {
+        "INET" | "INET6" => SocketNode {
+            protocol: s.protocol.clone(),
+            data: SocketData {
+                socket_type: s.protocol.clone(),
+                state: s.state.clone(),
+                src: s.src.clone(),
+                src_port: s.src_port,
+                dst: s.dst.clone(),
+                dst_port: s.dst_port,
+                send_buf,
+                recv_buf,
+                ..SocketData::default()
+            },
+        },
+        "UNIX" => SocketNode {
+            protocol: s.sock_type.clone(),
+            data: SocketData {
+                socket_type: "UNIX".to_owned(),
+                address: s.name.clone(),
+                state: s.state.clone(),
+                send_buf,
+                recv_buf,
+                ..SocketData::default()
+            },
+        },
+        family => SocketNode {
+            protocol: family.to_owned(),
+            data: SocketData {
+                send_buf,
+                recv_buf,
+                ..SocketData::default()
+            },
+        },
+    }
+}
+
+impl Statistics {
+    pub(super) fn new(s: &DumpStatsEntry) -> Statistics {
+        Statistics {
+            freezing_time: s.freezing_time,
+            frozen_time: s.frozen_time,
+            memdump_time: s.memdump_time,
+            memwrite_time: s.memwrite_time,
+            pages_scanned: s.pages_scanned,
+            pages_written: s.pages_written,
+            pages_skipped_parent: s.pages_skipped_parent,
+            pages_lazy: s.pages_lazy,
+        }
+    }
+}
+
+impl CriuMountNode {
+    pub(super) fn new(m: &MntEntry) -> CriuMountNode {
+        CriuMountNode {
+            mnt_id: m.mnt_id,
+            parent_mnt_id: m.parent_mnt_id,
+            mountpoint: m.mountpoint.clone(),
+            root: m.root.clone(),
+            source: m.source.clone(),
+            options: m.options.clone(),
+        }
+    }
+}
+
+impl PsNode {
+    /// Every process of this subtree, parents before children.
+    pub fn walk(&self) -> Vec<&PsNode> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            out.push(node);
+            stack.extend(node.children.iter().rev());
+        }
+        out
+    }
+}
