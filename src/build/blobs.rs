@@ -11,7 +11,6 @@ use oci_spec::image::{
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
-use super::layer::sha256_hex;
 use crate::compression::Compression;
 use crate::error::{Error, Result};
 use crate::metadata::annotations::*;
@@ -21,6 +20,10 @@ use crate::model::Checkpoint;
 const REF_NAME: &str = "org.opencontainers.image.ref.name";
 /// The OCI annotation for the creation time.
 const CREATED: &str = "org.opencontainers.image.created";
+
+pub(super) fn sha256_hex(hash: Sha256) -> String {
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// JSON with every object's keys sorted, so that the same image gives the
 /// same bytes and digests (oci-spec keeps annotations in a `HashMap`).

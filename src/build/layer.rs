@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use oci_spec::image::MediaType;
 use sha2::{Digest as _, Sha256};
 
-use super::blobs::media_type;
-use super::{io_error, write_error};
+use super::blobs::{media_type, sha256_hex};
+use super::errors::{io_error, write_error};
 use crate::compression::{self, Compression};
 use crate::error::{Error, Result};
 use crate::model::Checkpoint;
@@ -65,10 +65,6 @@ impl<R: Read> Read for Hashing<R> {
         self.len += n as u64;
         Ok(n)
     }
-}
-
-pub(super) fn sha256_hex(hash: Sha256) -> String {
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The layer pass: copies the archive at `input` to `out`, hashing it, and

@@ -12,6 +12,7 @@
 //! replaced unless asked.
 
 mod blobs;
+mod errors;
 mod layer;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 pub use blobs::checkpoint_annotations;
 use blobs::{SmallBlobs, small_blobs};
+use errors::{io_error, write_error};
 use layer::copy_layer;
 
 use crate::error::{Error, Result};
@@ -88,13 +90,6 @@ fn temporary_next_to(target: &Path) -> PathBuf {
     dir.join(format!(".{base}.ckpt-{}.tmp", std::process::id()))
 }
 
-pub(super) fn write_error(path: &Path) -> impl Fn(io::Error) -> Error + '_ {
-    move |source| Error::Write {
-        path: path.to_owned(),
-        source,
-    }
-}
-
 /// Refuses an output that exists (a directory only if it is not empty; a
 /// symbolic link never), unless `force` for a tar.
 fn check_target(output: &ImageOutput, force: bool) -> Result<()> {
@@ -127,15 +122,6 @@ fn check_target(output: &ImageOutput, force: bool) -> Result<()> {
 }
 
 const OCI_LAYOUT: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
-
-pub(super) fn io_error(name: &str, source: io::Error) -> Error {
-    Error::Io {
-        archive: name.to_owned(),
-        entry: None,
-        offset: None,
-        source,
-    }
-}
 
 /// Writes an OCI image whose single layer is the checkpoint archive at
 /// `input`, named `image`, with checkpointctl's annotations, to `output`.

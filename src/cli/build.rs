@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use ckpt::build::{ImageOutput, build_image};
 
+use super::args::{ReadArgs, TableFormat};
+use super::report::{emit, report};
 use super::text::clean;
-use super::{ReadArgs, TableFormat, emit, report};
 
 /// Arguments of `ckpt build`.
 #[derive(Debug, clap::Args)]

@@ -9,7 +9,8 @@ use ckpt::criu::decode::to_json;
 use ckpt::{Archive, EntryKind, Error, byte_to_string};
 use serde::Serialize;
 
-use super::{ReadArgs, emit, report};
+use super::args::ReadArgs;
+use super::report::{emit, report};
 
 /// Arguments of `ckpt decode`.
 #[derive(Debug, clap::Args)]

@@ -4,9 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-
-use super::{Cli, emit, report_other};
+use super::report::{emit, report_other};
 
 /// Arguments of `ckpt completion`.
 #[derive(Debug, clap::Args)]
@@ -31,8 +29,8 @@ pub struct ManArgs {
     command: Option<String>,
 }
 
-pub fn completion(args: &CompletionArgs) -> ExitCode {
-    let mut cmd = Cli::command();
+/// Writes the completions of `cmd` (the whole command line) for a shell.
+pub fn completion(args: &CompletionArgs, mut cmd: clap::Command) -> ExitCode {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "ckpt", &mut out);
     match emit(&String::from_utf8_lossy(&out)) {
@@ -41,8 +39,9 @@ pub fn completion(args: &CompletionArgs) -> ExitCode {
     }
 }
 
-pub fn man(args: &ManArgs) -> ExitCode {
-    let mut cmd = Cli::command();
+/// Writes the man page of `cmd` (the whole command line) or of one of its
+/// subcommands.
+pub fn man(args: &ManArgs, mut cmd: clap::Command) -> ExitCode {
     cmd.build();
     let (page, title) = match &args.command {
         None => (cmd, "ckpt".to_owned()),

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use ckpt::views::list::{KUBELET_CHECKPOINTS, candidates, entries};
 
 use super::advice::advise;
-use super::{TableFormat, emit, report, table, text, warn};
+use super::args::TableFormat;
+use super::report::{emit, report, warn};
+use super::{table, text};
 
 /// Arguments of `ckpt list`.
 #[derive(Debug, clap::Args)]

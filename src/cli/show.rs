@@ -7,7 +7,8 @@ use ckpt::byte_to_string;
 use ckpt::views::Overview;
 
 use super::advice::advise;
-use super::{ReadArgs, TableFormat, emit, read_checkpoint, report, warn};
+use super::args::{ReadArgs, TableFormat, read_checkpoint};
+use super::report::{emit, report, warn};
 
 /// Arguments of `ckpt show`.
 #[derive(Debug, clap::Args)]

@@ -11,6 +11,9 @@
 //! All integers are little-endian (as CRIU writes them on x86_64). Some
 //! images carry a raw payload right after a record (pipe data after a
 //! `pipe_data_entry`); [`Records::payload`] takes it.
+//!
+//! Longer than 400 lines because half of it is its tests: each framing
+//! error built byte by byte.
 
 use super::magic::{IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC};
 use crate::options::LimitKind;

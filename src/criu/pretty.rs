@@ -4,6 +4,10 @@
 //! as strings, bytes as base64.
 //!
 //! Used from the message structs with `#[serde(serialize_with = "…")]`.
+//!
+//! Longer than 400 lines because it is one table of crit's printing
+//! rules, each a few lines; split, they would be harder to check against
+//! `pb2dict.py`.
 
 use std::fmt::LowerHex;
 use std::net::{Ipv4Addr, Ipv6Addr};

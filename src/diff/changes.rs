@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::DiffOptions;
+use super::options::DiffOptions;
 use crate::views::{Inspection, PsNode};
 
 /// A process in a diff.

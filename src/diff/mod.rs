@@ -6,6 +6,7 @@
 //! each, and compares them.
 
 mod changes;
+mod options;
 mod pages;
 
 use std::collections::hash_map::RandomState;
@@ -15,50 +16,14 @@ use serde::Serialize;
 pub use changes::{
     EnvChange, FileDiff, FileInfo, ProcessDiff, ProcessInfo, SocketDiff, SocketInfo,
 };
+pub use options::DiffOptions;
 pub use pages::{MemoryDiff, PageHashes, ProcessMemoryDiff, compare_pages};
 
 use crate::error::{Error, Result};
 use crate::model::Checkpoint;
-use crate::options::{Options, Want};
+use crate::options::Options;
 use crate::source::Source;
-use crate::views::{InspectOptions, Inspection, PsNode};
-
-/// What to compare, as `checkpointctl diff`'s flags say it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DiffOptions {
-    /// Compare command lines (`--ps-tree-cmd`).
-    pub cmdline: bool,
-    /// Compare environments (`--ps-tree-env`).
-    pub env: bool,
-    /// Compare open files (`--files`).
-    pub files: bool,
-    /// Compare sockets (`--sockets`).
-    pub sockets: bool,
-    /// Compare memory page by page (`--memory`).
-    pub memory: bool,
-    /// Compare checkpoints of different containers too (`--force`).
-    pub force: bool,
-}
-
-impl DiffOptions {
-    /// What each checkpoint is inspected for.
-    pub fn inspect(&self) -> InspectOptions {
-        InspectOptions {
-            ps_tree: true,
-            cmdline: self.cmdline,
-            env: self.env,
-            files: self.files,
-            sockets: self.sockets,
-            ..InspectOptions::default()
-        }
-        .normalized()
-    }
-
-    /// What the reader must decode.
-    pub fn want(&self) -> Want {
-        self.inspect().want()
-    }
-}
+use crate::views::{Inspection, PsNode};
 
 /// A checkpoint's creation time and size, as in checkpointctl's diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

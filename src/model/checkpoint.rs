@@ -6,8 +6,6 @@ use serde::Serialize;
 
 use super::container::ContainerInfo;
 use super::images::ImageSet;
-use super::process::Process;
-use super::tree::ProcessTable;
 use crate::compression::Compression;
 use crate::criu::proto::DumpStatsEntry;
 use crate::error::{Error, Result};
@@ -23,7 +21,7 @@ use crate::warning::Warning;
 /// Produced by [`read`](crate::read) and [`read_with`](crate::read_with);
 /// never printed by this crate. Parts that were not wanted (see
 /// [`Want`](crate::Want)) or not present are `None` or empty. The processes
-/// are read through [`Checkpoint::processes`].
+/// are read through [`Checkpoint::processes`] (in `model/tree.rs`).
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Checkpoint {
@@ -152,41 +150,5 @@ impl Checkpoint {
             });
         }
         Ok(())
-    }
-}
-
-/// The processes.
-impl Checkpoint {
-    /// Every process of the dump, by pid (a pid `pstree.img` lists twice:
-    /// its last entry); nothing if the process tree was not decoded
-    /// ([`Want::processes`](crate::Want::processes)).
-    ///
-    /// ```
-    /// # fn main() -> Result<(), ckpt::Error> {
-    /// let options = ckpt::Options::new(ckpt::Want { processes: true, ..ckpt::Want::none() });
-    /// let c = ckpt::read_path("tests/fixtures/multi-proc.none.tar", &options)?;
-    /// let names: Vec<(u32, &str)> = c.processes().map(|p| (p.pid(), p.comm())).collect();
-    /// assert_eq!(names[..2], [(1, "ckpt-parent"), (6, "pipe-writer")]);
-    /// # Ok(()) }
-    /// ```
-    pub fn processes(&self) -> impl Iterator<Item = Process<'_>> {
-        self.process_table()
-            .map(|t| t.by_pid.into_values())
-            .into_iter()
-            .flatten()
-    }
-
-    /// The process with this pid.
-    pub fn process(&self, pid: u32) -> Option<Process<'_>> {
-        let pstree = self.images.as_ref()?.pstree.as_ref()?;
-        let entry = pstree.iter().rev().find(|e| e.pid == pid)?;
-        Some(Process::new(self, entry))
-    }
-
-    /// The processes by pid with what is odd about them (tasks without a
-    /// core, pids listed twice), and from there the tree; `None` if the
-    /// process tree was not decoded.
-    pub fn process_table(&self) -> Option<ProcessTable<'_>> {
-        ProcessTable::new(self)
     }
 }

@@ -7,6 +7,42 @@ use super::checkpoint::Checkpoint;
 use super::process::Process;
 use crate::warning::{Warning, WarningKind};
 
+/// The processes.
+impl Checkpoint {
+    /// Every process of the dump, by pid (a pid `pstree.img` lists twice:
+    /// its last entry); nothing if the process tree was not decoded
+    /// ([`Want::processes`](crate::Want::processes)).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), ckpt::Error> {
+    /// let options = ckpt::Options::new(ckpt::Want { processes: true, ..ckpt::Want::none() });
+    /// let c = ckpt::read_path("tests/fixtures/multi-proc.none.tar", &options)?;
+    /// let names: Vec<(u32, &str)> = c.processes().map(|p| (p.pid(), p.comm())).collect();
+    /// assert_eq!(names[..2], [(1, "ckpt-parent"), (6, "pipe-writer")]);
+    /// # Ok(()) }
+    /// ```
+    pub fn processes(&self) -> impl Iterator<Item = Process<'_>> {
+        self.process_table()
+            .map(|t| t.by_pid.into_values())
+            .into_iter()
+            .flatten()
+    }
+
+    /// The process with this pid.
+    pub fn process(&self, pid: u32) -> Option<Process<'_>> {
+        let pstree = self.images.as_ref()?.pstree.as_ref()?;
+        let entry = pstree.iter().rev().find(|e| e.pid == pid)?;
+        Some(Process::new(self, entry))
+    }
+
+    /// The processes by pid with what is odd about them (tasks without a
+    /// core, pids listed twice), and from there the tree; `None` if the
+    /// process tree was not decoded.
+    pub fn process_table(&self) -> Option<ProcessTable<'_>> {
+        ProcessTable::new(self)
+    }
+}
+
 /// Deepest process tree built; deeper descendants are listed as roots.
 pub const MAX_DEPTH: usize = 256;
 

@@ -4,14 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::metadata::{At, Metadata};
-use super::pages::PagesSeen;
 use crate::compression::Compression;
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::memory::{MemorySink, MemoryText, Text, TextReader};
 use crate::model::{Checkpoint, EntryInfo, ImageSet, ProcessText, Sizes, container_info};
 use crate::options::{LimitKind, Options};
-use crate::source::Entry;
+use crate::source::{Entry, Location};
 use crate::warning::{Warning, WarningKind};
 
 /// Gathers a [`Checkpoint`] from entries in any order.
@@ -41,6 +40,14 @@ pub(super) struct Collector<'o, 's> {
     pub(super) pages: BTreeMap<u32, PagesSeen>,
     /// Pages files whose memory went to the sink.
     pub(super) scanned: BTreeSet<u32>,
+}
+
+/// A pages image seen during the walk.
+#[derive(Debug)]
+pub(super) struct PagesSeen {
+    pub(super) name: String,
+    pub(super) size: u64,
+    pub(super) location: Location,
 }
 
 impl<'o, 's> Collector<'o, 's> {

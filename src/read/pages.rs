@@ -4,20 +4,12 @@
 
 use std::io::{self, Read};
 
-use super::collect::Collector;
+use super::collect::{Collector, PagesSeen};
 use crate::error::{Error, Result};
 use crate::memory::{ScanError, ScanRequest, Text, VmaMap, scan_pages, scan_pages_at};
 use crate::model::ImageSet;
 use crate::source::{Entry, Location, Reread};
 use crate::warning::{Warning, WarningKind};
-
-/// A pages image seen during the walk.
-#[derive(Debug)]
-pub(super) struct PagesSeen {
-    pub(super) name: String,
-    pub(super) size: u64,
-    location: Location,
-}
 
 impl Collector<'_, '_> {
     /// Asks for the command line and environment of every process whose

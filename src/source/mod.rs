@@ -10,8 +10,12 @@
 //! whether it is a member of a tar or a file of a directory.
 
 mod archive;
+mod context;
 mod dir;
+mod entry;
 mod input;
+mod reread;
+mod stream;
 mod tar;
 
 use std::fs::File;
@@ -20,12 +24,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-pub use archive::{Archive, Entries, Entry, StreamEnd};
-pub(crate) use archive::{Location, Reread};
+pub use archive::{Archive, Entries, StreamEnd};
+pub use entry::Entry;
+pub(crate) use entry::Location;
 pub use input::ReadAt;
 #[cfg(feature = "build")]
 pub(crate) use input::read_prefix;
 use input::{SeekReadAt, State};
+pub(crate) use reread::Reread;
 
 use crate::error::{Error, Result};
 

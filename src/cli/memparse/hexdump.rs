@@ -9,10 +9,12 @@ use ckpt::Error;
 use ckpt::memory::{AddressRange, MemoryChunk, MemoryFilter, MemorySink, VmaMap};
 
 use super::super::advice::advise;
+use super::super::args::{TableFormat, open};
 use super::super::output::create_output;
 use super::super::progress::with_progress;
-use super::super::{TableFormat, emit, open, report_other, text, warn};
-use super::{Args, Failure, check_pid, options};
+use super::super::report::{emit, report_other, warn};
+use super::super::text;
+use super::args::{Args, Failure, check_pid, options};
 
 /// Writes hexdump rows as memory streams by.
 struct Hexdump<W: Write> {

@@ -9,9 +9,11 @@ use ckpt::{Warning, WarningKind};
 use serde::Serialize;
 
 use super::super::advice::advise;
+use super::super::args::{TableFormat, open};
 use super::super::progress::with_progress;
-use super::super::{TableFormat, emit, open, table, text, warn};
-use super::{Args, Failure, check_pid, json, options};
+use super::super::report::{emit, warn};
+use super::super::{table, text};
+use super::args::{Args, Failure, check_pid, json, options};
 
 /// checkpointctl's rendering of matched bytes: printable ASCII as is,
 /// anything else as `?`.

@@ -7,9 +7,11 @@ use ckpt::byte_to_string;
 use ckpt::views::memory::{MemoryRow, PagesFile, memory_table, pages_listing};
 
 use super::super::advice::advise;
+use super::super::args::{TableFormat, open};
 use super::super::progress::with_progress;
-use super::super::{TableFormat, emit, open, table, text, warn};
-use super::{Args, Failure, json, options};
+use super::super::report::{emit, warn};
+use super::super::{table, text};
+use super::args::{Args, Failure, json, options};
 
 /// The table (checkpointctl's), or the pages listing.
 pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {

@@ -1,3 +1,8 @@
+//! `core.proto`'s messages (CRIU 4.2), field for field.
+//!
+//! Longer than 400 lines because it mirrors the largest of CRIU's message
+//! files one struct per message; the x86 registers are in `core_x86.rs`.
+
 use serde::{Serialize, Serializer};
 
 use crate::criu::pretty;

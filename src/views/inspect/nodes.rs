@@ -10,7 +10,7 @@ use crate::memory::MemoryText;
 use crate::model::{OpenFile, ProcessNode, Socket, TaskState};
 use crate::warning::{Warning, WarningKind};
 
-use super::InspectOptions;
+use super::options::InspectOptions;
 
 /// CRIU's dump statistics as checkpointctl shows them (times in µs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

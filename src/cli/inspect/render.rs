@@ -1,132 +1,9 @@
-//! `ckpt inspect`: checkpointctl's tree and JSON views.
-
-use std::path::PathBuf;
-use std::process::ExitCode;
+//! checkpointctl's tree of one inspection.
 
 use ckpt::byte_to_string;
-use ckpt::views::{InspectOptions, Inspection, PsNode, SocketNode};
+use ckpt::views::{Inspection, PsNode, SocketNode};
 
-use super::advice::advise;
-use super::tree::Tree;
-use super::{ReadArgs, emit, read_checkpoint, report, warn};
-
-/// Output formats of `inspect`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TreeFormat {
-    /// A tree, as checkpointctl prints it.
-    Tree,
-    /// JSON: an array with one object per archive.
-    Json,
-}
-
-/// Arguments of `ckpt inspect`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Checkpoint archives, extracted checkpoint directories, or `-` for
-    /// standard input.
-    #[arg(required = true, value_name = "FILE")]
-    archives: Vec<PathBuf>,
-
-    /// Show everything (statistics, mounts, process tree with command lines
-    /// and environments, files, sockets, metadata).
-    #[arg(long)]
-    all: bool,
-    /// Show the open files of each process.
-    #[arg(long)]
-    files: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TreeFormat::Tree)]
-    format: TreeFormat,
-    /// Show pod, namespace and annotations.
-    #[arg(long)]
-    metadata: bool,
-    /// Show the mounts.
-    #[arg(long)]
-    mounts: bool,
-    /// Show the process tree from this pid.
-    #[arg(short, long, value_name = "PID")]
-    pid: Option<u32>,
-    /// Show the process tree.
-    #[arg(long)]
-    ps_tree: bool,
-    /// Show each process's command line (read from its memory).
-    #[arg(long)]
-    ps_tree_cmd: bool,
-    /// Show each process's environment (read from its memory).
-    #[arg(long)]
-    ps_tree_env: bool,
-    /// Show the open sockets of each process.
-    #[arg(long)]
-    sockets: bool,
-    /// Show CRIU's dump statistics.
-    #[arg(long)]
-    stats: bool,
-
-    #[command(flatten)]
-    read: ReadArgs,
-}
-
-impl Args {
-    fn options(&self) -> InspectOptions {
-        if self.all {
-            return InspectOptions {
-                pid: self.pid,
-                ..InspectOptions::all()
-            };
-        }
-        InspectOptions {
-            ps_tree: self.ps_tree,
-            cmdline: self.ps_tree_cmd,
-            env: self.ps_tree_env,
-            files: self.files,
-            sockets: self.sockets,
-            mounts: self.mounts,
-            stats: self.stats,
-            metadata: self.metadata,
-            pid: self.pid,
-        }
-        .normalized()
-    }
-}
-
-pub fn run(args: &Args) -> ExitCode {
-    let inspect = args.options();
-    let options = args.read.options(inspect.want());
-    let mut status = ExitCode::SUCCESS;
-    let mut shown = Vec::new();
-    for path in &args.archives {
-        let result = read_checkpoint(path, &options).and_then(|c| Inspection::new(&c, &inspect));
-        match result {
-            Ok(mut inspection) => {
-                advise(&mut inspection.warnings);
-                warn(&inspection.archive, &inspection.warnings);
-                if args.format == TreeFormat::Tree {
-                    let out = format!(
-                        "\nDisplaying container checkpoint tree view from {}\n\n{}\n",
-                        super::text::clean(&inspection.archive),
-                        tree(&inspection).render()
-                    );
-                    if let Err(code) = emit(&out) {
-                        return code;
-                    }
-                }
-                shown.push(inspection);
-            }
-            Err(e) => {
-                report(&e);
-                status = ExitCode::FAILURE;
-            }
-        }
-    }
-    if args.format == TreeFormat::Json {
-        let mut s = serde_json::to_string_pretty(&shown).unwrap_or_else(|_| "[]".into());
-        s.push('\n');
-        if let Err(code) = emit(&s) {
-            return code;
-        }
-    }
-    status
-}
+use super::super::tree::Tree;
 
 /// go-crit's `FormatTime`: microseconds as `µs`, `ms` or `s`, five
 /// significant digits, trailing zeros dropped.
@@ -213,7 +90,7 @@ fn add_json(tree: &mut Tree, value: &serde_json::Value, depth: usize) {
 }
 
 /// checkpointctl's tree of one inspection.
-fn tree(i: &Inspection) -> Tree {
+pub(super) fn tree(i: &Inspection) -> Tree {
     let h = &i.header;
     let name = if h.container_name.is_empty() {
         "Container"

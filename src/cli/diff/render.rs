@@ -1,154 +1,21 @@
-//! `ckpt diff`: checkpointctl's comparison of two checkpoints of one
-//! container, plus environments and memory page by page.
+//! checkpointctl's boxes and trees of a diff.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io;
-use std::path::PathBuf;
-use std::process::ExitCode;
 
-use ckpt::diff::{Diff, DiffOptions, ProcessInfo, ProcessMemoryDiff, SocketInfo, read_both};
+use ckpt::diff::{Diff, ProcessInfo, ProcessMemoryDiff, SocketInfo};
 use ckpt::memory::PAGE_SIZE;
 use ckpt::views::PsNode;
 
-use super::advice::advise;
-use super::progress::with_progress_all;
-use super::text::clean;
-use super::tree::Tree;
-use super::{ReadArgs, emit, open, report, report_other, warn};
-
-/// Output formats of `diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
-    /// Boxes and trees, as checkpointctl prints them.
-    Tree,
-    /// JSON: one object.
-    Json,
-}
-
-/// Arguments of `ckpt diff`.
-#[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:
-  ckpt diff checkpoint1.tar checkpoint2.tar
-  ckpt diff --format json checkpoint1.tar checkpoint2.tar
-  ckpt diff --files --ps-tree-cmd checkpoint1.tar checkpoint2.tar
-  ckpt diff --memory --ps-tree-env checkpoint1.tar checkpoint2.tar")]
-pub struct Args {
-    /// The earlier checkpoint: an archive, an extracted checkpoint
-    /// directory, or `-` for standard input.
-    #[arg(value_name = "CHECKPOINT_A")]
-    a: PathBuf,
-    /// The later checkpoint.
-    #[arg(value_name = "CHECKPOINT_B")]
-    b: PathBuf,
-
-    /// Include file descriptors in the diff.
-    #[arg(long)]
-    files: bool,
-    /// Compare checkpoints of different containers anyway.
-    #[arg(long)]
-    force: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Tree)]
-    format: DiffFormat,
-    /// Compare each process's memory page by page (pages added, removed
-    /// and changed, by address range).
-    #[arg(long)]
-    memory: bool,
-    /// Include full command lines in the process tree diff.
-    #[arg(long)]
-    ps_tree_cmd: bool,
-    /// Include environment variables in the process tree diff.
-    #[arg(long)]
-    ps_tree_env: bool,
-    /// Show entries that are identical between the two checkpoints.
-    #[arg(long)]
-    show_unchanged: bool,
-    /// Include sockets in the diff.
-    #[arg(long)]
-    sockets: bool,
-
-    #[command(flatten)]
-    read: ReadArgs,
-}
-
-impl Args {
-    fn options(&self) -> DiffOptions {
-        DiffOptions {
-            cmdline: self.ps_tree_cmd,
-            env: self.ps_tree_env,
-            files: self.files,
-            sockets: self.sockets,
-            memory: self.memory,
-            force: self.force,
-        }
-    }
-}
-
-pub fn run(args: &Args) -> ExitCode {
-    if args.a.as_os_str() == "-" && args.b.as_os_str() == "-" {
-        report_other(&io::Error::other(
-            "only one of the two checkpoints can be read from standard input",
-        ));
-        return ExitCode::FAILURE;
-    }
-    let diff_options = args.options();
-    let options = args.read.options(diff_options.want());
-    let (a, b) = match (open(&args.a), open(&args.b)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (a, b) => {
-            for e in [a.err(), b.err()].into_iter().flatten() {
-                report(&e);
-            }
-            return ExitCode::FAILURE;
-        }
-    };
-    let progress = [&a, &b]
-        .into_iter()
-        .filter(|s| !s.is_directory())
-        .map(ckpt::Source::progress)
-        .collect();
-    let sides = with_progress_all(progress, || read_both(a, b, &diff_options, &options));
-    let (mut side_a, mut side_b) = match sides {
-        (Ok(a), Ok(b)) => (a, b),
-        (a, b) => {
-            for e in [a.err(), b.err()].into_iter().flatten() {
-                report(&e);
-            }
-            return ExitCode::FAILURE;
-        }
-    };
-    for side in [&mut side_a, &mut side_b] {
-        advise(&mut side.inspection.warnings);
-        warn(&side.inspection.archive, &side.inspection.warnings);
-    }
-    let diff = match Diff::new(&side_a, &side_b, &diff_options) {
-        Ok(d) => d,
-        Err(e) => {
-            report(&e);
-            return ExitCode::FAILURE;
-        }
-    };
-    let out = match args.format {
-        DiffFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&diff).unwrap_or_else(|_| "{}".into());
-            s.push('\n');
-            s
-        }
-        DiffFormat::Tree => render(&diff, args),
-    };
-    match emit(&out) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(code) => code,
-    }
-}
+use super::super::text::clean;
+use super::super::tree::Tree;
 
 /// A `+`, `-` or `~` mark, coloured on a terminal (see [`super::emit`]).
 fn styled(mark: &str) -> String {
     let style = match mark {
-        "+" => super::ADDED,
-        "-" => super::REMOVED,
-        "~" => super::CHANGED,
+        "+" => super::super::report::ADDED,
+        "-" => super::super::report::REMOVED,
+        "~" => super::super::report::CHANGED,
         _ => return mark.to_owned(),
     };
     format!("{style}{mark}{style:#}")
@@ -181,7 +48,7 @@ fn box_top(title: &str, width: usize) -> String {
 /// Maximum ranges listed per kind and process in the tree (JSON has all).
 const MAX_RANGES_SHOWN: usize = 16;
 
-fn render(d: &Diff, args: &Args) -> String {
+pub(super) fn render(d: &Diff, show_unchanged: bool) -> String {
     let mut s = String::new();
     let bar = "═".repeat(64);
     let _ = writeln!(s, "╔{bar}╗");
@@ -202,7 +69,7 @@ fn render(d: &Diff, args: &Args) -> String {
     }
 
     memory_section(&mut s, d);
-    process_section(&mut s, d, args);
+    process_section(&mut s, d, show_unchanged);
     if let Some(env) = &d.environment_changes {
         s.push_str(&box_top("Environment Changes", 64));
         if env.is_empty() {
@@ -235,7 +102,7 @@ fn render(d: &Diff, args: &Args) -> String {
         let groups = [
             ("Added:", "+", &f.added, true),
             ("Removed:", "-", &f.removed, true),
-            ("Unchanged:", "=", &f.unchanged, args.show_unchanged),
+            ("Unchanged:", "=", &f.unchanged, show_unchanged),
         ];
         for (title, mark, files, show) in groups {
             if !show || files.is_empty() {
@@ -257,7 +124,7 @@ fn render(d: &Diff, args: &Args) -> String {
     }
     if let Some(k) = &d.socket_changes {
         s.push_str(&box_top("Socket Changes", 73));
-        let unchanged = args.show_unchanged && !k.unchanged.is_empty();
+        let unchanged = show_unchanged && !k.unchanged.is_empty();
         if !k.added.is_empty() || !k.removed.is_empty() || unchanged {
             let _ = writeln!(
                 s,
@@ -346,7 +213,7 @@ fn page_lines(s: &mut String, p: &ProcessMemoryDiff) {
     }
 }
 
-fn process_section(s: &mut String, d: &Diff, args: &Args) {
+fn process_section(s: &mut String, d: &Diff, show_unchanged: bool) {
     let p = &d.process_changes;
     s.push_str(&box_top("Process Tree", 64));
     let changed = !(p.added.is_empty() && p.removed.is_empty() && p.modified.is_empty());
@@ -365,7 +232,7 @@ fn process_section(s: &mut String, d: &Diff, args: &Args) {
         }
     };
     match &d.tree_b {
-        Some(tree) if args.show_unchanged => {
+        Some(tree) if show_unchanged => {
             let mut marks = BTreeMap::new();
             for (mark, list) in [("+", &p.added), ("~", &p.modified), ("=", &p.unchanged)] {
                 marks.extend(list.iter().map(|x| (x.pid, mark)));

@@ -1,0 +1,66 @@
+//! What the commands that read checkpoints take: the limits, the table
+//! formats, and checkpoint arguments (`-` is standard input).
+
+use std::path::Path;
+
+use clap::ValueEnum;
+
+/// Options shared by the commands that read archives.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Largest entry decoded in memory (config.dump, spec.dump, …), in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = ckpt::DEFAULT_MAX_ENTRY_SIZE)]
+    pub max_entry_size: u64,
+    /// Most bytes held in memory for one checkpoint (entries decoded,
+    /// command lines and environments).
+    #[arg(long, value_name = "BYTES", default_value_t = ckpt::DEFAULT_MAX_TOTAL_SIZE)]
+    max_total_size: u64,
+    /// Most records in one CRIU image (open files, page runs, mounts).
+    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_RECORDS)]
+    max_records: u64,
+    /// Most processes in a checkpoint's process tree.
+    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_PROCESSES)]
+    max_processes: u64,
+    /// Most memory areas in one process.
+    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_VMAS)]
+    max_vmas: u64,
+}
+
+impl ReadArgs {
+    /// The options with these limits, decoding what `want` says.
+    pub fn options(&self, want: ckpt::Want) -> ckpt::Options {
+        ckpt::Options {
+            want,
+            limits: ckpt::Limits {
+                max_entry_size: self.max_entry_size,
+                max_total_size: self.max_total_size,
+                max_records: self.max_records,
+                max_processes: self.max_processes,
+                max_vmas: self.max_vmas,
+            },
+        }
+    }
+}
+
+/// Output formats of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// A table, as checkpointctl prints it.
+    Table,
+    /// JSON: an array with one object per archive.
+    Json,
+}
+
+/// Opens one checkpoint argument: an archive, an extracted checkpoint
+/// directory, or `-` for standard input.
+pub fn open(path: &Path) -> ckpt::Result<ckpt::Source<'static>> {
+    if path.as_os_str() == "-" {
+        return Ok(ckpt::Source::stdin());
+    }
+    ckpt::Source::open(path)
+}
+
+/// Opens and reads one checkpoint argument.
+pub fn read_checkpoint(path: &Path, options: &ckpt::Options) -> ckpt::Result<ckpt::Checkpoint> {
+    ckpt::read(open(path)?, options)
+}

@@ -1,0 +1,44 @@
+//! The command line: `ckpt` and its subcommands, as clap derives them
+//! (the man pages and completions are generated from them too).
+
+use clap::{ArgAction, Parser, Subcommand};
+
+#[cfg(feature = "build")]
+use super::build;
+use super::{decode, diff, generate, inspect, list, memparse, show};
+
+/// Read container checkpoint archives (Podman, CRI-O, containerd) without
+/// unpacking them.
+#[derive(Debug, Parser)]
+#[command(name = "ckpt", version, disable_version_flag = true)]
+pub struct Cli {
+    /// Print the version.
+    #[arg(short = 'v', short_alias = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show an overview of container checkpoints.
+    Show(show::Args),
+    /// Display low-level information about a container checkpoint.
+    Inspect(inspect::Args),
+    /// Analyze container checkpoint memory: sizes, hexdump, search.
+    Memparse(memparse::Args),
+    /// List checkpoints stored in kubelet's and other directories.
+    List(list::Args),
+    /// Show changes between two checkpoints of one container.
+    Diff(diff::Args),
+    /// Decode one CRIU image to JSON, as `crit decode --pretty` does.
+    Decode(decode::Args),
+    /// Create an OCI image from a checkpoint archive (no buildah needed).
+    #[cfg(feature = "build")]
+    Build(build::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completion(generate::CompletionArgs),
+    /// Print the man page of ckpt or of one of its commands.
+    Man(generate::ManArgs),
+}
