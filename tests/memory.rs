@@ -377,3 +377,35 @@ fn a_memory_sink_keeps_the_pass_going_past_the_metadata() {
         assert_eq!(as_markers("SECRET_MARKER_7f3a9c", &hits), expected);
     }
 }
+
+/// Regression: in the piggie fixtures (GNU tar's directory order) some
+/// pages images come before their process's `mm` image. The search waited
+/// only for the pagemap, so from a compressed file it searched those pages
+/// without knowing their memory areas: `--vma stack` found nothing there
+/// and every hit's area was unknown. Now such pages wait for a second pass
+/// and are searched as from the extracted directory.
+#[test]
+fn pages_before_their_processs_memory_areas_are_searched_with_them() {
+    let name = "piggie-imgs.gnutar.tar.zst";
+    let dir = tempfile::tempdir().unwrap();
+    let tar = zstd::decode_all(&std::fs::read(fixture(name)).unwrap()[..]).unwrap();
+    tar::Archive::new(&tar[..]).unpack(dir.path()).unwrap();
+    let pattern = Pattern::literal("piggie").unwrap();
+    let stack = MemoryFilter {
+        vmas: [VmaSelect::Stack].into(),
+        ..MemoryFilter::default()
+    };
+    let (_, from_file) = search_archive(
+        Source::open(fixture(name)).unwrap(),
+        &pattern,
+        stack.clone(),
+    );
+    let (_, from_dir) = search_archive(Source::open(dir.path()).unwrap(), &pattern, stack);
+    assert_eq!(from_file, from_dir);
+    let pid7: Vec<&ProcessHit> = from_file.iter().filter(|h| h.pid == 7).collect();
+    assert!(!pid7.is_empty());
+    assert!(
+        pid7.iter().all(|h| h.vma == Some(VmaKind::Stack)),
+        "{pid7:?}"
+    );
+}

@@ -9,14 +9,14 @@ use ckpt::criu::decode::to_json;
 use ckpt::{Archive, EntryKind, Error, byte_to_string};
 use serde::Serialize;
 
-use super::args::ReadArgs;
+use super::args::{ReadArgs, open};
 use super::report::{emit, report};
 
 /// Arguments of `ckpt decode`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A checkpoint archive, an extracted checkpoint or image directory,
-    /// or a single CRIU image file.
+    /// a single CRIU image file, or `-` for an archive on standard input.
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
@@ -70,7 +70,7 @@ fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>), Error> {
         .trim_start_matches("./")
         .trim_start_matches("checkpoint/");
     let matches = |name: &str| name == wanted || name.strip_prefix("checkpoint/") == Some(wanted);
-    let mut archive = Archive::open(&args.file)?;
+    let mut archive = Archive::new(open(&args.file)?)?;
     let archive_name = archive.name().to_owned();
     for entry in archive.entries()? {
         let mut entry = entry?;
@@ -86,10 +86,13 @@ fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>), Error> {
     })
 }
 
+/// The images of an archive: name, size, and what they hold.
+type ImageList = Vec<(String, u64, &'static str)>;
+
 /// What `ckpt decode` prints: one image, or the images there are.
 enum Decoded {
     Image(serde_json::Value),
-    List(Vec<(String, u64, &'static str)>),
+    List(String, ImageList),
 }
 
 /// What an image holds, for the listing: records `decode` turns into
@@ -104,9 +107,10 @@ fn content(kind: EntryKind) -> Option<&'static str> {
 
 /// The CRIU images of an archive or directory, sorted by name, with the
 /// `checkpoint/` prefix dropped (`decode` finds them without it).
-fn list(args: &Args) -> Result<Vec<(String, u64, &'static str)>, Error> {
+fn list(args: &Args) -> Result<(String, ImageList), Error> {
     let mut images = Vec::new();
-    let mut archive = Archive::open(&args.file)?;
+    let mut archive = Archive::new(open(&args.file)?)?;
+    let name = archive.name().to_owned();
     for entry in archive.entries()? {
         let entry = entry?;
         let name = entry.name();
@@ -126,7 +130,7 @@ fn list(args: &Args) -> Result<Vec<(String, u64, &'static str)>, Error> {
     }
     images.sort();
     images.dedup_by(|a, b| a.0 == b.0);
-    Ok(images)
+    Ok((name, images))
 }
 
 /// The first bytes of a file, to tell an image from an archive.
@@ -148,8 +152,9 @@ fn decode(args: &Args) -> Result<Decoded, Error> {
     let (archive, entry, bytes) = match &args.image {
         Some(image) => find(args, image)?,
         None => {
-            if args.file.is_dir() || !is_image(&prefix(&args.file)?) {
-                return list(args).map(Decoded::List);
+            let stdin = args.file.as_os_str() == "-";
+            if stdin || args.file.is_dir() || !is_image(&prefix(&args.file)?) {
+                return list(args).map(|(name, images)| Decoded::List(name, images));
             }
             let bytes = read_limited(&args.file, args.read.max_entry_size)?;
             let name = args.file.display().to_string();
@@ -178,21 +183,21 @@ fn decode(args: &Args) -> Result<Decoded, Error> {
         })
 }
 
-fn render_list(file: &std::path::Path, images: &[(String, u64, &str)]) -> String {
+fn render_list(name: &str, images: &[(String, u64, &str)]) -> String {
     let rows: Vec<Vec<String>> = images
         .iter()
         .map(|(name, size, what)| vec![name.clone(), byte_to_string(*size), (*what).to_owned()])
         .collect();
     format!(
         "\nCRIU images in {}; decode one with `ckpt decode FILE IMAGE`\n\n{}",
-        super::text::clean(&file.display().to_string()),
+        super::text::clean(name),
         super::table::render(&["Image", "Size", "Content"], &rows)
     )
 }
 
 pub fn run(args: &Args) -> ExitCode {
     match decode(args) {
-        Ok(Decoded::List(images)) => match emit(&render_list(&args.file, &images)) {
+        Ok(Decoded::List(name, images)) => match emit(&render_list(&name, &images)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(code) => code,
         },

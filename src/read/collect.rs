@@ -40,6 +40,12 @@ pub(super) struct Collector<'o, 's> {
     pub(super) pages: BTreeMap<u32, PagesSeen>,
     /// Pages files whose memory went to the sink.
     pub(super) scanned: BTreeSet<u32>,
+    /// Whether the walk is over: whatever images are missing now stay
+    /// missing.
+    pub(super) walked: bool,
+    /// Whether pages can be read again after the walk (by offset, by path,
+    /// or in a second pass).
+    pub(super) revisit: bool,
 }
 
 /// A pages image seen during the walk.
@@ -54,6 +60,7 @@ impl<'o, 's> Collector<'o, 's> {
     pub(super) fn new(
         archive: &str,
         compression: Option<Compression>,
+        revisit: bool,
         options: &'o Options,
         sink: Option<&'s mut dyn MemorySink>,
     ) -> Collector<'o, 's> {
@@ -75,6 +82,8 @@ impl<'o, 's> Collector<'o, 's> {
             texted: BTreeSet::new(),
             pages: BTreeMap::new(),
             scanned: BTreeSet::new(),
+            walked: false,
+            revisit,
         }
     }
 

@@ -71,7 +71,14 @@ fn run(
     options: &Options,
     sink: Option<&mut dyn MemorySink>,
 ) -> Result<Checkpoint> {
-    let mut collector = Collector::new(archive.name(), archive.compression(), options, sink);
+    let revisit = archive.can_reread() || archive.can_restart();
+    let mut collector = Collector::new(
+        archive.name(),
+        archive.compression(),
+        revisit,
+        options,
+        sink,
+    );
     // A directory has no stream to check or measure.
     let directory = archive.compression().is_none();
     let mut go_on = true;
@@ -113,8 +120,8 @@ fn run(
                 }
             }
             None => collector.abandon_pages(
-                "came before its pagemap, and a stream cannot be read twice; \
-                 read the archive from a file",
+                "came before its pagemap or mm image, and a stream cannot be read \
+                 twice; read the archive from a file",
             ),
         }
     }

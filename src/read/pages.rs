@@ -43,7 +43,19 @@ impl Collector<'_, '_> {
     fn pages_wanted(&mut self, id: u32) -> bool {
         self.request_texts();
         self.text.needs(id)
-            || scan_request(&self.images, &self.scanned, self.sink.as_deref(), id).is_some()
+            || scan_request(
+                &self.images,
+                &self.scanned,
+                self.sink.as_deref(),
+                id,
+                self.when(),
+            )
+            .is_some()
+    }
+
+    /// Where the pass is, for [`scan_request`].
+    fn when(&self) -> When {
+        When::of(self.walked, self.revisit)
     }
 
     /// Whether pages are read at all under these options.
@@ -85,9 +97,15 @@ impl Collector<'_, '_> {
             sink,
             text,
             archive,
+            walked,
+            revisit,
             ..
         } = self;
-        let result = match (scan_request(images, scanned, sink.as_deref(), id), sink) {
+        let when = When::of(*walked, *revisit);
+        let result = match (
+            scan_request(images, scanned, sink.as_deref(), id, when),
+            sink,
+        ) {
             (Some(req), Some(sink)) => {
                 let r = scan_pages(&req, size, entry as &mut dyn Read, text, &mut **sink);
                 scanned.insert(id);
@@ -115,6 +133,7 @@ impl Collector<'_, '_> {
     /// read again (with `reread`, or a directory's files). Whether the sink
     /// wants the read to go on.
     pub(super) fn resolve_pages(&mut self, mut reread: Option<&mut Reread<'_>>) -> Result<bool> {
+        self.walked = true;
         self.request_texts();
         let ids: Vec<u32> = self.pages.keys().copied().collect();
         for id in ids {
@@ -173,14 +192,15 @@ impl Collector<'_, '_> {
                 .read_with(id, size, &mut read_at)
                 .map_err(ScanError::Read)?;
         }
+        let when = self.when();
         let Collector {
             images,
             scanned,
             sink,
             ..
         } = self;
-        if let (Some(req), Some(sink)) = (scan_request(images, scanned, sink.as_deref(), id), sink)
-        {
+        let req = scan_request(images, scanned, sink.as_deref(), id, when);
+        if let (Some(req), Some(sink)) = (req, sink) {
             let go_on = scan_pages_at(&req, size, &mut read_at, &mut **sink)?;
             scanned.insert(id);
             return Ok(go_on);
@@ -202,7 +222,13 @@ impl Collector<'_, '_> {
         self.text.abandon(why);
         let ids: Vec<u32> = self.pages.keys().copied().collect();
         for id in ids {
-            let req = scan_request(&self.images, &self.scanned, self.sink.as_deref(), id);
+            let req = scan_request(
+                &self.images,
+                &self.scanned,
+                self.sink.as_deref(),
+                id,
+                When::Walked,
+            );
             if let (Some(req), Some(seen)) = (req, self.pages.get(&id)) {
                 self.warnings.push(Warning::new(
                     WarningKind::MemoryUnavailable,
@@ -214,24 +240,60 @@ impl Collector<'_, '_> {
     }
 }
 
+/// Where the pass is, which decides whether a pages file can wait for the
+/// memory areas of its process (`mm-<pid>.img`) to be known.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum When {
+    /// During the walk, over a source that can be read again: pages wait
+    /// for their process's memory areas.
+    CanWait,
+    /// During the walk, over a stream: pages are read now or never.
+    NowOrNever,
+    /// After the walk: what is missing stays missing.
+    Walked,
+}
+
+impl When {
+    fn of(walked: bool, revisit: bool) -> When {
+        match (walked, revisit) {
+            (true, _) => When::Walked,
+            (false, true) => When::CanWait,
+            (false, false) => When::NowOrNever,
+        }
+    }
+}
+
 /// What `sink` wants of pages file `id`, if anything: the owner's page map
 /// and the address ranges it asks for.
+///
+/// The sink chooses and names memory by its areas, so during the walk a
+/// pages file waits for them where the source can be read again. From a
+/// stream it is read at once if the sink's choice does not depend on them
+/// (its areas are then unknown to it), and not at all if it does.
 fn scan_request<'i>(
     images: &'i ImageSet,
     scanned: &std::collections::BTreeSet<u32>,
     sink: Option<&dyn crate::memory::MemorySink>,
     id: u32,
+    when: When,
 ) -> Option<ScanRequest<'i>> {
     let sink = sink?;
     let (&pid, map) = images.pagemap.iter().find(|(_, map)| map.pages_id == id)?;
     if scanned.contains(&id) || !sink.wants(pid) {
         return None;
     }
+    let areas_known = images.mm.contains_key(&pid);
     let vmas = images.mm.get(&pid).map(VmaMap::new).unwrap_or_default();
+    let ranges = sink.ranges(pid, &vmas);
+    match when {
+        When::CanWait if !areas_known => return None,
+        When::NowOrNever if !areas_known && ranges.is_some() => return None,
+        _ => {}
+    }
     Some(ScanRequest {
         pid,
         map,
-        ranges: sink.ranges(pid, &vmas).map(ScanRequest::merge),
+        ranges: ranges.map(ScanRequest::merge),
         vmas,
     })
 }

@@ -105,6 +105,12 @@ impl<'r> Archive<'r> {
         }
     }
 
+    /// Whether the input can be walked again from the start (positioned
+    /// reads; a stream cannot).
+    pub(crate) fn can_restart(&self) -> bool {
+        matches!(&self.walk, Walk::Tar(t) if t.random.is_some())
+    }
+
     /// A handle that reports how far the walk has got.
     pub fn progress(&self) -> Progress {
         Progress {
