@@ -115,9 +115,15 @@
 //!
 //! # Features
 //!
-//! * `cli` (default): the `ckpt` binary and its dependencies. Library users
-//!   can turn it off with `default-features = false`.
+//! * `cli` (default): the `ckpt` binary and its dependencies. A runtime or
+//!   service that embeds the reader turns the defaults off
+//!   (`default-features = false`) and pulls only tar, the decompressors,
+//!   serde and the decoders.
 //! * `xz`, `bzip2` (default): read xz and bzip2 archives.
+//! * `views` (default): [`views`] and [`diff`], checkpointctl's shapes of
+//!   what a checkpoint holds and of what changed between two.
+//! * `regex` (default): regular-expression memory search
+//!   ([`memory::search::Pattern::regex`]); literal search needs nothing.
 //! * `build` (default): [`build`], an OCI image of a checkpoint archive
 //!   (`oci_spec`'s image types are re-exported with the crate).
 //! * `oci-spec`: also parse `spec.dump` as the typed
@@ -166,6 +172,7 @@
 pub mod build;
 mod compression;
 pub mod criu;
+#[cfg(feature = "views")]
 pub mod diff;
 mod error;
 pub mod layout;
@@ -175,6 +182,7 @@ pub mod model;
 mod options;
 mod read;
 pub mod source;
+#[cfg(feature = "views")]
 pub mod views;
 mod warning;
 

@@ -1,6 +1,8 @@
 //! `ckpt completion` and `ckpt man`: generated from the same definitions
 //! as the commands, so every command and flag is in them.
 
+#![cfg(feature = "cli")]
+
 mod common;
 
 use common::run_ckpt as ckpt;

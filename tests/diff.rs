@@ -3,6 +3,8 @@
 //! the refusal of different containers, and the comparisons beyond it
 //! (environments, memory page by page) on checkpoints built in code.
 
+#![cfg(feature = "cli")]
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,6 +6,8 @@
 //! result, an error naming the archive, or warnings: never a panic, a
 //! signal, a hang or a memory spike.
 
+#![cfg(feature = "views")]
+
 mod common;
 
 use std::io::Cursor;
@@ -202,6 +204,7 @@ fn compressed_fixtures_cut_and_flipped() {
 
 /// Runs the CLI on `bytes` (written to a file) under a 2 GiB address-space
 /// limit and a timeout; returns its exit status.
+#[cfg(feature = "cli")]
 fn cli(dir: &std::path::Path, bytes: &[u8], i: usize, args: &[&str]) -> i32 {
     let path = dir.join(format!("case-{i}.tar"));
     std::fs::write(&path, bytes).unwrap();
@@ -236,6 +239,7 @@ fn cli(dir: &std::path::Path, bytes: &[u8], i: usize, args: &[&str]) -> i32 {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_on_damaged_archives_exits_0_or_1_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     let mut i = 0;

@@ -3,6 +3,8 @@
 //! from the CLI), checked before the allocation it bounds; the defaults
 //! read every real fixture.
 
+#![cfg(feature = "views")]
+
 mod common;
 
 use std::io::{self, Read, Write};
@@ -255,38 +257,41 @@ fn command_lines_over_the_total_are_a_warning_not_an_allocation() {
         i.warnings
     );
     // The CLI also holds the metadata entries `inspect` decodes.
-    let metadata: u64 = tar::Archive::new(&bytes[..])
-        .entries()
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| {
-            let name = e.path().unwrap().to_string_lossy().into_owned();
-            [
-                "config.dump",
-                "spec.dump",
-                "network.status",
-                "deleted.files",
-                "status",
-                "bind.mounts",
-                "pod.options",
-            ]
-            .contains(&name.as_str())
-        })
-        .map(|e| e.size())
-        .sum();
-    let out = Command::cargo_bin("ckpt")
-        .unwrap()
-        .args(["inspect", "--ps-tree-cmd", "--max-total-size"])
-        .arg((held + metadata).to_string())
-        .arg("-")
-        .write_stdin(bytes.clone())
-        .output()
-        .unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        err.contains("over the limit of bytes held in memory (--max-total-size)"),
-        "{err}"
-    );
+    #[cfg(feature = "cli")]
+    {
+        let metadata: u64 = tar::Archive::new(&bytes[..])
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| {
+                let name = e.path().unwrap().to_string_lossy().into_owned();
+                [
+                    "config.dump",
+                    "spec.dump",
+                    "network.status",
+                    "deleted.files",
+                    "status",
+                    "bind.mounts",
+                    "pod.options",
+                ]
+                .contains(&name.as_str())
+            })
+            .map(|e| e.size())
+            .sum();
+        let out = Command::cargo_bin("ckpt")
+            .unwrap()
+            .args(["inspect", "--ps-tree-cmd", "--max-total-size"])
+            .arg((held + metadata).to_string())
+            .arg("-")
+            .write_stdin(bytes.clone())
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("over the limit of bytes held in memory (--max-total-size)"),
+            "{err}"
+        );
+    }
     // With the argv's bytes too, it is read.
     o.limits.max_total_size = held + argv.len() as u64;
     let c = ckpt::read(Source::from_reader(&bytes[..], "t.tar"), &o).unwrap();
@@ -380,6 +385,7 @@ fn json_nested_beyond_reason_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_names_the_archive_entry_and_flag() {
     let out = Command::cargo_bin("ckpt")
         .unwrap()

@@ -1,6 +1,8 @@
 //! `ckpt list`: a directory built from the fixtures plus broken files; the
 //! good archives listed in order, the bad ones named on stderr.
 
+#![cfg(feature = "cli")]
+
 mod common;
 
 use std::path::Path;

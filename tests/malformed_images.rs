@@ -3,6 +3,8 @@
 //! asked for that image), the rest of the checkpoint is still shown, and
 //! nothing is allocated by a size the input declares.
 
+#![cfg(feature = "views")]
+
 mod common;
 
 use ckpt::criu::proto::*;

@@ -9,6 +9,8 @@
 //! back for it, so what needs process memory is said to be unavailable,
 //! with a warning naming why, instead of guessed.
 
+#![cfg(feature = "cli")]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -198,6 +198,7 @@ fn test_imgs_env_markers_despite_the_order() {
 }
 
 #[test]
+#[cfg(feature = "regex")]
 fn regex_search_with_context() {
     let pattern = Pattern::regex("ENV_MARKER_[0-9a-f]+").unwrap();
     let mut sink = MemorySearch::new(&pattern, 11, MemoryFilter::default(), 100);

@@ -4,6 +4,8 @@
 //! `/tmp/` in a command or its output is a fresh temporary directory, so
 //! the commands that write (`build -o`, `memparse -o`) can run again.
 
+#![cfg(feature = "cli")]
+
 use std::path::Path;
 
 struct Example {

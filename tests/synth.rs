@@ -3,6 +3,8 @@
 //! line, environment, open files and statistics without a warning, whatever
 //! the compression and however the archive is read.
 
+#![cfg(feature = "views")]
+
 mod common;
 #[path = "common/synth.rs"]
 mod synth;

@@ -25,10 +25,13 @@ pub const MAX_CONTEXT: usize = 1 << 16;
 
 /// What to look for.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Pattern {
     /// These bytes.
     Literal(Vec<u8>),
-    /// A regular expression over bytes (`regex::bytes`).
+    /// A regular expression over bytes (`regex::bytes`) and the longest
+    /// match it allows, if it bounds it (feature `regex`).
+    #[cfg(feature = "regex")]
     Regex(regex::bytes::Regex, Option<usize>),
 }
 
@@ -40,6 +43,7 @@ pub enum PatternError {
     #[error("the pattern is empty")]
     Empty,
     /// The regular expression does not compile.
+    #[cfg(feature = "regex")]
     #[error("invalid regular expression")]
     Regex(#[source] regex::Error),
 }
@@ -56,6 +60,7 @@ impl Pattern {
 
     /// A regular expression, matched against raw bytes (so `.` matches any
     /// byte but a newline, and `(?-u)` allows non-UTF-8 byte classes).
+    #[cfg(feature = "regex")]
     pub fn regex(pattern: &str) -> Result<Pattern, PatternError> {
         let re = regex::bytes::Regex::new(pattern).map_err(PatternError::Regex)?;
         // The longest match, when the expression bounds it: matches up to
@@ -73,6 +78,7 @@ impl Pattern {
     pub(crate) fn max_len(&self) -> Option<usize> {
         match self {
             Pattern::Literal(b) => Some(b.len()),
+            #[cfg(feature = "regex")]
             Pattern::Regex(_, max) => *max,
         }
     }

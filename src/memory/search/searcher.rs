@@ -35,6 +35,7 @@ impl<'p> Searcher<'p> {
         let context = context.min(MAX_CONTEXT);
         let finder = match pattern {
             Pattern::Literal(b) => Some(memmem::Finder::new(b)),
+            #[cfg(feature = "regex")]
             Pattern::Regex(..) => None,
         };
         let longest = pattern
@@ -181,6 +182,7 @@ impl<'p> Searcher<'p> {
                 .find(&self.window[from..])
                 .map(|i| (from + i, from + i + b.len())),
             // find_at sees the bytes before `from`, for \b and the like.
+            #[cfg(feature = "regex")]
             (Pattern::Regex(re, _), _) => {
                 re.find_at(&self.window, from).map(|m| (m.start(), m.end()))
             }
@@ -191,6 +193,7 @@ impl<'p> Searcher<'p> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "regex")]
     use super::super::PatternError;
     use super::*;
 
@@ -313,6 +316,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "regex")]
     fn regex_bounded_and_unbounded() {
         let mem = b"...TEST_ENV=BAR\0TEST_ENV_EMPTY=\0....";
         for chunk in [1, 4, 9, 4096] {
@@ -358,6 +362,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "regex")]
     fn unbounded_regex_cannot_hold_the_window_for_ever() {
         // `[a-z]*` over 3 MiB of letters: reported in pieces of about
         // MAX_UNBOUNDED_MATCH, marked truncated, never empty matches.
@@ -373,6 +378,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "regex")]
     fn empty_and_invalid_patterns() {
         assert!(matches!(Pattern::literal(""), Err(PatternError::Empty)));
         assert!(matches!(Pattern::regex("("), Err(PatternError::Regex(_))));
