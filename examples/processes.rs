@@ -35,26 +35,31 @@ fn main() -> ExitCode {
         checkpoint.container.engine,
         checkpoint.processes().count()
     );
+    println!(
+        "{:>6} {:>6} {:<8} {:>3}  {:<14} COMMAND LINE",
+        "PID", "PPID", "STATE", "THR", "COMM"
+    );
     for p in checkpoint.processes() {
-        let cmdline = p
-            .args()
-            .map_or_else(|| p.comm().to_owned(), |a| a.join(" "));
+        let cmdline = p.args().map_or_else(String::new, |a| a.join(" "));
         println!(
-            "{:>6} {:>6} {:<8} {} thread(s)  {cmdline}",
+            "{:>6} {:>6} {:<8} {:>3}  {:<14} {cmdline}",
             p.pid(),
             p.ppid(),
             p.state().name(),
-            p.thread_ids().len()
+            p.thread_ids().len(),
+            p.comm()
         );
         for s in p.sockets().unwrap_or_default() {
-            let peer = match s.dst_port {
-                0 => String::new(),
-                port => format!(" -> {}:{port}", s.dst),
+            let what = match s.family.as_str() {
+                "UNIX" if s.name.is_empty() => format!("unix {} (unnamed)", s.sock_type),
+                "UNIX" => format!("unix {} {}", s.sock_type, s.name),
+                _ if s.dst_port == 0 => format!("{} {}:{}", s.protocol, s.src, s.src_port),
+                _ => format!(
+                    "{} {}:{} -> {}:{}",
+                    s.protocol, s.src, s.src_port, s.dst, s.dst_port
+                ),
             };
-            println!(
-                "{:>15} fd {} {} {} {}:{}{peer}",
-                "", s.fd, s.family, s.protocol, s.src, s.src_port
-            );
+            println!("{:>38} fd {:<3} {what}", "", s.fd);
         }
     }
     ExitCode::SUCCESS
