@@ -61,6 +61,14 @@ macro_rules! image_kinds {
                     $(ImageKind::$kind => Id::$id,)*
                 }
             }
+
+            /// The kind whose [`name`](ImageKind::name) this is.
+            fn from_name(name: &str) -> Option<ImageKind> {
+                match name {
+                    $($name => Some(ImageKind::$kind),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -249,7 +257,7 @@ impl ImageKind {
         let stem = stem.strip_suffix(".tar.gz").unwrap_or(stem);
         // A kind with an id named without one (`core.img`) is still that
         // kind: decoding it says what is wrong.
-        if let Some(&kind) = ImageKind::ALL.iter().find(|k| k.name() == stem) {
+        if let Some(kind) = ImageKind::from_name(stem) {
             return Some((kind, None));
         }
         let (name, id) = stem.rsplit_once('-')?;
@@ -277,10 +285,7 @@ impl ImageKind {
 }
 
 fn by_name(name: &str, id: Id) -> Option<ImageKind> {
-    ImageKind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.name() == name && k.id() == id)
+    ImageKind::from_name(name).filter(|k| k.id() == id)
 }
 
 impl fmt::Display for ImageKind {

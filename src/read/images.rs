@@ -28,6 +28,9 @@ impl Collector<'_, '_> {
 
     /// A CRIU image (or `stats-dump`).
     pub(super) fn image(&mut self, entry: &mut Entry<'_, '_>) -> Result<()> {
+        if !self.options.want.any_image() && self.sink.is_none() {
+            return Ok(());
+        }
         let name = entry.name().to_owned();
         let file = name.rsplit('/').next().unwrap_or(&name);
         let Some((kind, id)) = ImageKind::parse(file) else {
