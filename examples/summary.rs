@@ -32,7 +32,7 @@ fn main() -> ExitCode {
                 i.header.image,
                 c.compression
                     .map_or("directory".to_owned(), |z| z.to_string()),
-                ckpt::byte_to_string(c.sizes.pages),
+                ckpt::metadata::byte_to_string(c.sizes.pages),
             ))
         });
         match summary {

@@ -9,7 +9,8 @@
 //! bzip2 are recognised so that the error can name them.
 //!
 //! Every decoder's memory is bounded whatever the stream declares: zstd
-//! windows up to 128 MiB, xz up to [`XZ_MEMORY_LIMIT`] (xz -9 needs 65 MiB),
+//! windows up to 128 MiB, xz up to [`Compression::XZ_MEMORY_LIMIT`] (xz -9
+//! needs 65 MiB),
 //! bzip2 by its format (at most 900 kB blocks).
 
 use std::fmt;
@@ -37,6 +38,10 @@ pub enum Compression {
 impl Compression {
     /// Number of leading bytes [`Compression::detect`] looks at.
     pub const MAGIC_LEN: usize = 6;
+
+    /// Most memory the xz decoder may use (liblzma's memory limit): a stream
+    /// whose dictionary needs more is refused before it is allocated.
+    pub const XZ_MEMORY_LIMIT: u64 = 256 << 20;
 
     /// Recognises the compression from the first bytes of a file.
     ///
@@ -164,10 +169,6 @@ impl<R: Read> Read for Marked<R> {
 /// headers, so small reads must not each reach the decoder.
 const DECODED_BUFFER: usize = 256 << 10;
 
-/// Most memory the xz decoder may use (liblzma's memory limit): a stream
-/// whose dictionary needs more is refused before it is allocated.
-pub const XZ_MEMORY_LIMIT: u64 = 256 << 20;
-
 /// A decoder for `compression` reading from `input` (positioned at the first
 /// byte of the compressed stream). `None` passes the bytes through.
 pub(crate) fn decoder<'r>(
@@ -190,7 +191,7 @@ pub(crate) fn decoder<'r>(
         #[cfg(feature = "xz")]
         Compression::Xz => {
             let stream = liblzma::stream::Stream::new_stream_decoder(
-                XZ_MEMORY_LIMIT,
+                Compression::XZ_MEMORY_LIMIT,
                 liblzma::stream::CONCATENATED,
             )
             .map_err(io::Error::other)?;

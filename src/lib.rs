@@ -186,15 +186,11 @@ pub mod source;
 pub mod views;
 mod warning;
 
-pub use compression::{Compression, XZ_MEMORY_LIMIT};
+pub use compression::Compression;
 pub use error::{Error, Result};
 pub use layout::EntryKind;
-pub use metadata::byte_to_string;
 pub use model::{Checkpoint, ContainerInfo, Engine, Process};
-pub use options::{
-    DEFAULT_MAX_ENTRY_SIZE, DEFAULT_MAX_PROCESSES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_TOTAL_SIZE,
-    DEFAULT_MAX_VMAS, LimitKind, Limits, Options, Want,
-};
+pub use options::{LimitKind, Limits, Options, Want};
 pub use read::{read, read_path, read_with};
 pub use source::{Archive, Entry, Source};
 pub use warning::{Warning, WarningKind};

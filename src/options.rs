@@ -2,23 +2,6 @@
 
 use serde::Serialize;
 
-/// Default for [`Limits::max_entry_size`]: 64 MiB.
-pub const DEFAULT_MAX_ENTRY_SIZE: u64 = 64 << 20;
-
-/// Default for [`Limits::max_total_size`]: 1 GiB.
-pub const DEFAULT_MAX_TOTAL_SIZE: u64 = 1 << 30;
-
-/// Default for [`Limits::max_records`]: 4 Mi records in one image.
-pub const DEFAULT_MAX_RECORDS: u64 = 1 << 22;
-
-/// Default for [`Limits::max_processes`]: 1 Mi processes (Linux allows
-/// 4 Mi pids at most, and containers hold far fewer).
-pub const DEFAULT_MAX_PROCESSES: u64 = 1 << 20;
-
-/// Default for [`Limits::max_vmas`]: 1 Mi memory areas in one process
-/// (Linux's default `vm.max_map_count` is 65,530).
-pub const DEFAULT_MAX_VMAS: u64 = 1 << 20;
-
 /// How to read a checkpoint: which parts to decode ([`Want`]) and the
 /// [`Limits`] that hold whatever the archive declares.
 ///
@@ -30,7 +13,7 @@ pub const DEFAULT_MAX_VMAS: u64 = 1 << 20;
 ///     want: Want::metadata_only(),
 ///     limits: Limits { max_entry_size: 1 << 20, ..Limits::default() },
 /// };
-/// assert_eq!(options.limits.max_total_size, ckpt::DEFAULT_MAX_TOTAL_SIZE);
+/// assert_eq!(options.limits.max_total_size, ckpt::Limits::DEFAULT.max_total_size);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
@@ -80,17 +63,23 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            max_entry_size: DEFAULT_MAX_ENTRY_SIZE,
-            max_total_size: DEFAULT_MAX_TOTAL_SIZE,
-            max_records: DEFAULT_MAX_RECORDS,
-            max_processes: DEFAULT_MAX_PROCESSES,
-            max_vmas: DEFAULT_MAX_VMAS,
-        }
+        Limits::DEFAULT
     }
 }
 
 impl Limits {
+    /// The defaults: 64 MiB for one entry, 1 GiB held in all, 4 Mi records
+    /// in one image, 1 Mi processes (Linux allows 4 Mi pids, containers
+    /// hold far fewer), 1 Mi memory areas in one process (Linux's default
+    /// `vm.max_map_count` is 65,530).
+    pub const DEFAULT: Limits = Limits {
+        max_entry_size: 64 << 20,
+        max_total_size: 1 << 30,
+        max_records: 1 << 22,
+        max_processes: 1 << 20,
+        max_vmas: 1 << 20,
+    };
+
     /// The value of one limit.
     pub fn get(&self, kind: LimitKind) -> u64 {
         match kind {

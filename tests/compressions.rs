@@ -144,5 +144,5 @@ fn an_xz_dictionary_over_the_memory_limit_is_refused_unallocated() {
             other => panic!("dict {dict}: {:?}", other.map(|_| ())),
         }
     }
-    assert_eq!(ckpt::XZ_MEMORY_LIMIT, 256 << 20);
+    assert_eq!(ckpt::Compression::XZ_MEMORY_LIMIT, 256 << 20);
 }

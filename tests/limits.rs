@@ -191,7 +191,7 @@ fn memory_areas_declared_by_the_million_in_a_small_image() {
         (
             "checkpoint/mm-1.img".to_owned(),
             LimitKind::Vmas,
-            ckpt::DEFAULT_MAX_VMAS
+            ckpt::Limits::DEFAULT.max_vmas
         )
     );
 }
@@ -333,7 +333,7 @@ fn a_metadata_entry_expanding_to_a_gigabyte_is_refused_unread() {
             entry, size, limit, ..
         }) => assert_eq!(
             (entry.as_str(), size, limit),
-            ("config.dump", 1 << 30, ckpt::DEFAULT_MAX_ENTRY_SIZE)
+            ("config.dump", 1 << 30, ckpt::Limits::DEFAULT.max_entry_size)
         ),
         other => panic!("{other:?}"),
     }

@@ -9,20 +9,20 @@ use clap::ValueEnum;
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
     /// Largest entry decoded in memory (config.dump, spec.dump, …), in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = ckpt::DEFAULT_MAX_ENTRY_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = ckpt::Limits::DEFAULT.max_entry_size)]
     pub max_entry_size: u64,
     /// Most bytes held in memory for one checkpoint (entries decoded,
     /// command lines and environments).
-    #[arg(long, value_name = "BYTES", default_value_t = ckpt::DEFAULT_MAX_TOTAL_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = ckpt::Limits::DEFAULT.max_total_size)]
     max_total_size: u64,
     /// Most records in one CRIU image (open files, page runs, mounts).
-    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_RECORDS)]
+    #[arg(long, value_name = "N", default_value_t = ckpt::Limits::DEFAULT.max_records)]
     max_records: u64,
     /// Most processes in a checkpoint's process tree.
-    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_PROCESSES)]
+    #[arg(long, value_name = "N", default_value_t = ckpt::Limits::DEFAULT.max_processes)]
     max_processes: u64,
     /// Most memory areas in one process.
-    #[arg(long, value_name = "N", default_value_t = ckpt::DEFAULT_MAX_VMAS)]
+    #[arg(long, value_name = "N", default_value_t = ckpt::Limits::DEFAULT.max_vmas)]
     max_vmas: u64,
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ckpt::criu::decode::to_json;
-use ckpt::{Archive, EntryKind, Error, byte_to_string};
+use ckpt::metadata::byte_to_string;
+use ckpt::{Archive, EntryKind, Error};
 use serde::Serialize;
 
 use super::args::{ReadArgs, open};

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ckpt::byte_to_string;
+use ckpt::metadata::byte_to_string;
 use ckpt::views::Overview;
 
 use super::advice::advise;

@@ -34,15 +34,16 @@ use crate::layout::{
     CONFIG_DUMP_FILE, DELETED_FILES_FILE, NETWORK_STATUS_FILE, POD_OPTIONS_FILE, SPEC_DUMP_FILE,
     STATUS_FILE,
 };
-use crate::options::DEFAULT_MAX_ENTRY_SIZE;
+use crate::options::Limits;
 
 /// Formats a byte count as checkpointctl does (`ByteToString`): `"%d B"`
 /// below 1024, else one decimal and a binary unit.
 ///
 /// ```
-/// assert_eq!(ckpt::byte_to_string(1023), "1023 B");
-/// assert_eq!(ckpt::byte_to_string(722_749), "705.8 KiB");
-/// assert_eq!(ckpt::byte_to_string(50_401_280), "48.1 MiB");
+/// use ckpt::metadata::byte_to_string;
+/// assert_eq!(byte_to_string(1023), "1023 B");
+/// assert_eq!(byte_to_string(722_749), "705.8 KiB");
+/// assert_eq!(byte_to_string(50_401_280), "48.1 MiB");
 /// ```
 pub fn byte_to_string(bytes: u64) -> String {
     const UNIT: u64 = 1024;
@@ -115,7 +116,7 @@ fn file_name(path: &Path) -> String {
 /// 64 MiB.
 pub fn read_json_file<T: DeserializeOwned>(dir: &Path, file: &str) -> Result<(T, PathBuf)> {
     let path = dir.join(file);
-    let bytes = read_file_capped(&path, DEFAULT_MAX_ENTRY_SIZE)?;
+    let bytes = read_file_capped(&path, Limits::DEFAULT.max_entry_size)?;
     let value = serde_json::from_slice(&bytes).map_err(|source| Error::Json {
         archive: dir.display().to_string(),
         entry: file.to_owned(),
@@ -159,7 +160,7 @@ pub fn read_container_checkpoint_config_dump(dir: &Path) -> Result<(ContainerCon
 /// [`SpecDump`]).
 pub fn read_container_checkpoint_spec_dump(dir: &Path) -> Result<(SpecDump, PathBuf)> {
     let path = dir.join(SPEC_DUMP_FILE);
-    let bytes = read_file_capped(&path, DEFAULT_MAX_ENTRY_SIZE)?;
+    let bytes = read_file_capped(&path, Limits::DEFAULT.max_entry_size)?;
     let (spec, _notes) = SpecDump::from_slice(&bytes).map_err(|source| Error::Json {
         offset: None,
         archive: dir.display().to_string(),
@@ -172,7 +173,7 @@ pub fn read_container_checkpoint_spec_dump(dir: &Path) -> Result<(SpecDump, Path
 /// Reads `network.status` from an extracted checkpoint directory.
 pub fn read_container_checkpoint_network_status(dir: &Path) -> Result<(NetworkStatus, PathBuf)> {
     let path = dir.join(NETWORK_STATUS_FILE);
-    let bytes = read_file_capped(&path, DEFAULT_MAX_ENTRY_SIZE)?;
+    let bytes = read_file_capped(&path, Limits::DEFAULT.max_entry_size)?;
     let status = NetworkStatus::from_slice(&bytes).map_err(|source| Error::Json {
         offset: None,
         archive: dir.display().to_string(),

@@ -1,6 +1,6 @@
 //! checkpointctl's tree of one inspection.
 
-use ckpt::byte_to_string;
+use ckpt::metadata::byte_to_string;
 use ckpt::views::{Inspection, PsNode, SocketNode};
 
 use super::super::tree::Tree;

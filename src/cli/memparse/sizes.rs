@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use ckpt::byte_to_string;
+use ckpt::metadata::byte_to_string;
 use ckpt::views::memory::{MemoryRow, PagesFile, memory_table, pages_listing};
 
 use super::super::advice::advise;
