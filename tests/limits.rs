@@ -115,8 +115,27 @@ fn processes_over_the_limit() {
         5
     );
     o.limits.max_processes = 4;
+    let e = read_fixture(MULTI, &o).unwrap_err();
+    // Where: the archive, the entry, and its data's offset in the tar (as
+    // the tar crate finds it), all as data.
+    let file = std::fs::File::open(fixture(MULTI)).unwrap();
+    let offset = tar::Archive::new(file)
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap())
+        .find(|e| e.path().unwrap().ends_with("pstree.img"))
+        .map(|e| e.raw_file_position());
     assert_eq!(
-        limit_hit(read_fixture(MULTI, &o)),
+        (e.archive(), e.entry(), e.offset(), e.limit()),
+        (
+            Some(fixture(MULTI).to_str().unwrap()),
+            Some("checkpoint/pstree.img"),
+            offset,
+            Some(LimitKind::Processes)
+        )
+    );
+    assert_eq!(
+        limit_hit(Err(e)),
         ("checkpoint/pstree.img".to_owned(), LimitKind::Processes, 4)
     );
 }
