@@ -43,15 +43,16 @@ unset COLUMNS CLICOLOR_FORCE
 export NO_COLOR=1
 
 n=0
-# run NAME ARGS...: stdout, stderr and status of `ckpt ARGS...` to OUT/NAME.
-run() {
-  local name="$1"
-  shift
+# invoke NAME INPUT ARGS...: stdout, stderr and status of `ckpt ARGS...`,
+# with INPUT on standard input, to OUT/NAME.
+invoke() {
+  local name="$1" input="$2"
+  shift 2
   n=$((n + 1))
   {
-    echo "\$ ckpt $*"
+    if [ "$input" = /dev/null ]; then echo "\$ ckpt $*"; else echo "\$ ckpt $* < $input"; fi
     set +e
-    "$BIN" "$@" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr" </dev/null
+    "$BIN" "$@" <"$input" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
     local status=$?
     set -e
     echo "--- stdout"
@@ -62,23 +63,16 @@ run() {
   } >"$OUT/$name"
 }
 
+# run NAME ARGS...: `ckpt ARGS...` with nothing on standard input.
+run() {
+  local name="$1"
+  shift
+  invoke "$name" /dev/null "$@"
+}
+
 # stdin NAME FILE ARGS...: the same with FILE on standard input.
 stdin() {
-  local name="$1" file="$2"
-  shift 2
-  n=$((n + 1))
-  {
-    echo "\$ ckpt $* < $file"
-    set +e
-    "$BIN" "$@" <"$file" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
-    local status=$?
-    set -e
-    echo "--- stdout"
-    cat "$SCRATCH/stdout"
-    echo "--- stderr"
-    cat "$SCRATCH/stderr"
-    echo "--- exit $status"
-  } >"$OUT/$name"
+  invoke "$@"
 }
 
 archives=(

@@ -56,21 +56,6 @@ pub struct FileInfo {
     pub fd: String,
 }
 
-/// Open files added, removed and unchanged, keyed by pid, fd and path.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct FileDiff {
-    /// In B only.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub added: Vec<FileInfo>,
-    /// In A only.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub removed: Vec<FileInfo>,
-    /// In both.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unchanged: Vec<FileInfo>,
-}
-
 /// A socket in a diff (checkpointctl's keys).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[non_exhaustive]
@@ -106,21 +91,38 @@ fn is_zero(v: &u32) -> bool {
     *v == 0
 }
 
-/// Sockets added, removed and unchanged, keyed by pid, protocol, type,
-/// address and ports.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// What was added, removed and kept, in key order; empty lists are left
+/// out of JSON, as checkpointctl leaves them out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct SocketDiff {
+pub struct Changes<T> {
     /// In B only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub added: Vec<SocketInfo>,
+    pub added: Vec<T>,
     /// In A only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub removed: Vec<SocketInfo>,
+    pub removed: Vec<T>,
     /// In both.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unchanged: Vec<SocketInfo>,
+    pub unchanged: Vec<T>,
 }
+
+impl<T> Default for Changes<T> {
+    fn default() -> Changes<T> {
+        Changes {
+            added: Vec::new(),
+            removed: Vec::new(),
+            unchanged: Vec::new(),
+        }
+    }
+}
+
+/// Open files added, removed and unchanged, keyed by pid, fd and path.
+pub type FileDiff = Changes<FileInfo>;
+
+/// Sockets added, removed and unchanged, keyed by pid, protocol, type,
+/// address and ports.
+pub type SocketDiff = Changes<SocketInfo>;
 
 /// One environment variable that differs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -218,27 +220,22 @@ fn file_set(i: &Inspection) -> BTreeMap<FileKey, FileInfo> {
 }
 
 pub(super) fn files(a: &Inspection, b: &Inspection) -> FileDiff {
-    let (added, removed, unchanged) = compare_sets(file_set(a), file_set(b));
-    FileDiff {
-        added,
-        removed,
-        unchanged,
-    }
+    compare_sets(file_set(a), file_set(b))
 }
 
 /// What is in `b` only, in `a` only, and in both (as `b` has it), in key
 /// order.
-fn compare_sets<K: Ord, V>(a: BTreeMap<K, V>, b: BTreeMap<K, V>) -> (Vec<V>, Vec<V>, Vec<V>) {
-    let (mut added, mut unchanged) = (Vec::new(), Vec::new());
-    let mut a = a;
+fn compare_sets<K: Ord, V>(mut a: BTreeMap<K, V>, b: BTreeMap<K, V>) -> Changes<V> {
+    let mut changes = Changes::default();
     for (k, v) in b {
         if a.remove(&k).is_some() {
-            unchanged.push(v);
+            changes.unchanged.push(v);
         } else {
-            added.push(v);
+            changes.added.push(v);
         }
     }
-    (added, a.into_values().collect(), unchanged)
+    changes.removed = a.into_values().collect();
+    changes
 }
 
 type SocketKey = (u32, String, String, String, u32, String, u32);
@@ -275,12 +272,7 @@ fn socket_set(i: &Inspection) -> BTreeMap<SocketKey, SocketInfo> {
 }
 
 pub(super) fn sockets(a: &Inspection, b: &Inspection) -> SocketDiff {
-    let (added, removed, unchanged) = compare_sets(socket_set(a), socket_set(b));
-    SocketDiff {
-        added,
-        removed,
-        unchanged,
-    }
+    compare_sets(socket_set(a), socket_set(b))
 }
 
 pub(super) fn environments(a: &Inspection, b: &Inspection) -> Vec<EnvChange> {

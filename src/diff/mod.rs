@@ -14,7 +14,7 @@ use std::collections::hash_map::RandomState;
 use serde::Serialize;
 
 pub use changes::{
-    EnvChange, FileDiff, FileInfo, ProcessDiff, ProcessInfo, SocketDiff, SocketInfo,
+    Changes, EnvChange, FileDiff, FileInfo, ProcessDiff, ProcessInfo, SocketDiff, SocketInfo,
 };
 pub use options::DiffOptions;
 pub use pages::{MemoryDiff, PageHashes, ProcessMemoryDiff, compare_pages};

@@ -204,22 +204,12 @@ impl<'o, 's> Collector<'o, 's> {
     }
 
     pub(super) fn finish(mut self, complete: bool) -> Checkpoint {
-        let Metadata {
-            config,
-            spec,
-            #[cfg(feature = "oci-spec")]
-            oci_spec,
-            network,
-            deleted_files,
-            containerd_status,
-            bind_mounts,
-            pod_options,
-        } = self.metadata;
+        let m = self.metadata;
         let container = container_info(
-            config.as_ref(),
-            spec.as_ref(),
-            network.as_ref(),
-            containerd_status.is_some(),
+            m.config.as_ref(),
+            m.spec.as_ref(),
+            m.network.as_ref(),
+            m.containerd_status.is_some(),
             &mut self.warnings,
         );
         let mut texts: BTreeMap<u32, ProcessText> = BTreeMap::new();
@@ -238,15 +228,15 @@ impl<'o, 's> Collector<'o, 's> {
         Checkpoint {
             archive: self.archive,
             compression: self.compression,
-            config,
-            spec,
+            config: m.config,
+            spec: m.spec,
             #[cfg(feature = "oci-spec")]
-            oci_spec,
-            network,
-            deleted_files,
-            containerd_status,
-            bind_mounts,
-            pod_options,
+            oci_spec: m.oci_spec,
+            network: m.network,
+            deleted_files: m.deleted_files,
+            containerd_status: m.containerd_status,
+            bind_mounts: m.bind_mounts,
+            pod_options: m.pod_options,
             container,
             sizes: self.sizes,
             has_checkpoint_directory: self.has_checkpoint_directory,
