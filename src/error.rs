@@ -65,7 +65,7 @@ pub enum Error {
     },
     /// An archive whose compression an OCI image layer cannot have (OCI
     /// layers are plain, gzip or zstd tars), given to
-    /// [`build_image`](crate::build_image).
+    /// [`build_image`](crate::build::build_image).
     #[error(
         "{archive}: an OCI image layer cannot be {compression} compressed (only plain tar, gzip or zstd)"
     )]

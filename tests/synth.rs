@@ -145,6 +145,51 @@ fn a_seekable_tar_reads_only_argv_and_env_from_the_pages() {
     assert!(read < 1 << 20, "{read} bytes read");
 }
 
+/// Positioned reads that record what is asked for: what a ranged remote
+/// object (an HTTP range request per read) would be asked for.
+struct Ranged {
+    bytes: Vec<u8>,
+    asked: std::sync::Mutex<Vec<(u64, usize)>>,
+}
+
+impl ckpt::source::ReadAt for Ranged {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.asked.lock().unwrap().push((offset, buf.len()));
+        self.bytes.read_at(offset, buf)
+    }
+
+    fn size(&self) -> std::io::Result<u64> {
+        Ok(self.bytes.len() as u64)
+    }
+}
+
+/// Through positioned reads (as a remote object would be read), a plain
+/// tar costs a few requests for its headers and for argv and env, not the
+/// pages.
+#[test]
+fn positioned_reads_ask_for_headers_and_the_bytes_wanted_only() {
+    use ckpt::source::ReadAt;
+    let pages = 16 << 20;
+    let ranged = Arc::new(Ranged {
+        bytes: archive(pages, Compress::None),
+        asked: std::sync::Mutex::new(Vec::new()),
+    });
+    let source = Source::from_read_at(ranged.clone(), "synth.tar").unwrap();
+    check(&ckpt::read(source, &options()).unwrap(), pages);
+    let asked = ranged.asked.lock().unwrap();
+    let bytes: usize = asked.iter().map(|(_, len)| len).sum();
+    assert!(bytes < 1 << 20, "{bytes} bytes in {} requests", asked.len());
+    assert!(asked.len() < 64, "{} requests: {asked:?}", asked.len());
+    // The same archive through a buffer read the same way.
+    let c = ckpt::read(
+        Source::from_read_at(ranged.bytes.clone(), "synth.tar").unwrap(),
+        &options(),
+    )
+    .unwrap();
+    check(&c, pages);
+    assert_eq!(ranged.bytes.size().unwrap(), ranged.bytes.len() as u64);
+}
+
 #[test]
 fn deterministic_and_in_podmans_order() {
     let a = synth::checkpoint_tar(1 << 20);
