@@ -1,10 +1,12 @@
 //! The archive layout: what each entry of a checkpoint archive is, by name.
 //!
-//! Names are compared after normalisation: a leading `./` or `/`, empty and
-//! `.` components are dropped (what `tar x` and Go's `filepath.Join` do
-//! before anything is extracted), so `./checkpoint//pages-1.img` is
-//! `checkpoint/pages-1.img`. A name with a `..` component is never one of
-//! the well-known entries.
+//! Names are compared after normalisation, the way the runtime's extraction
+//! cleans them before it writes anything (Go's `filepath.Clean`): a leading
+//! `./` or `/`, empty and `.` components are dropped and `..` removes the
+//! component before it, so `./checkpoint//pages-1.img` is
+//! `checkpoint/pages-1.img` and `checkpoint/../config.dump` is
+//! `config.dump`. A name that climbs out of the root is never one of the
+//! well-known entries.
 
 use serde::Serialize;
 
@@ -152,32 +154,39 @@ impl EntryKind {
     }
 }
 
-/// Normalises an entry name: drops a leading `/`, empty and `.` components
-/// and a trailing `/`. Returns `None` for a name that has a `..` component or
-/// nothing left (`./`).
+/// Normalises an entry name as the runtime's extraction does before it
+/// writes anything (Go's `filepath.Clean`, then joined below the target
+/// directory): a leading `/`, empty and `.` components and a trailing `/`
+/// are dropped, and `..` removes the component before it. Returns `None`
+/// for a name that climbs out of the archive root (the runtime refuses such
+/// an archive) or that names the root itself (`./`).
 ///
 /// ```
 /// use ckpt::layout::normalize;
 /// assert_eq!(normalize("./checkpoint/").as_deref(), Some("checkpoint"));
 /// assert_eq!(normalize("/a//./b").as_deref(), Some("a/b"));
+/// assert_eq!(normalize("checkpoint/../config.dump").as_deref(), Some("config.dump"));
+/// assert_eq!(normalize("/../config.dump").as_deref(), Some("config.dump"));
 /// assert_eq!(normalize("../../tmp/config.dump"), None);
 /// assert_eq!(normalize("./"), None);
 /// ```
 pub fn normalize(name: &str) -> Option<String> {
-    let mut out = String::with_capacity(name.len());
+    let rooted = name.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
     for part in name.split('/') {
         match part {
             "" | "." => {}
-            ".." => return None,
-            part => {
-                if !out.is_empty() {
-                    out.push('/');
+            ".." => {
+                // Above a rooted name's root is its root; above a relative
+                // name's start is outside the archive.
+                if parts.pop().is_none() && !rooted {
+                    return None;
                 }
-                out.push_str(part);
             }
+            part => parts.push(part),
         }
     }
-    (!out.is_empty()).then_some(out)
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// Classifies a normalised entry name; see [`EntryKind::of`].
@@ -350,6 +359,11 @@ mod tests {
         assert_eq!(kind("core-1.img"), EntryKind::CriuImage);
         assert_eq!(kind("pages-2.img"), EntryKind::Pages { id: 2 });
         assert_eq!(kind("crit/core-1.img.json"), EntryKind::Other);
-        assert_eq!(normalize("a/../config.dump"), None);
+        // What the runtime writes: `..` cancels the component before it.
+        assert_eq!(
+            normalize("a/../config.dump").as_deref(),
+            Some("config.dump")
+        );
+        assert_eq!(normalize("a/../../config.dump"), None);
     }
 }

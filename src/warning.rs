@@ -40,6 +40,28 @@ pub enum WarningKind {
     InvalidEnvironment,
     /// A memory search stopped before the end of the memory.
     SearchStopped,
+    /// Tar readers disagree about what the archive holds: a PAX key given
+    /// twice, extension headers that conflict or apply to nothing, a PAX
+    /// global header that sets a name. ckpt shows what Go's `archive/tar`
+    /// (which the restoring runtime uses) reads.
+    Ambiguous,
+    /// An entry is a sparse file: its data is never read.
+    SparseEntry,
+    /// More warnings of this kind were left out; the message says how many.
+    MoreWarnings,
+}
+
+impl WarningKind {
+    /// Whether the archive may hold something else for another reader, or
+    /// for the runtime than for ckpt: two entries of one name, a name that
+    /// leaves the root, extension headers readers disagree on. `build`
+    /// refuses such an archive unless forced.
+    pub fn is_ambiguity(self) -> bool {
+        matches!(
+            self,
+            WarningKind::Ambiguous | WarningKind::DuplicateEntry | WarningKind::UnsafeName
+        )
+    }
 }
 
 /// Something wrong with an optional part of a checkpoint, reported without

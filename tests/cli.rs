@@ -156,7 +156,7 @@ fn errors_name_the_archive_and_entry() {
     let notar = write(&tmp, "notar.json", b"{}\n");
     fails_with(
         &["show", &notar],
-        &format!("{notar}: not a tar archive: failed to read entire block"),
+        &format!("{notar}: not a tar archive: shorter than one tar header block"),
     );
     let gz = std::fs::read(fixture("mini-sleep.gzip.tar.gz")).unwrap();
     let cut = write(&tmp, "cut.tar.gz", &gz[..20_000]);

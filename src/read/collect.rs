@@ -1,7 +1,7 @@
 //! [`Collector`]: gathers a [`Checkpoint`] from the entries of one pass,
 //! in whatever order they come, and says when everything wanted is known.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::metadata::{At, Metadata};
 use crate::compression::Compression;
@@ -25,8 +25,6 @@ pub(super) struct Collector<'o, 's> {
     has_checkpoint_directory: bool,
     entries: Vec<EntryInfo>,
     pub(super) warnings: Vec<Warning>,
-    /// How many times each kind of metadata entry was seen.
-    seen: HashMap<EntryKind, u32>,
     pub(super) images: ImageSet,
     /// Bytes held in memory so far (entries decoded, texts read), against
     /// [`Limits::max_total_size`](crate::Limits::max_total_size).
@@ -74,7 +72,6 @@ impl<'o, 's> Collector<'o, 's> {
             has_checkpoint_directory: false,
             entries: Vec::new(),
             warnings: Vec::new(),
-            seen: HashMap::new(),
             images: ImageSet::default(),
             held: 0,
             stats_from_top: false,
@@ -154,15 +151,6 @@ impl<'o, 's> Collector<'o, 's> {
                 "not a regular file; ignored",
             ));
             return Ok(());
-        }
-        let count = self.seen.entry(kind).or_insert(0);
-        *count += 1;
-        if *count == 2 {
-            self.warnings.push(Warning::new(
-                WarningKind::DuplicateEntry,
-                Some(&name),
-                "appears more than once; the last copy is used, as extraction would",
-            ));
         }
         let bytes = self.read_held(entry)?;
         let at = At {

@@ -24,6 +24,8 @@ pub(crate) struct DirItem {
     pub(crate) is_file: bool,
     pub(crate) is_dir: bool,
     pub(crate) is_link: bool,
+    /// Where a symbolic link points (never followed).
+    pub(crate) link_target: Option<String>,
 }
 
 /// An extracted checkpoint directory, listed.
@@ -78,12 +80,18 @@ fn walk(dir: &Path, prefix: &str, depth: usize, out: &mut Vec<DirItem>) -> Resul
         })?;
         let is_dir = meta.is_dir();
         let is_file = meta.is_file();
+        let is_link = meta.file_type().is_symlink();
+        let link_target = is_link
+            .then(|| std::fs::read_link(&path).ok())
+            .flatten()
+            .map(|t| t.to_string_lossy().into_owned());
         out.push(DirItem {
             kind: classify(&name, is_dir),
             size: if is_file { meta.len() } else { 0 },
             is_file,
             is_dir,
-            is_link: meta.file_type().is_symlink(),
+            is_link,
+            link_target,
             name: name.clone(),
             path: path.clone(),
         });
@@ -158,7 +166,22 @@ pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
     if !std::fs::symlink_metadata(path)?.is_file() {
         return Err(not_regular());
     }
-    let file = File::open(path)?;
+    // Should a FIFO be swapped in after the check, opening it must not
+    // block: O_NONBLOCK (no effect on a regular file).
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64"
+        )
+    ))]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, 0o4000);
+    let file = options.open(path)?;
     if !file.metadata()?.is_file() {
         return Err(not_regular());
     }

@@ -127,21 +127,30 @@ impl<'a, 'r> Entry<'a, 'r> {
         }
     }
 
-    /// Whether the data is stored in one piece (everything but GNU sparse
-    /// files).
-    pub fn is_contiguous(&self) -> bool {
+    /// The target of a link (symbolic or hard), as the archive names it.
+    pub fn link_target(&self) -> Option<&str> {
         match &self.inner {
-            EntryInner::Tar(t) => t.is_contiguous(),
-            EntryInner::File(_) => true,
+            EntryInner::Tar(t) if t.is_link() => Some(&t.link_target),
+            EntryInner::Tar(_) => None,
+            EntryInner::File(f) => f.item.link_target.as_deref(),
+        }
+    }
+
+    /// Whether it is a sparse file of a tar (GNU or PAX sparse): its
+    /// stored data is not its content, and ckpt never reads it (reading
+    /// fails with [`io::ErrorKind::InvalidData`]). Its [`size`](Entry::size)
+    /// is the size the runtime would extract.
+    pub fn is_sparse(&self) -> bool {
+        match &self.inner {
+            EntryInner::Tar(t) => t.is_sparse(),
+            EntryInner::File(_) => false,
         }
     }
 
     /// Where the data can be read again after the walk.
     pub(crate) fn location(&self) -> Location {
         match &self.inner {
-            EntryInner::Tar(t) if t.seekable && t.is_contiguous() => {
-                Location::Offset(t.data_offset)
-            }
+            EntryInner::Tar(t) if t.seekable && !t.is_sparse() => Location::Offset(t.data_offset),
             EntryInner::Tar(_) => Location::Stream,
             EntryInner::File(f) => Location::Path(f.item.path.clone()),
         }

@@ -1,0 +1,282 @@
+//! The tar walk: one pass over the uncompressed tar stream, read as Go's
+//! `archive/tar` reads it (the runtime that restores a checkpoint unpacks
+//! it with that package), entries named as the runtime's extraction names
+//! them, what other readers would see differently reported, errors named.
+//!
+//! Why not the `tar` crate's reader: where the formats leave room (a PAX
+//! key given twice, a zero block followed by more headers, a GNU long name
+//! next to a PAX path, an old Go writer's prefix) it decides differently
+//! from Go, and each difference is a way to show ckpt one archive and the
+//! runtime another. The crate still writes every tar ckpt builds.
+
+mod block;
+mod member;
+mod members;
+mod pax;
+mod pending;
+mod sparse;
+mod tracked;
+mod walk;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use block::flag;
+use member::{Member, Members, Step, WalkError};
+use tracked::Tracked;
+pub(crate) use walk::Walk;
+
+use super::context::Context;
+use super::input::State;
+use super::stream::TarInput;
+use super::{Input, ReadAt};
+use crate::error::Result;
+use crate::layout::{EntryKind, classify, normalize};
+use crate::warning::{Warning, WarningKind};
+
+/// A tar archive (compressed or not) over a stream or positioned reads.
+pub(crate) struct TarWalk<'r> {
+    input: RefCell<Tracked<TarInput<'r>>>,
+    members: Members,
+    pub(crate) walk: Walk,
+    /// The positioned reads it was opened on, to read again.
+    pub(crate) random: Option<(Arc<dyn ReadAt + 'r>, u64)>,
+}
+
+impl<'r> TarWalk<'r> {
+    /// Opens the tar in `input` (a stream or positioned reads), recognising
+    /// its compression from the first bytes.
+    pub(crate) fn new(name: Arc<str>, input: Input<'r>, state: Arc<State>) -> Result<TarWalk<'r>> {
+        let random = match &input {
+            Input::Random(random, len) => Some((random.clone(), *len)),
+            _ => None,
+        };
+        let (stream, compression) = TarInput::open(&name, input, state.clone())?;
+        let seekable = stream.is_seekable();
+        let input_len = random.as_ref().map(|r| r.1);
+        Ok(TarWalk {
+            input: RefCell::new(Tracked {
+                inner: stream,
+                pos: 0,
+            }),
+            members: Members::new(input_len.filter(|_| seekable)),
+            walk: Walk {
+                ctx: Context {
+                    name,
+                    compression,
+                    state,
+                },
+                input_len,
+                seekable,
+                next_header: 0,
+                last_entry: None,
+                count: 0,
+                warnings: Vec::new(),
+                names: HashMap::new(),
+                hasher: RandomState::new(),
+            },
+            random,
+        })
+    }
+
+    /// The entries, in archive order.
+    pub(crate) fn entries(&mut self) -> Result<TarEntries<'_, 'r>> {
+        Ok(TarEntries {
+            input: &self.input,
+            members: &mut self.members,
+            walk: &mut self.walk,
+            done: false,
+        })
+    }
+
+    /// Reads what follows the end-of-archive marker to the end of the input
+    /// (checking a compressed stream's trailer); the sizes of the stream.
+    pub(crate) fn finish(self) -> Result<(u64, u64)> {
+        let TarWalk { input, walk, .. } = self;
+        if walk.seekable {
+            let len = walk.input_len.unwrap_or(0);
+            return Ok((len, len));
+        }
+        input
+            .into_inner()
+            .inner
+            .drain()
+            .map_err(|e| walk.error(WalkError::Io(e), None))?;
+        let state = &walk.ctx.state;
+        Ok((state.input_pos.load(Ordering::Relaxed), state.tar_pos()))
+    }
+}
+
+/// The entries of a [`TarWalk`].
+pub(crate) struct TarEntries<'a, 'r> {
+    input: &'a RefCell<Tracked<TarInput<'r>>>,
+    members: &'a mut Members,
+    walk: &'a mut Walk,
+    done: bool,
+}
+
+impl<'a, 'r> Iterator for TarEntries<'a, 'r> {
+    type Item = Result<TarEntry<'a, 'r>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let step = {
+                let Ok(mut input) = self.input.try_borrow_mut() else {
+                    self.done = true;
+                    return Some(Err(self.walk.error(
+                        WalkError::Io(io::Error::other("an entry is still being read")),
+                        None,
+                    )));
+                };
+                self.members.next(&mut input)
+            };
+            let member = match step {
+                Ok(Step::End { marker, dangling }) => {
+                    self.done = true;
+                    return self.walk.check_end(marker, dangling).err().map(Err);
+                }
+                Err(e) => {
+                    self.done = true;
+                    let last = self.walk.last_entry.clone();
+                    return Some(Err(self.walk.error(e, last.as_deref())));
+                }
+                Ok(Step::Member(member)) => member,
+            };
+            self.walk.next_header = self.members.next_header();
+            let raw_name = String::from_utf8_lossy(&member.name).into_owned();
+            for message in &member.ambiguities {
+                self.walk.warnings.push(Warning::new(
+                    WarningKind::Ambiguous,
+                    Some(&raw_name),
+                    message.clone(),
+                ));
+            }
+            if member.global {
+                // PAX global headers describe the archive, not a member;
+                // the runtime's extraction ignores them.
+                continue;
+            }
+            return Some(Ok(self.entry(member, raw_name)));
+        }
+    }
+}
+
+impl<'a, 'r> TarEntries<'a, 'r> {
+    fn entry(&mut self, member: Member, raw_name: String) -> TarEntry<'a, 'r> {
+        let is_dir = member.typeflag == flag::DIR;
+        let (name, kind) = match normalize(&raw_name) {
+            Some(name) => {
+                self.walk.seen(&name, &raw_name, is_dir);
+                let kind = classify(&name, is_dir);
+                (name, kind)
+            }
+            None => {
+                if raw_name.split('/').any(|p| p == "..") {
+                    self.walk.warnings.push(Warning::new(
+                        WarningKind::UnsafeName,
+                        Some(&raw_name),
+                        "entry name leaves the archive root (`..`): the runtime's extraction \
+                         refuses the archive; ckpt ignores the entry",
+                    ));
+                }
+                let kind = if is_dir {
+                    EntryKind::Directory
+                } else {
+                    EntryKind::Other
+                };
+                (raw_name, kind)
+            }
+        };
+        self.walk.count += 1;
+        self.walk.last_entry = Some(name.clone());
+        TarEntry {
+            input: self.input,
+            name,
+            kind,
+            typeflag: member.typeflag,
+            link_target: String::from_utf8_lossy(&member.linkname).into_owned(),
+            size: member.size,
+            sparse: member.sparse,
+            remaining: if member.sparse { 0 } else { member.data_size },
+            header_offset: member.header_offset,
+            data_offset: member.data_offset,
+            seekable: self.walk.seekable,
+            ctx: self.walk.ctx.clone(),
+        }
+    }
+}
+
+/// One member of a tar.
+pub(crate) struct TarEntry<'a, 'r> {
+    input: &'a RefCell<Tracked<TarInput<'r>>>,
+    pub(crate) name: String,
+    pub(crate) kind: EntryKind,
+    typeflag: u8,
+    /// The target of a link, as the archive names it.
+    pub(crate) link_target: String,
+    pub(crate) size: u64,
+    sparse: bool,
+    remaining: u64,
+    pub(crate) header_offset: u64,
+    pub(crate) data_offset: u64,
+    /// Whether the archive is a plain tar read with seeks.
+    pub(crate) seekable: bool,
+    pub(crate) ctx: Context,
+}
+
+impl TarEntry<'_, '_> {
+    /// A regular file, as the runtime extracts it.
+    pub(crate) fn is_file(&self) -> bool {
+        self.typeflag == flag::REG
+    }
+
+    pub(crate) fn is_dir(&self) -> bool {
+        self.typeflag == flag::DIR
+    }
+
+    pub(crate) fn is_link(&self) -> bool {
+        matches!(self.typeflag, flag::LINK | flag::SYMLINK)
+    }
+
+    /// Whether it is a sparse file, whose data ckpt does not read.
+    pub(crate) fn is_sparse(&self) -> bool {
+        self.sparse
+    }
+}
+
+impl Read for TarEntry<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.sparse {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a sparse entry: ckpt does not read sparse entries",
+            ));
+        }
+        if buf.is_empty() || self.remaining == 0 {
+            return Ok(0);
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let mut input = self
+            .input
+            .try_borrow_mut()
+            .map_err(|_| io::Error::other("the archive is being walked"))?;
+        let n = input.read(&mut buf[..want])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("archive ends inside {}", self.name),
+            ));
+        }
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}

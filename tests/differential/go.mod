@@ -1,0 +1,3 @@
+module ckpt/differential
+
+go 1.22
