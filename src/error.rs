@@ -245,6 +245,20 @@ pub enum Error {
         /// The archive's display name.
         archive: String,
     },
+    /// The archive may hold something else for the runtime than what ckpt
+    /// read (an entry given twice, a name that leaves the root, extension
+    /// headers tar readers disagree on) or may be cut short (no
+    /// end-of-archive marker): `build` refuses to package it unless told
+    /// to.
+    #[error("{archive}: the archive is ambiguous or damaged: {first}{}", more(*others))]
+    Ambiguous {
+        /// The archive's display name.
+        archive: String,
+        /// The first warning that says so.
+        first: String,
+        /// How many more warnings say so.
+        others: usize,
+    },
     /// A [`MemorySink`](crate::memory::MemorySink) failed (its output
     /// closed, say); the read stopped there.
     #[error("{archive}: {entry}: the memory sink failed")]
@@ -284,6 +298,7 @@ impl Error {
             | Error::NoSuchProcess { archive, .. }
             | Error::Image { archive, .. }
             | Error::NoCheckpointDirectory { archive }
+            | Error::Ambiguous { archive, .. }
             | Error::Sink { archive, .. } => Some(archive),
         }
     }
@@ -355,5 +370,12 @@ fn what(compression: Compression) -> &'static str {
         Compression::Zstd => "zstd stream",
         Compression::Xz => "xz stream",
         Compression::Bzip2 => "bzip2 stream",
+    }
+}
+
+fn more(others: usize) -> String {
+    match others {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
     }
 }

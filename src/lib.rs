@@ -25,8 +25,9 @@
 //!   from any of them gives the same results.
 //! * [`read`] walks it once and returns a [`Checkpoint`]; [`Options`] say
 //!   which parts to decode ([`Want`]) and the [`Limits`] that hold
-//!   whatever the archive declares. The pass stops as soon as what is
-//!   wanted is known.
+//!   whatever the archive declares. What is not wanted is skipped; every
+//!   header is read, since a later entry of one name replaces an earlier
+//!   one, as in the runtime's extraction.
 //! * [`Checkpoint::processes`] yields each [`Process`]: pid, parent,
 //!   threads, command name and state, command line and environment (read
 //!   from its memory in the same pass), open files, sockets, memory areas
@@ -75,15 +76,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Reading a stream, stopping as soon as `config.dump` and `spec.dump` are
-//! known:
+//! Reading a stream, decoding only `config.dump` and `spec.dump`:
 //!
 //! ```
 //! # fn main() -> Result<(), ckpt::Error> {
 //! let file = std::fs::File::open("tests/fixtures/mini-sleep.gzip.tar.gz").unwrap();
 //! let source = ckpt::Source::from_reader(file, "mini-sleep");
 //! let checkpoint = ckpt::read(source, &ckpt::Options::new(ckpt::Want::metadata_only()))?;
-//! assert!(!checkpoint.complete);
+//! assert!(checkpoint.complete);
 //! assert_eq!(checkpoint.require_config()?.oci_runtime, "runc");
 //! # Ok(()) }
 //! ```

@@ -18,8 +18,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Which parts of the checkpoint to decode. Whatever is not wanted is
-    /// skipped (for a plain tar opened by path, not even read), and reading
-    /// stops as soon as everything wanted is known.
+    /// skipped (for a plain tar opened by path, not even read). Every
+    /// header is read: a later entry of the same name replaces an earlier
+    /// one, as in the runtime's extraction.
     pub want: Want,
     /// The limits on what is held in memory.
     pub limits: Limits,
@@ -148,8 +149,8 @@ impl LimitKind {
 /// The default decodes every metadata entry and sums the sizes, which needs
 /// every tar header; the CRIU images are left alone ([`Want::all`] decodes
 /// them too). [`Want::metadata_only`] wants `config.dump` and `spec.dump`
-/// alone, so the pass stops as soon as both were seen. Build other sets with
-/// struct-update syntax:
+/// alone; the rest of the archive is skipped, its headers read to find a
+/// later copy of either. Build other sets with struct-update syntax:
 ///
 /// ```
 /// let want = ckpt::Want { processes: true, memory_text: true, ..ckpt::Want::none() };
@@ -195,7 +196,7 @@ pub struct Want {
 
 impl Want {
     /// Nothing at all; set the fields you need.
-    pub fn none() -> Want {
+    pub const fn none() -> Want {
         Want {
             config: false,
             spec: false,
@@ -217,7 +218,7 @@ impl Want {
 
     /// Everything: every metadata entry, the sizes, the entry list, and the
     /// CRIU images.
-    pub fn all() -> Want {
+    pub const fn all() -> Want {
         Want {
             config: true,
             spec: true,
@@ -238,23 +239,14 @@ impl Want {
     }
 
     /// `config.dump` and `spec.dump` only: enough to name the container,
-    /// its image and engine. Reading stops once both are seen.
-    pub fn metadata_only() -> Want {
+    /// its image and engine. Of the rest of the archive only the headers
+    /// are read (a later copy of either replaces the first).
+    pub const fn metadata_only() -> Want {
         Want {
             config: true,
             spec: true,
             ..Want::none()
         }
-    }
-
-    /// Whether the whole archive has to be read whatever was found.
-    pub(crate) fn needs_whole_archive(&self) -> bool {
-        self.sizes
-            || self.entries
-            || self.processes
-            || self.files
-            || self.memory_text
-            || self.mounts
     }
 
     /// Whether any CRIU image is wanted.

@@ -12,11 +12,21 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use ckpt::build::{ImageOutput, build_image};
+use ckpt::build::{BuildOptions, ImageOutput, build_image};
 use ckpt::oci_spec::image::{ImageConfiguration, ImageIndex, ImageManifest, MediaType};
 use ckpt::{Error, Options};
 use common::run_ckpt as ckpt;
 use common::*;
+
+/// Replace an existing output.
+const REPLACE: BuildOptions = BuildOptions {
+    replace: true,
+    allow_ambiguous: false,
+    read: Options {
+        want: ckpt::Want::none(),
+        limits: ckpt::Limits::DEFAULT,
+    },
+};
 use sha2::{Digest, Sha256};
 
 fn sha256(bytes: &[u8]) -> String {
@@ -134,7 +144,7 @@ fn podman_zstd_checkpoint_as_a_layout_and_as_a_tar() {
         ImageOutput::Directory(dir.path().join("layout")),
         ImageOutput::Tar(dir.path().join("image.tar")),
     ] {
-        let built = build_image(&input, image, &output, false, &Options::default()).unwrap();
+        let built = build_image(&input, image, &output, &BuildOptions::default()).unwrap();
         let files = layout_files(&output);
         let annotations = check_layout(&files, &input, image, MediaType::ImageLayerZstd);
         // config.dump and spec.dump of mini-sleep (MANIFEST.md: Podman
@@ -174,8 +184,7 @@ fn crio_plain_tar_with_its_pod_and_checkpoint_time() {
         &input,
         "localhost/counter:ckpt",
         &output,
-        false,
-        &Options::default(),
+        &BuildOptions::default(),
     )
     .unwrap();
     let files = layout_files(&output);
@@ -203,7 +212,7 @@ fn outputs_are_never_replaced_silently_and_failures_leave_nothing() {
     let tar = dir.path().join("x.tar");
     std::fs::write(&tar, b"keep me").unwrap();
     let out = ImageOutput::Tar(tar.clone());
-    match build_image(&input, "x", &out, false, &Options::default()) {
+    match build_image(&input, "x", &out, &BuildOptions::default()) {
         Err(Error::Write { path, source }) => {
             assert_eq!(path, tar);
             assert_eq!(source.kind(), std::io::ErrorKind::AlreadyExists);
@@ -231,20 +240,14 @@ fn outputs_are_never_replaced_silently_and_failures_leave_nothing() {
         );
     }
     assert_eq!(std::fs::read(&tar).unwrap(), b"keep me");
-    build_image(&input, "x", &out, true, &Options::default()).unwrap();
+    build_image(&input, "x", &out, &REPLACE).unwrap();
     check_layout(&layout_files(&out), &input, "x", MediaType::ImageLayer);
 
     let full = dir.path().join("full");
     std::fs::create_dir(&full).unwrap();
     std::fs::write(full.join("f"), b"").unwrap();
     assert!(matches!(
-        build_image(
-            &input,
-            "x",
-            &ImageOutput::Directory(full.clone()),
-            true,
-            &Options::default()
-        ),
+        build_image(&input, "x", &ImageOutput::Directory(full.clone()), &REPLACE),
         Err(Error::Write { .. })
     ));
     #[cfg(unix)]
@@ -252,13 +255,7 @@ fn outputs_are_never_replaced_silently_and_failures_leave_nothing() {
         let link = dir.path().join("link.tar");
         std::os::unix::fs::symlink(&tar, &link).unwrap();
         assert!(matches!(
-            build_image(
-                &input,
-                "x",
-                &ImageOutput::Tar(link),
-                true,
-                &Options::default()
-            ),
+            build_image(&input, "x", &ImageOutput::Tar(link), &REPLACE),
             Err(Error::Write { .. })
         ));
     }
@@ -271,8 +268,7 @@ fn outputs_are_never_replaced_silently_and_failures_leave_nothing() {
             &bad,
             "x",
             &ImageOutput::Tar(target.clone()),
-            false,
-            &Options::default()
+            &BuildOptions::default()
         )
         .is_err()
     );
@@ -339,7 +335,7 @@ fn an_xz_or_bzip2_archive_is_refused_before_anything_is_written() {
             ImageOutput::Tar(dir.path().join("out.tar")),
             ImageOutput::Directory(dir.path().join("out")),
         ] {
-            let e = build_image(&input, "x", &out, false, &Options::default()).unwrap_err();
+            let e = build_image(&input, "x", &out, &BuildOptions::default()).unwrap_err();
             assert!(
                 matches!(&e, Error::LayerCompression { archive, compression: c }
                     if *archive == input.display().to_string() && *c == compression),
@@ -356,5 +352,111 @@ fn an_xz_or_bzip2_archive_is_refused_before_anything_is_written() {
             .filter(|n| n.contains("out"))
             .collect();
         assert!(left.is_empty(), "{name}: {left:?}");
+    }
+}
+
+/// Names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn damaged_and_ambiguous_archives_are_refused_and_leave_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Paths that look like a temporary output of ckpt's, made by someone
+    // else: a failed build must not remove them.
+    for name in [
+        ".out.tar.ckpt-1.tmp",
+        ".out.tar.abc.ckpt-tmp",
+        ".out.abc.ckpt-tmp",
+    ] {
+        std::fs::write(dir.path().join(name), b"not ckpt's").unwrap();
+    }
+    let good = plain(&podman_items());
+    let mut duplicated = podman_items();
+    duplicated.push(file("./config.dump", config_dump("later", ID)));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        // Cut inside the pages: the runtime could not restore it.
+        (
+            "truncated.tar",
+            good[..good.len() - 3000].to_vec(),
+            "truncated",
+        ),
+        // Cut at an entry boundary: no end marker, may be truncated.
+        (
+            "no-end.tar",
+            good[..good.len() - 1024].to_vec(),
+            "ambiguous or damaged: the tar has no end-of-archive marker",
+        ),
+        (
+            "dup.tar",
+            plain(&duplicated),
+            "ambiguous or damaged: config.dump: appears more than once",
+        ),
+    ];
+    for (name, bytes, message) in &cases {
+        let input = dir.path().join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let before = listing(dir.path());
+        for out in [
+            ImageOutput::Tar(dir.path().join("out.tar")),
+            ImageOutput::Directory(dir.path().join("out")),
+        ] {
+            let e = build_image(&input, "x", &out, &BuildOptions::default()).unwrap_err();
+            assert!(e.to_string().contains(message), "{name}: {e}");
+            assert_eq!(listing(dir.path()), before, "{name}");
+        }
+    }
+    // Allowed: the duplicate is built from the last config.dump, as the
+    // runtime would restore it.
+    let out = ImageOutput::Tar(dir.path().join("out.tar"));
+    let allowed = BuildOptions {
+        allow_ambiguous: true,
+        ..BuildOptions::default()
+    };
+    let built = build_image(&dir.path().join("dup.tar"), "x", &out, &allowed).unwrap();
+    assert_eq!(
+        built.annotations["org.criu.checkpoint.container.name"],
+        "later"
+    );
+    // Still refused when cut inside an entry: allowing ambiguity is not
+    // allowing damage.
+    let e = build_image(&dir.path().join("truncated.tar"), "x", &out, &{
+        BuildOptions {
+            replace: true,
+            ..allowed.clone()
+        }
+    })
+    .unwrap_err();
+    assert!(matches!(e, Error::Truncated { .. }), "{e:?}");
+    #[cfg(feature = "cli")]
+    {
+        let (stdout, stderr, code) = ckpt(&[
+            "build",
+            &dir.path().join("dup.tar").display().to_string(),
+            "x",
+            "-o",
+            &dir.path().join("cli.tar").display().to_string(),
+        ]);
+        assert_eq!((stdout.as_str(), code), ("", 1), "{stderr}");
+        assert!(
+            stderr.contains("appears more than once")
+                && stderr.ends_with("pass --allow-ambiguous\n"),
+            "{stderr}"
+        );
+        let (_, stderr, code) = ckpt(&[
+            "build",
+            "--allow-ambiguous",
+            &dir.path().join("dup.tar").display().to_string(),
+            "x",
+            "-o",
+            &dir.path().join("cli.tar").display().to_string(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
     }
 }

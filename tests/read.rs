@@ -414,18 +414,32 @@ fn declared_terabyte_config_dump_is_not_allocated() {
 }
 
 #[test]
-fn metadata_only_stops_after_spec_dump() {
-    let t = plain(&podman_items());
-    // Cut the archive right after spec.dump: what follows is never needed.
+fn metadata_only_reads_every_header_so_a_later_copy_wins() {
+    // The runtime's extraction leaves the last config.dump on disk: a
+    // metadata-only read must not stop at the first.
+    let mut items = podman_items();
+    items.push(file("config.dump", config_dump("later", ID)));
+    let t = plain(&items);
+    let options = Options::new(Want::metadata_only());
+    for source in [
+        Source::from_reader(&t[..], "test.tar"),
+        Source::from_seekable(Cursor::new(&t[..]), "test.tar").unwrap(),
+    ] {
+        let c = ckpt::read(source, &options).unwrap();
+        assert!(c.complete);
+        assert_eq!(c.container.name, "later");
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.kind == ckpt::WarningKind::DuplicateEntry
+                    && w.entry.as_deref() == Some("config.dump"))
+        );
+    }
+    // Cut after spec.dump: the truncation is noticed, not hidden.
     let spec_at = t.windows(9).position(|w| w == b"spec.dump").unwrap();
     let cut = &t[..spec_at + 512 + 512 + 100];
-    let options = Options::new(Want::metadata_only());
-    let c = ckpt::read(Source::from_reader(cut, "test.tar"), &options).unwrap();
-    assert!(!c.complete);
-    assert_eq!(c.container.name, "test-ctr");
-    assert_eq!(c.sizes.tar, None);
-    // The default options want the sizes, so they read on and notice.
-    assert!(matches!(read_bytes(cut), Err(Error::Truncated { .. })));
+    let e = ckpt::read(Source::from_reader(cut, "test.tar"), &options).unwrap_err();
+    assert!(matches!(e, Error::Truncated { .. }), "{e:?}");
 }
 
 #[test]

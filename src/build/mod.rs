@@ -5,11 +5,19 @@
 //!
 //! The archive is read once: its bytes are hashed as they are copied into
 //! the layer blob, decompressed on the way to hash the layer's DiffID, and
-//! walked for `config.dump` and `spec.dump`, all in the same pass. Nothing
-//! is held in memory and nothing the archive names becomes a path. The
-//! output is written next to where it was asked for under a temporary name
-//! and renamed into place once complete; an existing output is never
-//! replaced unless asked.
+//! walked for `config.dump` and `spec.dump` (every header read, so that the
+//! last copy of each is the one used, as the runtime's extraction uses it),
+//! all in the same pass. Nothing is held in memory and nothing the archive
+//! names becomes a path. The output is written next to where it was asked
+//! for, in a temporary file or directory created exclusively (only it is
+//! ever removed), and renamed into place once complete; an existing output
+//! is never replaced unless asked.
+//!
+//! An archive that is ambiguous (an entry given twice, a name that leaves
+//! the root, extension headers tar readers disagree on) or may be cut short
+//! (no end-of-archive marker) is refused ([`Error::Ambiguous`]) unless
+//! [`BuildOptions::allow_ambiguous`]: an image is what others will restore
+//! from, long after anyone looked at the warnings.
 
 mod blobs;
 mod errors;
@@ -77,17 +85,38 @@ pub struct BuiltImage {
     pub annotations: BTreeMap<String, String>,
 }
 
-/// A name next to `target` for writing before the rename.
-fn temporary_next_to(target: &Path) -> PathBuf {
-    let dir = match target.parent() {
+/// How [`build_image`] builds.
+///
+/// ```
+/// let options = ckpt::build::BuildOptions { replace: true, ..Default::default() };
+/// # assert!(!options.allow_ambiguous);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Replace an existing output tar.
+    pub replace: bool,
+    /// Build even from an archive that is ambiguous or may be truncated.
+    pub allow_ambiguous: bool,
+    /// How the archive is read (its limits; what is decoded is the
+    /// builder's choice).
+    pub read: Options,
+}
+
+/// The directory `target` goes in.
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
-    };
+    }
+}
+
+/// A temporary name's prefix for `target`: `.NAME.`.
+fn temporary_prefix(target: &Path) -> String {
     let base = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "image".into());
-    dir.join(format!(".{base}.ckpt-{}.tmp", std::process::id()))
+    format!(".{base}.")
 }
 
 /// Refuses an output that exists (a directory only if it is not empty; a
@@ -125,40 +154,67 @@ const OCI_LAYOUT: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
 
 /// Writes an OCI image whose single layer is the checkpoint archive at
 /// `input`, named `image`, with checkpointctl's annotations, to `output`.
-/// An existing tar is replaced only if `force`.
 pub fn build_image(
     input: &Path,
     image: &str,
     output: &ImageOutput,
-    force: bool,
-    options: &Options,
+    options: &BuildOptions,
 ) -> Result<BuiltImage> {
-    check_target(output, force)?;
-    let temp = temporary_next_to(output.path());
-    let result = match output {
-        ImageOutput::Directory(_) => write_directory(input, image, &temp, options),
-        ImageOutput::Tar(_) => write_tar(input, image, &temp, options),
-    };
-    let built = match result {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&temp);
-            let _ = std::fs::remove_file(&temp);
-            return Err(e);
+    check_target(output, options.replace)?;
+    let target = output.path();
+    let dir = parent_of(target);
+    let prefix = temporary_prefix(target);
+    let mut temp = tempfile::Builder::new();
+    temp.prefix(&prefix).suffix(".ckpt-tmp");
+    // Created exclusively; removed when dropped, on every error path.
+    let built = match output {
+        ImageOutput::Directory(_) => {
+            let temp = temp.tempdir_in(&dir).map_err(write_error(target))?;
+            let built = write_directory(input, image, temp.path(), options)?;
+            if target.is_dir() {
+                // Empty (checked above): rename replaces it.
+                std::fs::remove_dir(target).map_err(write_error(target))?;
+            }
+            let path = temp.keep();
+            if let Err(e) = std::fs::rename(&path, target) {
+                let _ = std::fs::remove_dir_all(&path);
+                return Err(write_error(target)(e));
+            }
+            built
+        }
+        ImageOutput::Tar(_) => {
+            let mut temp = temp.tempfile_in(&dir).map_err(write_error(target))?;
+            let path = temp.path().to_owned();
+            let built = write_tar(input, image, temp.as_file_mut(), &path, options)?;
+            temp.persist(target)
+                .map_err(|e| write_error(target)(e.error))?;
+            built
         }
     };
-    let target = output.path();
-    if let ImageOutput::Directory(_) = output
-        && target.is_dir()
-    {
-        // Empty (checked above): rename replaces it.
-        std::fs::remove_dir(target).map_err(write_error(target))?;
-    }
-    std::fs::rename(&temp, target).map_err(write_error(target))?;
     Ok(BuiltImage {
         output: target.to_owned(),
         ..built
     })
+}
+
+/// Refuses a checkpoint whose archive is ambiguous or may be cut short,
+/// unless allowed.
+fn check_unambiguous(c: &Checkpoint, options: &BuildOptions) -> Result<()> {
+    if options.allow_ambiguous {
+        return Ok(());
+    }
+    let mut doubts = c
+        .warnings
+        .iter()
+        .filter(|w| w.kind.is_ambiguity() || w.kind == crate::warning::WarningKind::NoEndMarker);
+    match doubts.next() {
+        None => Ok(()),
+        Some(first) => Err(Error::Ambiguous {
+            archive: c.archive.clone(),
+            first: first.to_string(),
+            others: doubts.count(),
+        }),
+    }
 }
 
 fn created_time(c: &Checkpoint) -> Option<String> {
@@ -199,10 +255,14 @@ fn finish(
     ))
 }
 
-fn write_directory(input: &Path, image: &str, dir: &Path, options: &Options) -> Result<BuiltImage> {
+fn write_directory(
+    input: &Path,
+    image: &str,
+    dir: &Path,
+    options: &BuildOptions,
+) -> Result<BuiltImage> {
     let we = write_error(dir);
     let blobs_dir = dir.join("blobs").join("sha256");
-    std::fs::create_dir(dir).map_err(&we)?;
     std::fs::create_dir_all(&blobs_dir).map_err(&we)?;
     let layer_temp = blobs_dir.join(".layer.tmp");
     let file = OpenOptions::new()
@@ -210,8 +270,13 @@ fn write_directory(input: &Path, image: &str, dir: &Path, options: &Options) -> 
         .create_new(true)
         .open(&layer_temp)
         .map_err(&we)?;
-    let (c, media, layer_hex, layer_size, diff_id) =
-        copy_layer(input, BufWriter::with_capacity(1 << 20, file), dir, options)?;
+    let (c, media, layer_hex, layer_size, diff_id) = copy_layer(
+        input,
+        BufWriter::with_capacity(1 << 20, file),
+        dir,
+        &options.read,
+    )?;
+    check_unambiguous(&c, options)?;
     let (built, blobs) = finish(image, &c, media, (layer_hex.clone(), layer_size, diff_id))?;
     std::fs::rename(&layer_temp, blobs_dir.join(&layer_hex)).map_err(&we)?;
     for (hex, bytes) in [&blobs.config, &blobs.manifest] {
@@ -233,13 +298,14 @@ fn tar_header(name: &str, size: u64) -> io::Result<tar::Header> {
     Ok(h)
 }
 
-fn write_tar(input: &Path, image: &str, path: &Path, options: &Options) -> Result<BuiltImage> {
+fn write_tar(
+    input: &Path,
+    image: &str,
+    mut file: &mut std::fs::File,
+    path: &Path,
+    options: &BuildOptions,
+) -> Result<BuiltImage> {
     let we = write_error(path);
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(&we)?;
     // The layer first: its size is the archive's, its name (the digest) is
     // known only at the end, so its header is written again then.
     let size = std::fs::metadata(input)
@@ -253,10 +319,11 @@ fn write_tar(input: &Path, image: &str, path: &Path, options: &Options) -> Resul
         .map_err(&we)?;
     let (c, media, layer_hex, layer_size, diff_id) = {
         let mut out = BufWriter::with_capacity(1 << 20, &mut file);
-        let r = copy_layer(input, &mut out, path, options)?;
+        let r = copy_layer(input, &mut out, path, &options.read)?;
         out.flush().map_err(&we)?;
         r
     };
+    check_unambiguous(&c, options)?;
     if layer_size != size {
         return Err(io_error(
             &input.display().to_string(),
@@ -264,7 +331,7 @@ fn write_tar(input: &Path, image: &str, path: &Path, options: &Options) -> Resul
         ));
     }
     let (built, blobs) = finish(image, &c, media, (layer_hex.clone(), layer_size, diff_id))?;
-    let mut b = tar::Builder::new(BufWriter::new(&mut file));
+    let mut b = tar::Builder::new(BufWriter::new(&mut *file));
     let pad = (512 - size % 512) % 512;
     b.get_mut()
         .write_all(&vec![0u8; pad as usize])

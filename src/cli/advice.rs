@@ -23,6 +23,10 @@ pub fn for_error(e: &Error) -> String {
         {
             "; use --force to replace it".to_owned()
         }
+        Error::Ambiguous { .. } => {
+            "; it is not built: check the warnings `ckpt show` gives, or pass --allow-ambiguous"
+                .to_owned()
+        }
         _ => String::new(),
     }
 }

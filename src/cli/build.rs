@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ckpt::build::{ImageOutput, build_image};
+use ckpt::build::{BuildOptions, ImageOutput, build_image};
 
 use super::args::{ReadArgs, TableFormat};
 use super::report::{emit, report};
@@ -33,6 +33,11 @@ pub struct Args {
     /// Replace an existing output tar.
     #[arg(long)]
     force: bool,
+    /// Build even from an archive that is ambiguous (an entry given twice,
+    /// a name that leaves the root, tar headers readers disagree on) or
+    /// may be truncated (no end-of-archive marker).
+    #[arg(long)]
+    allow_ambiguous: bool,
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
@@ -51,13 +56,12 @@ pub fn run(args: &Args) -> ExitCode {
     } else {
         ImageOutput::Directory(args.output.clone())
     };
-    let built = match build_image(
-        &args.archive,
-        &args.image,
-        &output,
-        args.force,
-        &args.read.options(ckpt::Want::metadata_only()),
-    ) {
+    let options = BuildOptions {
+        replace: args.force,
+        allow_ambiguous: args.allow_ambiguous,
+        read: args.read.options(ckpt::Want::metadata_only()),
+    };
+    let built = match build_image(&args.archive, &args.image, &output, &options) {
         Ok(b) => b,
         Err(e) => {
             report(&e);

@@ -38,6 +38,9 @@ pub(super) struct Collector<'o, 's> {
     pub(super) pages: BTreeMap<u32, PagesSeen>,
     /// Pages files whose memory went to the sink.
     pub(super) scanned: BTreeSet<u32>,
+    /// Pages files read while they streamed by (by the sink or the text
+    /// reader): a later copy of one comes too late.
+    pub(super) streamed: BTreeSet<u32>,
     /// Whether the walk is over: whatever images are missing now stay
     /// missing.
     pub(super) walked: bool,
@@ -52,6 +55,9 @@ pub(super) struct PagesSeen {
     pub(super) name: String,
     pub(super) size: u64,
     pub(super) location: Location,
+    /// Which copy of this id it is (1 for the first): the runtime restores
+    /// the last.
+    pub(super) copy: u32,
 }
 
 impl<'o, 's> Collector<'o, 's> {
@@ -79,24 +85,16 @@ impl<'o, 's> Collector<'o, 's> {
             texted: BTreeSet::new(),
             pages: BTreeMap::new(),
             scanned: BTreeSet::new(),
+            streamed: BTreeSet::new(),
             walked: false,
             revisit,
         }
     }
 
-    /// Everything wanted is known: the rest of the archive can be left
-    /// unread.
-    fn done(&self) -> bool {
-        let want = &self.options.want;
-        // A memory sink wants every pages file, wherever it is.
-        if want.needs_whole_archive() || self.sink.is_some() {
-            return false;
-        }
-        !(self.metadata.missing(want) || (want.stats && !self.stats_from_top))
-    }
-
-    /// Takes in one entry; whether the pass should go on (false: everything
-    /// wanted is known, or the memory sink stopped it).
+    /// Takes in one entry; whether the pass should go on (false: the memory
+    /// sink stopped it). Every header is read whatever was found, since a
+    /// later entry of the same name replaces an earlier one, as in the
+    /// runtime's extraction.
     pub(super) fn visit(&mut self, entry: &mut Entry<'_, '_>) -> Result<bool> {
         let kind = entry.kind();
         let size = entry.size();
@@ -123,7 +121,7 @@ impl<'o, 's> Collector<'o, 's> {
             kind if Metadata::wanted(kind, &self.options.want) => self.metadata(entry)?,
             _ => {}
         }
-        Ok(!self.done())
+        Ok(true)
     }
 
     /// Adds a regular file's size to the sizes it counts in.

@@ -46,18 +46,6 @@ impl Metadata {
         }
     }
 
-    /// Whether an entry `want` asks for has not been seen yet.
-    pub(super) fn missing(&self, want: &Want) -> bool {
-        let missing = |wanted: bool, have: bool| wanted && !have;
-        missing(want.config, self.config.is_some())
-            || missing(want.spec, self.spec.is_some())
-            || missing(want.network, self.network.is_some())
-            || missing(want.deleted_files, self.deleted_files.is_some())
-            || missing(want.containerd_status, self.containerd_status.is_some())
-            || missing(want.bind_mounts, self.bind_mounts.is_some())
-            || missing(want.pod_options, self.pod_options.is_some())
-    }
-
     /// Decodes the entry `at` of `kind`.
     pub(super) fn decode(
         &mut self,

@@ -135,14 +135,18 @@ fn second_pass(
     mut archive: Archive<'_>,
     ids: &[u32],
 ) -> Result<bool> {
+    let mut copies: std::collections::BTreeMap<u32, u32> = Default::default();
     for entry in archive.entries()? {
         let mut entry = entry?;
         if let EntryKind::Pages { id } = entry.kind()
             && ids.contains(&id)
             && entry.is_file()
-            && !collector.second_pass_pages(id, &mut entry)?
         {
-            return Ok(false);
+            let copy = copies.entry(id).or_insert(0);
+            *copy += 1;
+            if !collector.second_pass_pages(id, *copy, &mut entry)? {
+                return Ok(false);
+            }
         }
     }
     Ok(true)

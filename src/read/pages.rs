@@ -69,18 +69,28 @@ impl Collector<'_, '_> {
     /// go on.
     pub(super) fn pages(&mut self, id: u32, entry: &mut Entry<'_, '_>) -> Result<bool> {
         let location = entry.location();
+        if self.streamed.contains(&id) {
+            self.warnings.push(Warning::new(
+                WarningKind::DuplicateEntry,
+                Some(entry.name()),
+                "a later copy of pages already read as they streamed by: the memory shown \
+                 comes from the earlier copy, the runtime restores this one",
+            ));
+        }
         let go_on = if self.reading_pages() && location == Location::Stream && self.pages_wanted(id)
         {
             self.stream_pages(id, entry)?
         } else {
             true
         };
+        let copy = self.pages.get(&id).map_or(1, |p| p.copy.saturating_add(1));
         self.pages.insert(
             id,
             PagesSeen {
                 name: entry.name().to_owned(),
                 size: entry.size(),
                 location,
+                copy,
             },
         );
         Ok(go_on)
@@ -90,6 +100,7 @@ impl Collector<'_, '_> {
     /// whether the sink wants the read to go on.
     fn stream_pages(&mut self, id: u32, entry: &mut Entry<'_, '_>) -> Result<bool> {
         self.request_texts();
+        self.streamed.insert(id);
         let size = entry.size();
         let Collector {
             images,
@@ -208,10 +219,17 @@ impl Collector<'_, '_> {
         Ok(true)
     }
 
-    /// In a second pass: a pages image needed but missed in the first;
-    /// whether the sink wants the read to go on.
-    pub(super) fn second_pass_pages(&mut self, id: u32, entry: &mut Entry<'_, '_>) -> Result<bool> {
-        if self.pages_wanted(id) {
+    /// In a second pass: a pages image needed but missed in the first
+    /// (`copy` of its id: only the last copy, the one the runtime
+    /// restores, is read); whether the sink wants the read to go on.
+    pub(super) fn second_pass_pages(
+        &mut self,
+        id: u32,
+        copy: u32,
+        entry: &mut Entry<'_, '_>,
+    ) -> Result<bool> {
+        let last = self.pages.get(&id).is_some_and(|p| p.copy == copy);
+        if last && self.pages_wanted(id) {
             return self.stream_pages(id, entry);
         }
         Ok(true)
