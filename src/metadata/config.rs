@@ -1,8 +1,10 @@
 //! `config.dump`: the container configuration the engine saved.
 
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::Time;
+use super::lenient::field_index;
 
 /// The fields of `config.dump` that checkpoint tools read.
 ///
@@ -10,9 +12,10 @@ use super::Time;
 /// a copy of the spec) and CRI-O exactly this shape; unknown fields are
 /// ignored and missing ones left empty. JSON keys and `omitempty` rules are
 /// those of checkpointctl's `lib.ContainerConfig`, so a value read and
-/// written back keeps its shape.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// written back keeps its shape. Keys are matched as Go's `encoding/json`
+/// matches them (the engine reads this file with it): case folded, a later
+/// key replacing an earlier one, `null` leaving a field alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct ContainerConfig {
     /// Full container id (64 hex digits for Podman and CRI-O).
@@ -48,9 +51,84 @@ pub struct ContainerConfig {
     pub restored: bool,
 }
 
+const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "rootfsImage",
+    "rootfsImageRef",
+    "rootfsImageName",
+    "runtime",
+    "createdTime",
+    "checkpointedTime",
+    "restoredTime",
+    "restored",
+];
+
+impl<'de> Deserialize<'de> for ContainerConfig {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ContainerConfig, D::Error> {
+        d.deserialize_map(ConfigVisitor)
+    }
+}
+
+struct ConfigVisitor;
+
+impl<'de> Visitor<'de> for ConfigVisitor {
+    type Value = ContainerConfig;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a container configuration object")
+    }
+
+    fn visit_unit<E>(self) -> Result<ContainerConfig, E> {
+        Ok(ContainerConfig::default())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ContainerConfig, A::Error> {
+        let mut c = ContainerConfig::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let string = |slot: &mut String, v: Option<String>| {
+                if let Some(v) = v {
+                    *slot = v;
+                }
+            };
+            match field_index(&key, FIELDS) {
+                Some(0) => string(&mut c.id, map.next_value()?),
+                Some(1) => string(&mut c.name, map.next_value()?),
+                Some(2) => string(&mut c.rootfs_image, map.next_value()?),
+                Some(3) => string(&mut c.rootfs_image_ref, map.next_value()?),
+                Some(4) => string(&mut c.rootfs_image_name, map.next_value()?),
+                Some(5) => string(&mut c.oci_runtime, map.next_value()?),
+                Some(6) => c.created_time = map.next_value()?,
+                Some(7) => c.checkpointed_time = map.next_value()?,
+                Some(8) => c.restored_time = map.next_value()?,
+                Some(9) => {
+                    if let Some(b) = map.next_value()? {
+                        c.restored = b;
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(c)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_read_as_go_reads_them() {
+        let json = r#"{"name": "first", "NAME": "second", "Runtime": "crun", "id": null,
+                       "restored": true, "restored": null}"#;
+        let c: ContainerConfig = serde_json::from_str(json).unwrap();
+        assert_eq!(c.name, "second");
+        assert_eq!(c.oci_runtime, "crun");
+        assert_eq!(c.id, "");
+        assert!(c.restored);
+    }
 
     #[test]
     fn reads_crio_shape_and_writes_it_back() {

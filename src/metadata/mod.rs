@@ -7,6 +7,8 @@
 pub mod annotations;
 mod config;
 mod kubernetes;
+pub(crate) mod lenient;
+mod slots;
 mod network;
 mod spec;
 mod time;

@@ -3,15 +3,17 @@
 //! A runtime newer than this crate may write capability, namespace or
 //! rlimit names nobody here knows; typed parsers refuse such a spec
 //! (oci-spec 0.10 fails on `CAP_UNKNOWN`). This reader takes the fields
-//! checkpoint tools show straight from the JSON, and a field of an
-//! unexpected type is skipped with a note instead of failing the read. The
-//! typed `oci_spec::runtime::Spec` is available with the `oci-spec`
-//! feature.
+//! checkpoint tools show straight from the JSON, as Go reads them (see
+//! [`lenient`](super::lenient)), and a field of an unexpected type is
+//! skipped with a note instead of failing the read. Nothing else of the
+//! document is kept. The typed `oci_spec::runtime::Spec` is available with
+//! the `oci-spec` feature.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+
+use super::lenient::{self, lenient_object};
 
 /// The parts of `spec.dump` that checkpoint tools show.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -88,33 +90,67 @@ pub struct SpecNamespace {
     pub path: String,
 }
 
+/// The document as Go reads it, before `linux` is flattened.
+#[derive(Default)]
+struct RawSpec {
+    oci_version: String,
+    hostname: String,
+    annotations: BTreeMap<String, String>,
+    mounts: Vec<SpecMount>,
+    process: Option<SpecProcess>,
+    root: Option<SpecRoot>,
+    linux: Option<RawLinux>,
+}
+
+#[derive(Default)]
+struct RawLinux {
+    namespaces: Vec<SpecNamespace>,
+}
+
+lenient_object!(RawSpec {
+    "ociVersion" => oci_version,
+    "hostname" => hostname,
+    "annotations" => annotations,
+    "mounts" => mounts,
+    "process" => process,
+    "root" => root,
+    "linux" => linux,
+});
+lenient_object!(RawLinux { "namespaces" => namespaces });
+lenient_object!(SpecMount {
+    "destination" => destination,
+    "type" => mount_type,
+    "source" => source,
+    "options" => options,
+});
+lenient_object!(SpecProcess {
+    "args" => args,
+    "env" => env,
+    "cwd" => cwd,
+    "terminal" => terminal,
+});
+lenient_object!(SpecRoot { "path" => path, "readonly" => readonly });
+lenient_object!(SpecNamespace { "type" => namespace_type, "path" => path });
+
 impl SpecDump {
     /// Reads `spec.dump`. Fails only if the bytes are not a JSON object;
     /// fields of unexpected types are skipped and described in the returned
     /// notes.
     pub fn from_slice(bytes: &[u8]) -> serde_json::Result<(SpecDump, Vec<String>)> {
-        let value: Value = serde_json::from_slice(bytes)?;
-        let Value::Object(top) = value else {
+        let mut raw = RawSpec::default();
+        let notes = lenient::from_slice(bytes, &mut raw)?;
+        let first = bytes.iter().find(|b| !b" \t\n\r".contains(b));
+        if first != Some(&b'{') {
             return Err(serde::de::Error::custom("not a JSON object"));
-        };
-        let mut notes = Vec::new();
-        let mut r = Lenient { notes: &mut notes };
+        }
         let spec = SpecDump {
-            oci_version: r.string(&top, "ociVersion", "ociVersion"),
-            hostname: r.string(&top, "hostname", "hostname"),
-            annotations: r.annotations(&top),
-            mounts: r.mounts(&top),
-            process: r.object(&top, "process", "process").map(|p| SpecProcess {
-                args: r.strings(p, "args", "process.args"),
-                env: r.strings(p, "env", "process.env"),
-                cwd: r.string(p, "cwd", "process.cwd"),
-                terminal: r.boolean(p, "terminal", "process.terminal"),
-            }),
-            root: r.object(&top, "root", "root").map(|p| SpecRoot {
-                path: r.string(p, "path", "root.path"),
-                readonly: r.boolean(p, "readonly", "root.readonly"),
-            }),
-            namespaces: r.namespaces(&top),
+            oci_version: raw.oci_version,
+            hostname: raw.hostname,
+            annotations: raw.annotations,
+            mounts: raw.mounts,
+            process: raw.process,
+            root: raw.root,
+            namespaces: raw.linux.map(|l| l.namespaces).unwrap_or_default(),
         };
         Ok((spec, notes))
     }
@@ -122,135 +158,6 @@ impl SpecDump {
     /// The value of an annotation.
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.annotations.get(key).map(String::as_str)
-    }
-}
-
-/// Field readers that note, rather than fail on, unexpected types.
-struct Lenient<'n> {
-    notes: &'n mut Vec<String>,
-}
-
-impl Lenient<'_> {
-    fn wrong(&mut self, what: &str, expected: &str) {
-        self.notes
-            .push(format!("{what} is not {expected}; ignored"));
-    }
-
-    fn string(&mut self, obj: &Map<String, Value>, key: &str, what: &str) -> String {
-        match obj.get(key) {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => {
-                self.wrong(what, "a string");
-                String::new()
-            }
-        }
-    }
-
-    fn boolean(&mut self, obj: &Map<String, Value>, key: &str, what: &str) -> bool {
-        match obj.get(key) {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => {
-                self.wrong(what, "a boolean");
-                false
-            }
-        }
-    }
-
-    fn object<'v>(
-        &mut self,
-        obj: &'v Map<String, Value>,
-        key: &str,
-        what: &str,
-    ) -> Option<&'v Map<String, Value>> {
-        match obj.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(o)) => Some(o),
-            Some(_) => {
-                self.wrong(what, "an object");
-                None
-            }
-        }
-    }
-
-    fn array<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, what: &str) -> &'v [Value] {
-        match obj.get(key) {
-            None | Some(Value::Null) => &[],
-            Some(Value::Array(a)) => a,
-            Some(_) => {
-                self.wrong(what, "an array");
-                &[]
-            }
-        }
-    }
-
-    fn strings(&mut self, obj: &Map<String, Value>, key: &str, what: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for (i, v) in self.array(obj, key, what).iter().enumerate() {
-            match v {
-                Value::String(s) => out.push(s.clone()),
-                _ => self.wrong(&format!("{what}[{i}]"), "a string"),
-            }
-        }
-        out
-    }
-
-    fn annotations(&mut self, top: &Map<String, Value>) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        let Some(obj) = self.object(top, "annotations", "annotations") else {
-            return out;
-        };
-        for (k, v) in obj {
-            match v {
-                Value::String(s) => {
-                    out.insert(k.clone(), s.clone());
-                }
-                _ => self.wrong(&format!("annotation {k:?}"), "a string"),
-            }
-        }
-        out
-    }
-
-    fn mounts(&mut self, top: &Map<String, Value>) -> Vec<SpecMount> {
-        let mut out = Vec::new();
-        for (i, m) in self.array(top, "mounts", "mounts").iter().enumerate() {
-            let what = format!("mounts[{i}]");
-            let Value::Object(m) = m else {
-                self.wrong(&what, "an object");
-                continue;
-            };
-            out.push(SpecMount {
-                destination: self.string(m, "destination", &format!("{what}.destination")),
-                mount_type: self.string(m, "type", &format!("{what}.type")),
-                source: self.string(m, "source", &format!("{what}.source")),
-                options: self.strings(m, "options", &format!("{what}.options")),
-            });
-        }
-        out
-    }
-
-    fn namespaces(&mut self, top: &Map<String, Value>) -> Vec<SpecNamespace> {
-        let mut out = Vec::new();
-        let Some(linux) = self.object(top, "linux", "linux") else {
-            return out;
-        };
-        for (i, n) in self
-            .array(linux, "namespaces", "linux.namespaces")
-            .iter()
-            .enumerate()
-        {
-            let what = format!("linux.namespaces[{i}]");
-            let Value::Object(n) = n else {
-                self.wrong(&what, "an object");
-                continue;
-            };
-            out.push(SpecNamespace {
-                namespace_type: self.string(n, "type", &format!("{what}.type")),
-                path: self.string(n, "path", &format!("{what}.path")),
-            });
-        }
-        out
     }
 }
 

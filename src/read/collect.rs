@@ -113,6 +113,19 @@ impl<'o, 's> Collector<'o, 's> {
         if is_file {
             self.add_size(kind, size);
         }
+        if is_file && entry.is_sparse() {
+            if kind != EntryKind::Other && kind != EntryKind::Directory {
+                self.warnings.push(Warning::new(
+                    WarningKind::SparseEntry,
+                    Some(entry.name()),
+                    format!(
+                        "a sparse file declaring {size} bytes: not read (the runtime would \
+                         restore its expanded content)"
+                    ),
+                ));
+            }
+            return Ok(true);
+        }
         match kind {
             EntryKind::CriuImage | EntryKind::StatsDump { .. } if is_file => {
                 self.image(entry)?;
