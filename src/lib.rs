@@ -175,6 +175,7 @@ pub mod criu;
 #[cfg(feature = "views")]
 pub mod diff;
 mod error;
+pub mod escape;
 pub mod layout;
 pub mod memory;
 pub mod metadata;

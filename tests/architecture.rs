@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// The library's top-level modules, lowest layer first: each may use only
 /// those of earlier layers.
 const LAYERS: &[&[&str]] = &[
-    &["options", "layout", "compression"],
+    &["options", "layout", "compression", "escape"],
     &["warning", "criu"],
     &["error"],
     &["metadata", "memory", "source"],

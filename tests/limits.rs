@@ -231,8 +231,9 @@ fn limit_hit_named(r: ckpt::Result<ckpt::Checkpoint>, name: &str) -> (String, Li
 #[test]
 fn command_lines_over_the_total_are_a_warning_not_an_allocation() {
     // Only the images the command line needs are held: pstree, core, mm,
-    // pagemap. With exactly their bytes allowed, nothing is left for argv
-    // (asked for once mm and pagemap are known, at pages-1.img, last).
+    // pagemap, their bytes and the bound of what they decode into. With
+    // exactly that allowed, nothing is left for argv (asked for once mm and
+    // pagemap are known, at pages-1.img, last).
     let argv = b"prog\0--flag\0";
     let mut pages = vec![0u8; 4096];
     pages[..argv.len()].copy_from_slice(argv);
@@ -249,7 +250,10 @@ fn command_lines_over_the_total_are_a_warning_not_an_allocation() {
     let held: u64 = images
         .iter()
         .filter(|(n, _)| !n.starts_with("pages"))
-        .map(|(_, b)| b.len() as u64)
+        .map(|(_, b)| {
+            let image = ckpt::criu::Image::parse(b).unwrap();
+            b.len() as u64 + ckpt::criu::budget::image_size(&image).unwrap()
+        })
         .sum();
     let bytes = archive(images);
     let mut o = Options::new(Want::none());

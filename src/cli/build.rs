@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let out = match args.format {
         TableFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&built).unwrap_or_else(|_| "{}".into());
+            let mut s = ckpt::escape::to_json_pretty(&built).unwrap_or_else(|_| "{}".into());
             s.push('\n');
             s
         }

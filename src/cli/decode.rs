@@ -1,17 +1,16 @@
 //! `ckpt decode`: one CRIU image as JSON, the way `crit decode --pretty`
-//! prints it, straight from an archive.
+//! prints it, straight from an archive, written record by record.
 
-use std::io::Read;
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ckpt::criu::decode::to_json;
+use ckpt::criu::write::{WriteError, write_pretty};
 use ckpt::metadata::byte_to_string;
-use ckpt::{Archive, EntryKind, Error};
-use serde::Serialize;
+use ckpt::{Archive, EntryKind, Error, Warning};
 
 use super::args::{ReadArgs, open};
-use super::report::{emit, report};
+use super::report::{emit, report, report_other, warn};
 
 /// Arguments of `ckpt decode`.
 #[derive(Debug, clap::Args)]
@@ -63,9 +62,10 @@ fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
     Ok(buf)
 }
 
-/// Finds `image` in an archive or directory and returns the archive's
-/// name, the image's and its bytes.
-fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>), Error> {
+/// Finds `image` in an archive or directory (its last copy, the one the
+/// runtime's extraction leaves) and returns the archive's name, the
+/// image's, its bytes and what the walk warned about.
+fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>, Vec<Warning>), Error> {
     let limit = args.read.max_entry_size;
     let wanted = image
         .trim_start_matches("./")
@@ -73,26 +73,36 @@ fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>), Error> {
     let matches = |name: &str| name == wanted || name.strip_prefix("checkpoint/") == Some(wanted);
     let mut archive = Archive::new(open(&args.file)?)?;
     let archive_name = archive.name().to_owned();
+    let mut found = None;
     for entry in archive.entries()? {
         let mut entry = entry?;
-        if entry.is_file() && matches(entry.name()) {
-            let name = entry.name().to_owned();
-            let bytes = entry.read_to_vec(limit)?;
-            return Ok((archive_name, name, bytes));
+        if matches(entry.name()) {
+            found = if entry.is_file() && !entry.is_sparse() {
+                let name = entry.name().to_owned();
+                Some((name, entry.read_to_vec(limit)?))
+            } else {
+                // A later directory or link of that name replaces the file.
+                None
+            };
         }
     }
-    Err(Error::MissingEntry {
-        archive: archive_name,
-        entry: image.to_owned(),
-    })
+    let warnings = archive.take_warnings();
+    match found {
+        Some((name, bytes)) => Ok((archive_name, name, bytes, warnings)),
+        None => Err(Error::MissingEntry {
+            archive: archive_name,
+            entry: image.to_owned(),
+        }),
+    }
 }
 
 /// The images of an archive: name, size, and what they hold.
 type ImageList = Vec<(String, u64, &'static str)>;
 
-/// What `ckpt decode` prints: one image, or the images there are.
+/// What `ckpt decode` prints: one image (its archive, name and bytes), or
+/// the images there are.
 enum Decoded {
-    Image(serde_json::Value),
+    Image(String, String, Vec<u8>),
     List(String, ImageList),
 }
 
@@ -151,7 +161,11 @@ fn prefix(path: &std::path::Path) -> Result<Vec<u8>, Error> {
 
 fn decode(args: &Args) -> Result<Decoded, Error> {
     let (archive, entry, bytes) = match &args.image {
-        Some(image) => find(args, image)?,
+        Some(image) => {
+            let (archive, entry, bytes, warnings) = find(args, image)?;
+            warn(&archive, &warnings);
+            (archive, entry, bytes)
+        }
         None => {
             let stdin = args.file.as_os_str() == "-";
             if stdin || args.file.is_dir() || !is_image(&prefix(&args.file)?) {
@@ -174,14 +188,7 @@ fn decode(args: &Args) -> Result<Decoded, Error> {
             },
         });
     }
-    to_json(&bytes)
-        .map(Decoded::Image)
-        .map_err(|source| Error::Image {
-            archive,
-            entry,
-            offset: None,
-            source,
-        })
+    Ok(Decoded::Image(archive, entry, bytes))
 }
 
 fn render_list(name: &str, images: &[(String, u64, &str)]) -> String {
@@ -202,18 +209,39 @@ pub fn run(args: &Args) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(code) => code,
         },
-        Ok(Decoded::Image(value)) => {
-            // Four spaces, as crit prints it.
-            let mut out = Vec::new();
-            let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-            let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-            if value.serialize(&mut ser).is_err() {
-                return ExitCode::FAILURE;
-            }
-            out.push(b'\n');
-            match emit(&String::from_utf8_lossy(&out)) {
+        Ok(Decoded::Image(archive, entry, bytes)) => {
+            let limits = args.read.options(ckpt::Want::none()).limits;
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let result = write_pretty(&bytes, &limits, &mut out)
+                .and_then(|()| out.flush().map_err(WriteError::Write));
+            match result {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(code) => code,
+                Err(WriteError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+                    ExitCode::SUCCESS
+                }
+                Err(WriteError::Write(e)) => {
+                    report_other(&e);
+                    ExitCode::FAILURE
+                }
+                Err(WriteError::Image(ckpt::criu::ImageError::Limit { limit, max })) => {
+                    report(&Error::LimitExceeded {
+                        archive,
+                        entry,
+                        offset: None,
+                        limit,
+                        max,
+                    });
+                    ExitCode::FAILURE
+                }
+                Err(WriteError::Image(source)) => {
+                    report(&Error::Image {
+                        archive,
+                        entry,
+                        offset: None,
+                        source,
+                    });
+                    ExitCode::FAILURE
+                }
             }
         }
         Err(e) => {

@@ -1,85 +1,112 @@
 //! Any supported image to JSON, as `crit decode --pretty` prints it:
-//! `{"magic": "PSTREE", "entries": [...]}`.
+//! `{"magic": "PSTREE", "entries": [...]}`, whole ([`to_json`]) or written
+//! record by record ([`write_pretty`](super::write::write_pretty)), never
+//! holding more than one decoded record.
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::budget;
 use super::image::{Image, ImageError, Records};
 use super::pretty;
 use super::proto::*;
+use crate::options::{LimitKind, Limits};
+
+/// Where decoded entries go, one at a time.
+pub(crate) type Emit<'e> = &'e mut dyn FnMut(Value) -> Result<(), ImageError>;
 
 /// Decodes a whole image (not a raw one such as `pages-*.img`) to crit's
 /// JSON. Fields this crate does not decode are absent.
 pub fn to_json(bytes: &[u8]) -> Result<Value, ImageError> {
+    let mut entries = Vec::new();
+    let magic = each_entry(bytes, &Limits::DEFAULT, &mut |v| {
+        entries.push(v);
+        Ok(())
+    })?;
+    Ok(json!({ "magic": magic, "entries": entries }))
+}
+
+/// Decodes each record of an image to `emit`, each checked against the
+/// limits before it is decoded; the image's magic name.
+pub(crate) fn each_entry(
+    bytes: &[u8],
+    limits: &Limits,
+    emit: Emit<'_>,
+) -> Result<&'static str, ImageError> {
     let image = Image::parse(bytes)?;
     let magic = image.magic_name().ok_or(ImageError::BadMagic {
         found: image.magic(),
     })?;
-    let mut records = image.records();
-    let entries = match magic {
-        "INVENTORY" => all::<InventoryEntry>(&mut records)?,
-        "PSTREE" => all::<PstreeEntry>(&mut records)?,
-        "CORE" => all::<CoreEntry>(&mut records)?,
-        "IDS" => all::<TaskKobjIdsEntry>(&mut records)?,
-        "FS" => all::<FsEntry>(&mut records)?,
-        "MM" => all::<MmEntry>(&mut records)?,
-        "FDINFO" => all::<FdinfoEntry>(&mut records)?,
-        "STATS" => all::<StatsEntry>(&mut records)?,
-        "PAGEMAP" => pagemap(&mut records)?,
-        "FILES" => all::<FileEntry>(&mut records)?,
-        "MNTS" => all::<MntEntry>(&mut records)?,
-        "UTSNS" => all::<UtsnsEntry>(&mut records)?,
-        "TIMENS" => all::<TimensEntry>(&mut records)?,
-        "IPC_VAR" => all::<IpcVarEntry>(&mut records)?,
-        "NETNS" => all::<NetnsEntry>(&mut records)?,
-        "NETDEV" => all::<NetDeviceEntry>(&mut records)?,
-        "CGROUP" => all::<CgroupEntry>(&mut records)?,
-        "SECCOMP" => all::<SeccompEntry>(&mut records)?,
-        "PIPES_DATA" | "FIFO_DATA" => with_extra::<PipeDataEntry>(&mut records, |e, r| {
+    let mut records = Checked {
+        records: image.records(),
+        limits,
+        count: 0,
+    };
+    let records = &mut records;
+    match magic {
+        "INVENTORY" => all::<InventoryEntry>(records, emit)?,
+        "PSTREE" => all::<PstreeEntry>(records, emit)?,
+        "CORE" => all::<CoreEntry>(records, emit)?,
+        "IDS" => all::<TaskKobjIdsEntry>(records, emit)?,
+        "FS" => all::<FsEntry>(records, emit)?,
+        "MM" => all::<MmEntry>(records, emit)?,
+        "FDINFO" => all::<FdinfoEntry>(records, emit)?,
+        "STATS" => all::<StatsEntry>(records, emit)?,
+        "PAGEMAP" => pagemap(records, emit)?,
+        "FILES" => all::<FileEntry>(records, emit)?,
+        "MNTS" => all::<MntEntry>(records, emit)?,
+        "UTSNS" => all::<UtsnsEntry>(records, emit)?,
+        "TIMENS" => all::<TimensEntry>(records, emit)?,
+        "IPC_VAR" => all::<IpcVarEntry>(records, emit)?,
+        "NETNS" => all::<NetnsEntry>(records, emit)?,
+        "NETDEV" => all::<NetDeviceEntry>(records, emit)?,
+        "CGROUP" => all::<CgroupEntry>(records, emit)?,
+        "SECCOMP" => all::<SeccompEntry>(records, emit)?,
+        "PIPES_DATA" | "FIFO_DATA" => with_extra::<PipeDataEntry>(records, emit, |e, r| {
             Ok(base64_value(r.payload(u64::from(e.bytes))?))
         })?,
-        "SK_QUEUES" => with_extra::<SkPacketEntry>(&mut records, |e, r| {
+        "SK_QUEUES" => with_extra::<SkPacketEntry>(records, emit, |e, r| {
             Ok(base64_value(r.payload(u64::from(e.length))?))
         })?,
-        "TCP_STREAM" => with_extra::<TcpStreamEntry>(&mut records, |e, r| {
+        "TCP_STREAM" => with_extra::<TcpStreamEntry>(records, emit, |e, r| {
             let inq = base64_value(r.payload(u64::from(e.inq_len))?);
             let outq = base64_value(r.payload(u64::from(e.outq_len))?);
             Ok(json!({ "inq": inq, "outq": outq }))
         })?,
-        "GHOST_FILE" => ghost_file(&mut records)?,
+        "GHOST_FILE" => ghost_file(records, emit)?,
         // Older CRIU kept each kind of file in an image of its own, before
         // files.img; crit still reads them.
-        "REG_FILES" => all::<RegFileEntry>(&mut records)?,
-        "INETSK" => all::<InetSkEntry>(&mut records)?,
-        "UNIXSK" => all::<UnixSkEntry>(&mut records)?,
-        "PACKETSK" => all::<PacketSockEntry>(&mut records)?,
-        "NETLINK_SK" => all::<NetlinkSkEntry>(&mut records)?,
-        "NS_FILES" => all::<NsFileEntry>(&mut records)?,
-        "EVENTFD_FILE" => all::<EventfdFileEntry>(&mut records)?,
-        "EVENTPOLL_FILE" => all::<EventpollFileEntry>(&mut records)?,
-        "EVENTPOLL_TFD" => all::<EventpollTfdEntry>(&mut records)?,
-        "SIGNALFD" => all::<SignalfdEntry>(&mut records)?,
-        "TIMERFD" => all::<TimerfdEntry>(&mut records)?,
-        "INOTIFY_FILE" => all::<InotifyFileEntry>(&mut records)?,
-        "INOTIFY_WD" => all::<InotifyWdEntry>(&mut records)?,
-        "FANOTIFY_FILE" => all::<FanotifyFileEntry>(&mut records)?,
-        "FANOTIFY_MARK" => all::<FanotifyMarkEntry>(&mut records)?,
-        "PIPES" => all::<PipeEntry>(&mut records)?,
-        "FIFO" => all::<FifoEntry>(&mut records)?,
-        "TUNFILE" => all::<TunfileEntry>(&mut records)?,
-        "EXT_FILES" => all::<ExtFileEntry>(&mut records)?,
-        "TTY_FILES" => all::<TtyFileEntry>(&mut records)?,
-        "TTY_INFO" => all::<TtyInfoEntry>(&mut records)?,
-        "TTY_DATA" => all::<TtyDataEntry>(&mut records)?,
-        "MEMFD_INODE" => all::<MemfdInodeEntry>(&mut records)?,
-        "IRMAP_CACHE" => all::<IrmapCacheEntry>(&mut records)?,
+        "REG_FILES" => all::<RegFileEntry>(records, emit)?,
+        "INETSK" => all::<InetSkEntry>(records, emit)?,
+        "UNIXSK" => all::<UnixSkEntry>(records, emit)?,
+        "PACKETSK" => all::<PacketSockEntry>(records, emit)?,
+        "NETLINK_SK" => all::<NetlinkSkEntry>(records, emit)?,
+        "NS_FILES" => all::<NsFileEntry>(records, emit)?,
+        "EVENTFD_FILE" => all::<EventfdFileEntry>(records, emit)?,
+        "EVENTPOLL_FILE" => all::<EventpollFileEntry>(records, emit)?,
+        "EVENTPOLL_TFD" => all::<EventpollTfdEntry>(records, emit)?,
+        "SIGNALFD" => all::<SignalfdEntry>(records, emit)?,
+        "TIMERFD" => all::<TimerfdEntry>(records, emit)?,
+        "INOTIFY_FILE" => all::<InotifyFileEntry>(records, emit)?,
+        "INOTIFY_WD" => all::<InotifyWdEntry>(records, emit)?,
+        "FANOTIFY_FILE" => all::<FanotifyFileEntry>(records, emit)?,
+        "FANOTIFY_MARK" => all::<FanotifyMarkEntry>(records, emit)?,
+        "PIPES" => all::<PipeEntry>(records, emit)?,
+        "FIFO" => all::<FifoEntry>(records, emit)?,
+        "TUNFILE" => all::<TunfileEntry>(records, emit)?,
+        "EXT_FILES" => all::<ExtFileEntry>(records, emit)?,
+        "TTY_FILES" => all::<TtyFileEntry>(records, emit)?,
+        "TTY_INFO" => all::<TtyInfoEntry>(records, emit)?,
+        "TTY_DATA" => all::<TtyDataEntry>(records, emit)?,
+        "MEMFD_INODE" => all::<MemfdInodeEntry>(records, emit)?,
+        "IRMAP_CACHE" => all::<IrmapCacheEntry>(records, emit)?,
         other => {
             return Err(ImageError::Invalid {
                 what: format!("{other} images are not decoded"),
             });
         }
-    };
-    Ok(json!({ "magic": magic, "entries": entries }))
+    }
+    Ok(magic)
 }
 
 fn value<T: Serialize>(v: &T) -> Result<Value, ImageError> {
@@ -88,35 +115,62 @@ fn value<T: Serialize>(v: &T) -> Result<Value, ImageError> {
     })
 }
 
+/// Records, each counted against [`Limits::max_records`] and its decoded
+/// size bounded against [`Limits::max_total_size`] before it is decoded.
+struct Checked<'a, 'l> {
+    records: Records<'a>,
+    limits: &'l Limits,
+    count: u64,
+}
+
+impl<'a> Checked<'a, '_> {
+    fn next_record(&mut self) -> Option<Result<super::image::Record<'a>, ImageError>> {
+        let record = match self.records.next_record()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        self.count += 1;
+        let limit = |limit, max| Some(Err(ImageError::Limit { limit, max }));
+        if self.count > self.limits.max_records {
+            return limit(LimitKind::Records, self.limits.max_records);
+        }
+        let cost = budget::RECORD.saturating_add(budget::decoded_size(record.bytes));
+        if cost > self.limits.max_total_size {
+            return limit(LimitKind::TotalSize, self.limits.max_total_size);
+        }
+        Some(Ok(record))
+    }
+}
+
 /// Every record as `M`.
 fn all<M: prost::Message + Default + Serialize>(
-    records: &mut Records<'_>,
-) -> Result<Vec<Value>, ImageError> {
-    let mut out = Vec::new();
-    for record in records {
-        out.push(value(&record?.decode::<M>()?)?);
+    records: &mut Checked<'_, '_>,
+    emit: Emit<'_>,
+) -> Result<(), ImageError> {
+    while let Some(record) = records.next_record() {
+        emit(value(&record?.decode::<M>()?)?)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Every record as `M`, each with the raw payload after it (which `extra`
 /// takes from `records`, checking its length) under `"extra"`, as crit's
 /// extra handlers print it.
 fn with_extra<M: prost::Message + Default + Serialize>(
-    records: &mut Records<'_>,
+    records: &mut Checked<'_, '_>,
+    emit: Emit<'_>,
     extra: impl Fn(&M, &mut Records<'_>) -> Result<Value, ImageError>,
-) -> Result<Vec<Value>, ImageError> {
-    let mut out = Vec::new();
+) -> Result<(), ImageError> {
     while let Some(record) = records.next_record() {
         let entry = record?.decode::<M>()?;
         let mut v = value(&entry)?;
-        let extra = extra(&entry, records)?;
+        let extra = extra(&entry, &mut records.records)?;
         if let Value::Object(map) = &mut v {
             map.insert("extra".to_owned(), extra);
         }
-        out.push(v);
+        emit(v)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Raw bytes as crit prints them under `"extra"`: `base64.encodebytes`.
@@ -127,7 +181,7 @@ fn base64_value(bytes: &[u8]) -> Value {
 /// A `ghost_file_entry`, then either `ghost_chunk_entry` records each
 /// followed by `len` bytes, or the whole contents as the rest of the image
 /// (crit's `ghost_file_handler`).
-fn ghost_file(records: &mut Records<'_>) -> Result<Vec<Value>, ImageError> {
+fn ghost_file(records: &mut Checked<'_, '_>, emit: Emit<'_>) -> Result<(), ImageError> {
     let head = match records.next_record() {
         Some(record) => record?.decode::<GhostFileEntry>()?,
         None => {
@@ -138,27 +192,22 @@ fn ghost_file(records: &mut Records<'_>) -> Result<Vec<Value>, ImageError> {
     };
     let mut first = value(&head)?;
     if head.chunks == Some(true) {
-        let mut out = vec![first];
-        out.extend(with_extra::<GhostChunkEntry>(records, |c, r| {
-            Ok(base64_value(r.payload(c.len)?))
-        })?);
-        Ok(out)
+        emit(first)?;
+        with_extra::<GhostChunkEntry>(records, emit, |c, r| Ok(base64_value(r.payload(c.len)?)))
     } else {
         if let Value::Object(map) = &mut first {
-            map.insert("extra".to_owned(), base64_value(records.rest()));
+            map.insert("extra".to_owned(), base64_value(records.records.rest()));
         }
-        Ok(vec![first])
+        emit(first)
     }
 }
 
 /// A `pagemap_head`, then `pagemap_entry` records.
-fn pagemap(records: &mut Records<'_>) -> Result<Vec<Value>, ImageError> {
-    let mut out = Vec::new();
+fn pagemap(records: &mut Checked<'_, '_>, emit: Emit<'_>) -> Result<(), ImageError> {
     if let Some(head) = records.next_record() {
-        out.push(value(&head?.decode::<PagemapHead>()?)?);
+        emit(value(&head?.decode::<PagemapHead>()?)?)?;
     }
-    out.extend(all::<PagemapEntry>(records)?);
-    Ok(out)
+    all::<PagemapEntry>(records, emit)
 }
 
 #[cfg(test)]

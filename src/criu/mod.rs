@@ -1,13 +1,16 @@
 //! CRIU images: what an image is from its name ([`ImageKind`]), the
-//! framing ([`Image`]), the protobuf messages ([`proto`]), and how `crit`
+//! framing ([`Image`]), the protobuf messages ([`proto`]), what decoding
+//! them costs ([`budget`]), and how `crit`
 //! prints them ([`pretty`], [`decode`]).
 
+pub mod budget;
 pub mod decode;
 pub mod image;
 mod kind;
 pub mod magic;
 pub mod pretty;
 pub mod proto;
+pub mod write;
 
 pub use image::{Image, ImageError, Record, Records, count_field};
 pub use kind::ImageKind;

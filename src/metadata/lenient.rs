@@ -262,6 +262,10 @@ mod tests {
         assert!(key_matches("\u{212a}ey", "key"));
         assert!(!key_matches("names", "name"));
         assert!(!key_matches("nam", "name"));
-        assert_eq!(field_index("Type", &["type", "Type"]), Some(1), "exact first");
+        assert_eq!(
+            field_index("Type", &["type", "Type"]),
+            Some(1),
+            "exact first"
+        );
     }
 }

@@ -8,8 +8,8 @@ pub mod annotations;
 mod config;
 mod kubernetes;
 pub(crate) mod lenient;
-mod slots;
 mod network;
+mod slots;
 mod spec;
 mod time;
 

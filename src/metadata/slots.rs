@@ -111,7 +111,9 @@ impl<T: Slot + Default> Slot for Vec<T> {
             }
             if let Some(item) = item {
                 if self.len() == MAX_ITEMS {
-                    notes.push(format!("{at} holds more than {MAX_ITEMS} items; the rest ignored"));
+                    notes.push(format!(
+                        "{at} holds more than {MAX_ITEMS} items; the rest ignored"
+                    ));
                     while seq.next_element::<IgnoredAny>()?.is_some() {}
                     break;
                 }
@@ -139,7 +141,9 @@ impl Slot for BTreeMap<String, String> {
     ) -> Result<bool, A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if self.len() == MAX_ITEMS && !self.contains_key(&key) {
-                notes.push(format!("{at} holds more than {MAX_ITEMS} keys; the rest ignored"));
+                notes.push(format!(
+                    "{at} holds more than {MAX_ITEMS} keys; the rest ignored"
+                ));
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 break;
             }
@@ -156,4 +160,3 @@ impl Slot for BTreeMap<String, String> {
         Ok(true)
     }
 }
-

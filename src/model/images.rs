@@ -169,6 +169,34 @@ impl ImageSet {
         Ok(())
     }
 
+    /// The counts an image of `kind` declares checked against `limits`
+    /// without decoding anything: records, processes, memory areas.
+    pub fn check_counts(kind: ImageKind, bytes: &[u8], limits: &Limits) -> Result<(), ImageError> {
+        let Ok(image) = Image::parse(bytes) else {
+            return Ok(());
+        };
+        let (max, limit) = match kind {
+            ImageKind::Pstree => (limits.max_processes, LimitKind::Processes),
+            _ => (limits.max_records, LimitKind::Records),
+        };
+        let mut records = image.records();
+        let mut count: u64 = 0;
+        while let Some(Ok(record)) = records.next_record() {
+            count += 1;
+            if count > max {
+                return Err(ImageError::Limit { limit, max });
+            }
+            if kind == ImageKind::Mm && count_field(record.bytes, MM_VMAS_FIELD)? > limits.max_vmas
+            {
+                return Err(ImageError::Limit {
+                    limit: LimitKind::Vmas,
+                    max: limits.max_vmas,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The entry of `files.img` with this id (the last, if several).
     pub fn file(&self, id: u32) -> Option<&FileEntry> {
         let i = *self.files_by_id.get(&id)?;

@@ -185,7 +185,7 @@ impl<'o, 's> Collector<'o, 's> {
 
     /// Counts `size` more bytes held in memory for `entry`, or fails if that
     /// goes over the total limit.
-    fn hold(&mut self, entry: &Entry<'_, '_>, size: u64) -> Result<()> {
+    pub(super) fn hold(&mut self, entry: &Entry<'_, '_>, size: u64) -> Result<()> {
         let max = self.options.limits.max_total_size;
         match self.held.checked_add(size) {
             Some(total) if total <= max => {

@@ -7,6 +7,7 @@ use super::collect::Collector;
 use crate::criu::{ImageError, ImageKind};
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
+use crate::model::ImageSet;
 use crate::source::Entry;
 use crate::warning::{Warning, WarningKind};
 
@@ -49,6 +50,24 @@ impl Collector<'_, '_> {
             return Ok(());
         }
         let bytes = self.read_held(entry)?;
+        // What decoding will take, bounded before anything is decoded.
+        let limit_error = |limit, max| Error::LimitExceeded {
+            archive: self.archive.clone(),
+            entry: name.clone(),
+            offset: entry.data_offset(),
+            limit,
+            max,
+        };
+        if let Err(ImageError::Limit { limit, max }) =
+            ImageSet::check_counts(kind, &bytes, &self.options.limits)
+        {
+            return Err(limit_error(limit, max));
+        }
+        if let Ok(image) = crate::criu::Image::parse(&bytes)
+            && let Ok(cost) = crate::criu::budget::image_size(&image)
+        {
+            self.hold(entry, cost)?;
+        }
         match self.images.insert(kind, id, &bytes, &self.options.limits) {
             Ok(()) => self.stats_from_top |= kind == ImageKind::StatsDump && top_level,
             Err(ImageError::Limit { limit, max }) => {

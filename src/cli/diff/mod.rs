@@ -129,7 +129,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let out = match args.format {
         DiffFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&diff).unwrap_or_else(|_| "{}".into());
+            let mut s = ckpt::escape::to_json_pretty(&diff).unwrap_or_else(|_| "{}".into());
             s.push('\n');
             s
         }

@@ -121,7 +121,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     if args.format == TreeFormat::Json {
-        let mut s = serde_json::to_string_pretty(&shown).unwrap_or_else(|_| "[]".into());
+        let mut s = ckpt::escape::to_json_pretty(&shown).unwrap_or_else(|_| "[]".into());
         s.push('\n');
         if let Err(code) = emit(&s) {
             return code;

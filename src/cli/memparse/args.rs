@@ -192,7 +192,7 @@ pub(super) fn check_pid(checkpoint: &ckpt::Checkpoint, pid: u32) -> Result<(), E
 }
 
 pub(super) fn json<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    let mut s = ckpt::escape::to_json_pretty(value).unwrap_or_else(|_| "null".into());
     s.push('\n');
     s
 }

@@ -56,7 +56,7 @@ impl Walk {
                     archive: self.ctx.name.to_string(),
                     source: io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!("{message} (offset {offset})"),
+                        format!("{message} at offset {offset}"),
                     ),
                 };
             }
