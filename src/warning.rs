@@ -1,6 +1,7 @@
 //! Warnings: what was wrong with an optional part of a checkpoint, reported
 //! without failing the read.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::Serialize;
@@ -86,6 +87,11 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// Most warnings of one kind a read keeps; the rest are counted in one
+    /// [`WarningKind::MoreWarnings`] warning (an archive of a million
+    /// duplicate entries must not make a million warnings).
+    pub const MAX_PER_KIND: u64 = 100;
+
     /// A warning of `kind` about `entry` (or the archive as a whole).
     pub fn new(kind: WarningKind, entry: Option<&str>, message: impl Into<String>) -> Warning {
         Warning {
@@ -109,5 +115,98 @@ impl fmt::Display for Warning {
             Some(e) => write!(f, "{e}: {}", self.message),
             None => f.write_str(&self.message),
         }
+    }
+}
+
+impl WarningKind {
+    /// The kind as JSON names it (`duplicate_entry`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// Warnings with at most [`Warning::MAX_PER_KIND`] of each kind kept.
+#[derive(Debug, Default)]
+pub(crate) struct Capped {
+    list: Vec<Warning>,
+    /// Warnings of each kind given to [`Capped::push`].
+    pushed: HashMap<WarningKind, u64>,
+}
+
+impl Capped {
+    /// Keeps `w` unless there are enough of its kind already.
+    pub(crate) fn push(&mut self, w: Warning) {
+        let n = self.pushed.entry(w.kind).or_insert(0);
+        *n += 1;
+        if *n <= Warning::MAX_PER_KIND {
+            self.list.push(w);
+        }
+    }
+
+    /// The warnings kept so far.
+    pub(crate) fn as_slice(&self) -> &[Warning] {
+        &self.list
+    }
+
+    /// The list, for callers that add a bounded number of warnings.
+    pub(crate) fn list_mut(&mut self) -> &mut Vec<Warning> {
+        &mut self.list
+    }
+
+    /// The warnings kept, then for each kind with more, how many more.
+    pub(crate) fn finish(&mut self) -> Vec<Warning> {
+        let pushed = std::mem::take(&mut self.pushed);
+        let mut kept: HashMap<WarningKind, u64> = HashMap::new();
+        let mut more: BTreeMap<WarningKind, u64> = BTreeMap::new();
+        let mut out = Vec::with_capacity(self.list.len());
+        for w in self.list.drain(..) {
+            let n = kept.entry(w.kind).or_insert(0);
+            if *n < Warning::MAX_PER_KIND {
+                *n += 1;
+                out.push(w);
+            } else {
+                *more.entry(w.kind).or_insert(0) += 1;
+            }
+        }
+        for (kind, n) in pushed {
+            if n > Warning::MAX_PER_KIND {
+                *more.entry(kind).or_insert(0) += n - Warning::MAX_PER_KIND;
+            }
+        }
+        for (kind, n) in more {
+            out.push(Warning::new(
+                WarningKind::MoreWarnings,
+                None,
+                format!("... and {n} more {} warnings", kind.name()),
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_capped_per_kind() {
+        let mut c = Capped::default();
+        for i in 0..1000 {
+            c.push(Warning::new(
+                WarningKind::DuplicateEntry,
+                Some(&i.to_string()),
+                "twice",
+            ));
+        }
+        c.push(Warning::new(WarningKind::UnsafeName, None, "x"));
+        c.list_mut()
+            .push(Warning::new(WarningKind::DuplicateEntry, None, "one more"));
+        let w = c.finish();
+        assert_eq!(w.len(), 102);
+        assert_eq!(w[100].kind, WarningKind::UnsafeName);
+        assert_eq!(w[101].message, "... and 901 more duplicate_entry warnings");
     }
 }

@@ -21,9 +21,10 @@ pub use pages::{MemoryDiff, PageHashes, ProcessMemoryDiff, compare_pages};
 
 use crate::error::{Error, Result};
 use crate::model::Checkpoint;
-use crate::options::Options;
+use crate::options::{LimitKind, Options};
 use crate::source::Source;
 use crate::views::{Inspection, PsNode};
+use crate::warning::{Warning, WarningKind};
 
 /// A checkpoint's creation time and size, as in checkpointctl's diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,11 +98,27 @@ pub fn read_side(
         want: diff.want(),
         ..options.clone()
     };
-    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone()));
-    let checkpoint = match pages.as_mut() {
+    // Two sides are read at once: each holds its table in half the total.
+    let table = options.limits.max_total_size / 2;
+    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone(), table));
+    let mut checkpoint = match pages.as_mut() {
         Some(sink) => crate::read::read_with(source, &options, sink)?,
         None => crate::read::read(source, &options)?,
     };
+    if let Some(p) = pages.as_ref().filter(|p| !p.is_complete()) {
+        checkpoint.warnings.push(
+            Warning::new(
+                WarningKind::MemoryUnavailable,
+                None,
+                format!(
+                    "memory compared for the first {} pages only: their hashes fill half of \
+                     the bytes a read may hold",
+                    p.len()
+                ),
+            )
+            .with_limit(Some(LimitKind::TotalSize)),
+        );
+    }
     let inspection = Inspection::new(&checkpoint, &diff.inspect())?;
     Ok(Side {
         checkpoint,

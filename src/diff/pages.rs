@@ -64,15 +64,50 @@ pub struct PageHashes<S: BuildHasher> {
     pages: BTreeMap<u32, Vec<(u64, u64)>>,
     /// A page not yet complete: its address and bytes.
     partial: Option<(u32, u64, Vec<u8>)>,
+    /// Most pages hashed; the rest are not compared.
+    max_pages: u64,
+    /// Pages hashed.
+    count: u64,
 }
 
+/// Bytes a hashed page holds in the table.
+const PAGE_ENTRY: u64 = 16;
+
 impl<S: BuildHasher> PageHashes<S> {
-    /// Hashes pages with `build`.
-    pub fn new(build: S) -> PageHashes<S> {
+    /// Hashes pages with `build`, at most as many as fit in `max_bytes`
+    /// of table (16 bytes a page); pages past that are not compared
+    /// ([`PageHashes::is_complete`] says so).
+    pub fn new(build: S, max_bytes: u64) -> PageHashes<S> {
         PageHashes {
             build,
             pages: BTreeMap::new(),
             partial: None,
+            max_pages: max_bytes / PAGE_ENTRY,
+            count: 0,
+        }
+    }
+
+    /// Whether every page that streamed by was hashed (none past the
+    /// table's limit).
+    pub fn is_complete(&self) -> bool {
+        self.count <= self.max_pages
+    }
+
+    /// Pages hashed.
+    pub fn len(&self) -> u64 {
+        self.count.min(self.max_pages)
+    }
+
+    /// Whether no page was hashed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds one page's hash, if the table has room.
+    fn record(&mut self, pid: u32, vaddr: u64, hash: u64) {
+        self.count = self.count.saturating_add(1);
+        if self.count <= self.max_pages {
+            self.pages.entry(pid).or_default().push((vaddr, hash));
         }
     }
 
@@ -85,7 +120,7 @@ impl<S: BuildHasher> PageHashes<S> {
     fn flush(&mut self) {
         if let Some((pid, vaddr, bytes)) = self.partial.take() {
             let hash = self.hash(&bytes);
-            self.pages.entry(pid).or_default().push((vaddr, hash));
+            self.record(pid, vaddr, hash);
         }
     }
 }
@@ -116,7 +151,7 @@ impl<S: BuildHasher> MemorySink for PageHashes<S> {
             let take = (PAGE_SIZE as usize).min(data.len());
             if take as u64 == PAGE_SIZE {
                 let hash = self.hash(&data[..take]);
-                self.pages.entry(chunk.pid).or_default().push((at, hash));
+                self.record(chunk.pid, at, hash);
             } else {
                 self.partial = Some((chunk.pid, at, data[..take].to_vec()));
             }
@@ -213,7 +248,7 @@ mod tests {
     /// Feeds `pages` (address, fill byte) to a sink, in chunks of `split`
     /// bytes that do not respect page boundaries.
     fn hashes(build: &RandomState, pages: &[(u64, u8)], split: usize) -> PageHashes<RandomState> {
-        let mut h = PageHashes::new(build.clone());
+        let mut h = PageHashes::new(build.clone(), u64::MAX);
         h.begin(1, &crate::memory::VmaMap::default()).unwrap();
         for &(vaddr, fill) in pages {
             let page = vec![fill; PAGE_SIZE as usize];
@@ -257,6 +292,23 @@ mod tests {
         assert_eq!(d[0].changed, [range(0x4000, 0x6000)]);
         assert_eq!(d[0].unchanged_pages, 1);
         assert_eq!(d[0].counts(), (1, 1, 2));
+    }
+
+    #[test]
+    fn the_table_holds_what_its_limit_allows() {
+        let build = RandomState::new();
+        let mut h = PageHashes::new(build, 2 * PAGE_ENTRY);
+        h.chunk(&MemoryChunk {
+            pid: 1,
+            pages_id: 1,
+            vaddr: 0,
+            file_offset: 0,
+            data: &vec![0u8; 5 * PAGE_SIZE as usize],
+        })
+        .unwrap();
+        assert!(!h.is_complete());
+        assert_eq!(h.len(), 2);
+        assert_eq!(h.pages[&1].len(), 2);
     }
 
     #[test]

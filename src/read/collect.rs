@@ -11,7 +11,7 @@ use crate::memory::{MemorySink, MemoryText, Text, TextReader};
 use crate::model::{Checkpoint, EntryInfo, ImageSet, ProcessText, Sizes, container_info};
 use crate::options::{LimitKind, Options};
 use crate::source::{Entry, Location};
-use crate::warning::{Warning, WarningKind};
+use crate::warning::{Capped, Warning, WarningKind};
 
 /// Gathers a [`Checkpoint`] from entries in any order.
 pub(super) struct Collector<'o, 's> {
@@ -24,7 +24,7 @@ pub(super) struct Collector<'o, 's> {
     pub(super) sizes: Sizes,
     has_checkpoint_directory: bool,
     entries: Vec<EntryInfo>,
-    pub(super) warnings: Vec<Warning>,
+    pub(super) warnings: Capped,
     pub(super) images: ImageSet,
     /// Bytes held in memory so far (entries decoded, texts read), against
     /// [`Limits::max_total_size`](crate::Limits::max_total_size).
@@ -77,7 +77,7 @@ impl<'o, 's> Collector<'o, 's> {
             sizes: Sizes::default(),
             has_checkpoint_directory: false,
             entries: Vec::new(),
-            warnings: Vec::new(),
+            warnings: Capped::default(),
             images: ImageSet::default(),
             held: 0,
             stats_from_top: false,
@@ -169,7 +169,8 @@ impl<'o, 's> Collector<'o, 's> {
             entry: &name,
             offset: entry.data_offset(),
         };
-        self.metadata.decode(kind, &at, &bytes, &mut self.warnings)
+        self.metadata
+            .decode(kind, &at, &bytes, self.warnings.list_mut())
     }
 
     /// Reads an entry into memory: checked against the entry size limit,
@@ -209,7 +210,7 @@ impl<'o, 's> Collector<'o, 's> {
             m.spec.as_ref(),
             m.network.as_ref(),
             m.containerd_status.is_some(),
-            &mut self.warnings,
+            self.warnings.list_mut(),
         );
         let mut texts: BTreeMap<u32, ProcessText> = BTreeMap::new();
         for ((pid, what), text) in self.text.finish() {
@@ -245,7 +246,7 @@ impl<'o, 's> Collector<'o, 's> {
             texts,
             pages: self.pages.iter().map(|(id, p)| (*id, p.size)).collect(),
             entries: self.entries,
-            warnings: self.warnings,
+            warnings: self.warnings.finish(),
         }
     }
 }

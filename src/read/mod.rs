@@ -88,7 +88,10 @@ fn run(
             break;
         }
     }
-    collector.warnings.extend(archive.take_warnings());
+    collector
+        .warnings
+        .list_mut()
+        .extend(archive.take_warnings());
     if !directory {
         collector.sizes.archive = archive.input_len();
     }

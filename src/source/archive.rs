@@ -123,7 +123,7 @@ impl<'r> Archive<'r> {
     /// end-of-archive marker, entry names that leave the archive root).
     pub fn warnings(&self) -> &[Warning] {
         match &self.walk {
-            Walk::Tar(t) => &t.walk.warnings,
+            Walk::Tar(t) => t.walk.warnings.as_slice(),
             Walk::Dir(_) => &[],
         }
     }
@@ -131,7 +131,7 @@ impl<'r> Archive<'r> {
     /// Takes the warnings collected so far.
     pub fn take_warnings(&mut self) -> Vec<Warning> {
         match &mut self.walk {
-            Walk::Tar(t) => std::mem::take(&mut t.walk.warnings),
+            Walk::Tar(t) => t.walk.warnings.finish(),
             Walk::Dir(_) => Vec::new(),
         }
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::metadata::Time;
 use crate::model::Engine;
-use crate::options::{Options, Want};
+use crate::options::{Limits, Options, Want};
 use crate::read::read_path;
 use crate::warning::Warning;
 
@@ -63,9 +63,17 @@ pub fn candidates(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Reads one archive as far as its metadata.
+/// Reads one archive as far as its metadata, under the default limits.
 pub fn entry(path: &Path) -> Result<ListEntry> {
-    let options = Options::new(Want::metadata_only());
+    entry_within(path, &Limits::default())
+}
+
+/// Reads one archive as far as its metadata, under `limits`.
+pub fn entry_within(path: &Path, limits: &Limits) -> Result<ListEntry> {
+    let options = Options {
+        want: Want::metadata_only(),
+        limits: *limits,
+    };
     let c = read_path(path, &options)?;
     let config = c.require_config()?;
     c.require_spec()?;
@@ -92,12 +100,31 @@ pub fn entries(paths: &[PathBuf]) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
     entries_on(paths, cores)
 }
 
-/// [`entries`] on at most `threads` threads (at least one).
+/// [`entries`] on at most `threads` threads (at least one), under the
+/// default limits.
 pub fn entries_on(paths: &[PathBuf], threads: usize) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
+    entries_within(paths, threads, &Limits::default())
+}
+
+/// [`entries`] on at most `threads` threads (at least one), all of them
+/// together within `limits`: each reads with an equal share of
+/// [`Limits::max_total_size`], so that the total holds whatever the
+/// parallelism.
+pub fn entries_within(
+    paths: &[PathBuf],
+    threads: usize,
+    limits: &Limits,
+) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Result<ListEntry>)>> =
         Mutex::new(Vec::with_capacity(paths.len()));
     let workers = threads.clamp(1, paths.len().max(1));
+    let share = limits.max_total_size / workers as u64;
+    let limits = Limits {
+        max_total_size: share,
+        max_entry_size: limits.max_entry_size.min(share),
+        ..*limits
+    };
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -106,7 +133,7 @@ pub fn entries_on(paths: &[PathBuf], threads: usize) -> (Vec<ListEntry>, Vec<(Pa
                     let Some(path) = paths.get(i) else {
                         break;
                     };
-                    let result = entry(path);
+                    let result = entry_within(path, &limits);
                     if let Ok(mut r) = results.lock() {
                         r.push((i, result));
                     }

@@ -36,7 +36,7 @@ use super::stream::TarInput;
 use super::{Input, ReadAt};
 use crate::error::Result;
 use crate::layout::{EntryKind, classify, normalize};
-use crate::warning::{Warning, WarningKind};
+use crate::warning::{Capped, Warning, WarningKind};
 
 /// A tar archive (compressed or not) over a stream or positioned reads.
 pub(crate) struct TarWalk<'r> {
@@ -75,7 +75,7 @@ impl<'r> TarWalk<'r> {
                 next_header: 0,
                 last_entry: None,
                 count: 0,
-                warnings: Vec::new(),
+                warnings: Capped::default(),
                 names: HashMap::new(),
                 hasher: RandomState::new(),
             },

@@ -9,7 +9,7 @@ use std::io;
 use super::member::WalkError;
 use crate::error::{Error, Result};
 use crate::source::context::Context;
-use crate::warning::{Warning, WarningKind};
+use crate::warning::{Capped, Warning, WarningKind};
 
 /// Most distinct names remembered to find an entry given twice; past it
 /// (an archive of millions of entries) duplicates are no longer looked for,
@@ -29,7 +29,7 @@ pub(crate) struct Walk {
     pub(super) last_entry: Option<String>,
     /// Entries handed out so far.
     pub(super) count: u64,
-    pub(crate) warnings: Vec<Warning>,
+    pub(crate) warnings: Capped,
     /// Keyed hashes of the cleaned names seen, and whether each was a
     /// directory: to find an entry given twice without holding every name.
     pub(super) names: HashMap<u64, bool>,
