@@ -194,6 +194,32 @@ impl<'a, 'r> TarEntries<'a, 'r> {
                 (raw_name, kind)
             }
         };
+        if !matches!(
+            member.typeflag,
+            flag::REG
+                | flag::LINK
+                | flag::SYMLINK
+                | flag::CHAR
+                | flag::BLOCK
+                | flag::DIR
+                | flag::FIFO
+        ) {
+            let what = if member.typeflag == flag::GNU_SPARSE {
+                format!(
+                    "an old GNU sparse file (type S) declaring {} bytes, never read: the \
+                     runtime's extraction refuses this type",
+                    member.size
+                )
+            } else {
+                format!(
+                    "entry type {:?}: the runtime's extraction refuses it; ckpt does not read it",
+                    char::from(member.typeflag)
+                )
+            };
+            self.walk
+                .warnings
+                .push(Warning::new(WarningKind::Ambiguous, Some(&name), what));
+        }
         self.walk.count += 1;
         self.walk.last_entry = Some(name.clone());
         TarEntry {
