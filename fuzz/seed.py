@@ -54,6 +54,7 @@ def main():
         put("archive", b"\x00" + raw)
         put("archive", b"\x01" + raw)
         members = {}
+        put("tarwalk", tar_bytes(name, raw)[:1 << 20])
         with tarfile.open(fileobj=io.BytesIO(tar_bytes(name, raw))) as t:
             for m in t.getmembers():
                 if m.isfile():
@@ -80,6 +81,18 @@ def main():
             for order in (0, 1):
                 put("memory", len(mm).to_bytes(2, "little") + len(pm).to_bytes(2, "little")
                     + bytes([order]) + mm + pm + pages[:1 << 16])
+    # Extension headers: PAX (with a global header) and GNU long names, and
+    # a duplicate spelled differently.
+    for fmt in (tarfile.PAX_FORMAT, tarfile.GNU_FORMAT):
+        buf = io.BytesIO()
+        glob = {"comment": "global"} if fmt == tarfile.PAX_FORMAT else None
+        with tarfile.open(fileobj=buf, mode="w", format=fmt, pax_headers=glob) as t:
+            for n, data in (("config.dump", b"{}"), ("d/" * 60 + "long.img", b"x"),
+                            ("./checkpoint/../config.dump", b'{"a":1}')):
+                info = tarfile.TarInfo(n)
+                info.size = len(data)
+                t.addfile(info, io.BytesIO(data))
+        put("tarwalk", buf.getvalue())
 
 
 if __name__ == "__main__":
