@@ -426,3 +426,28 @@ fn cli_names_the_archive_entry_and_flag() {
         )
     );
 }
+
+#[test]
+fn per_process_images_past_max_processes_are_a_limit() {
+    // Five processes' core images where three are allowed: the fourth is
+    // refused before it is decoded, whatever pstree.img says.
+    let images: Vec<(String, Vec<u8>)> = (1..=5)
+        .map(|pid| (format!("core-{pid}.img"), core("p")))
+        .chain([("pstree.img".to_owned(), pstree(&[(1, 0)]))])
+        .collect();
+    let bytes = archive(
+        images
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.clone()))
+            .collect(),
+    );
+    let mut o = all();
+    o.limits.max_processes = 3;
+    let r = ckpt::read(Source::from_reader(&bytes[..], "many.tar"), &o);
+    assert_eq!(
+        limit_hit_named(r, "many.tar"),
+        ("checkpoint/core-4.img".to_owned(), LimitKind::Processes, 3)
+    );
+    o.limits.max_processes = 5;
+    assert!(ckpt::read(Source::from_reader(&bytes[..], "many.tar"), &o).is_ok());
+}

@@ -1,17 +1,18 @@
-//! Files the user asked for: written next to the target under a temporary
-//! name, renamed into place once complete; an existing file is replaced
-//! only when asked, a symbolic link never followed.
+//! Files the user asked for: written next to the target in a temporary
+//! file created exclusively (the `tempfile` crate, mode 0600), renamed into
+//! place once complete, removed (only it) on failure; an existing file is
+//! replaced only when asked, a symbolic link never followed.
 
-use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
 use ckpt::Error;
+use tempfile::NamedTempFile;
 
-/// Creates a temporary file next to `target`, to be renamed over it once
-/// complete. Refuses a target that is a symbolic link, and one that exists
-/// unless `force`.
-pub fn create_output(target: &Path, force: bool) -> Result<(File, PathBuf), Error> {
+/// Creates a temporary file next to `target`, to be persisted over it once
+/// complete (dropping it removes it). Refuses a target that is a symbolic
+/// link, and one that exists unless `force`.
+pub fn create_output(target: &Path, force: bool) -> Result<NamedTempFile, Error> {
     let refuse = |why: &str| Error::Open {
         path: target.to_owned(),
         source: io::Error::new(io::ErrorKind::AlreadyExists, why.to_owned()),
@@ -32,22 +33,9 @@ pub fn create_output(target: &Path, force: bool) -> Result<(File, PathBuf), Erro
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "memparse".into());
-    for n in 0..100u32 {
-        let temp = dir.join(format!(".{base}.ckpt-{}-{n}.tmp", std::process::id()));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        match options.open(&temp) {
-            Ok(f) => return Ok((f, temp)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(source) => {
-                return Err(Error::Open { path: temp, source });
-            }
-        }
-    }
-    Err(refuse("no temporary file could be created next to it"))
+    tempfile::Builder::new()
+        .prefix(&format!(".{base}."))
+        .suffix(".ckpt-tmp")
+        .tempfile_in(&dir)
+        .map_err(|source| Error::Open { path: dir, source })
 }

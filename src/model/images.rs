@@ -90,6 +90,9 @@ impl ImageSet {
             Some(magic) => Image::parse_expecting(bytes, magic),
             None => Image::parse(bytes),
         };
+        if let Some(pid) = id.and_then(|id| u32::try_from(id).ok()) {
+            self.room_for(kind, pid, limits)?;
+        }
         match kind {
             ImageKind::Inventory => self.inventory = Some(image(bytes)?.decode_one()?),
             ImageKind::Pstree => {
@@ -165,6 +168,28 @@ impl ImageSet {
             }
             ImageKind::StatsDump => self.stats = Some(image(bytes)?.decode_one()?),
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// Whether one more process's image of `kind` fits: at most
+    /// [`Limits::max_processes`] of each kind.
+    fn room_for(&self, kind: ImageKind, pid: u32, limits: &Limits) -> Result<(), ImageError> {
+        let (len, has) = match kind {
+            ImageKind::Core => (self.core.len(), self.core.contains_key(&pid)),
+            ImageKind::Ids => (self.ids.len(), self.ids.contains_key(&pid)),
+            ImageKind::Fs => (self.fs.len(), self.fs.contains_key(&pid)),
+            ImageKind::Mm => (self.mm.len(), self.mm.contains_key(&pid)),
+            ImageKind::Pagemap => (self.pagemap.len(), self.pagemap.contains_key(&pid)),
+            ImageKind::Fdinfo => (self.fdinfo.len(), self.fdinfo.contains_key(&pid)),
+            ImageKind::Mountpoints => (self.mountpoints.len(), self.mountpoints.contains_key(&pid)),
+            _ => return Ok(()),
+        };
+        if !has && len as u64 >= limits.max_processes {
+            return Err(ImageError::Limit {
+                limit: LimitKind::Processes,
+                max: limits.max_processes,
+            });
         }
         Ok(())
     }

@@ -183,8 +183,8 @@ pub(super) fn run(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
                 text::clean(&name),
                 text::clean(&target.display().to_string())
             );
-            let (file, temp) = create_output(target, args.force).map_err(Failure::Error)?;
-            let mut out = BufWriter::with_capacity(1 << 20, file);
+            let temp = create_output(target, args.force).map_err(Failure::Error)?;
+            let mut out = BufWriter::with_capacity(1 << 20, temp.as_file());
             let written = (|| {
                 let header = match args.format {
                     TableFormat::Json => json_header(&name, pid),
@@ -204,17 +204,13 @@ pub(super) fn run(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
                 out.flush().map_err(|e| output_error(target, e))?;
                 Ok::<_, Failure>(checkpoint)
             })();
-            match written {
-                Ok(checkpoint) => {
-                    std::fs::rename(&temp, target).map_err(|e| output_error(target, e))?;
-                    emit(&announce).map_err(Failure::Quiet)?;
-                    warn_advised(&name, &checkpoint.warnings);
-                }
-                Err(e) => {
-                    let _ = std::fs::remove_file(&temp);
-                    return Err(e);
-                }
-            }
+            drop(out);
+            // On an error, dropping `temp` removes it (and only it).
+            let checkpoint = written?;
+            temp.persist(target)
+                .map_err(|e| output_error(target, e.error))?;
+            emit(&announce).map_err(Failure::Quiet)?;
+            warn_advised(&name, &checkpoint.warnings);
         }
     }
     Ok(())
