@@ -44,13 +44,19 @@ fn worst(len: usize) -> u64 {
 
 /// An upper bound of the memory a message of these bytes decodes into
 /// (heap and the vectors' slots, not the top-level struct).
-pub fn decoded_size(bytes: &[u8]) -> u64 {
-    message(bytes, 0)
+///
+/// The walk stops as soon as the bound passes `cap` (and returns a value
+/// past it): an image that will be refused is not walked to its end.
+pub fn decoded_size(bytes: &[u8], cap: u64) -> u64 {
+    message(bytes, 0, cap)
 }
 
-fn message(mut b: &[u8], depth: usize) -> u64 {
+fn message(mut b: &[u8], depth: usize, cap: u64) -> u64 {
     let mut total: u64 = 0;
     while !b.is_empty() {
+        if total > cap {
+            return total;
+        }
         let Some((key, n)) = varint(b) else {
             return total.saturating_add(worst(b.len()));
         };
@@ -65,7 +71,7 @@ fn message(mut b: &[u8], depth: usize) -> u64 {
                 // A string, bytes, packed numbers (up to 8 bytes each) or a
                 // message, whichever costs most.
                 let inner = if depth < MAX_DEPTH {
-                    message(payload, depth + 1)
+                    message(payload, depth + 1, cap)
                 } else {
                     worst(payload.len())
                 };
@@ -91,15 +97,19 @@ fn message(mut b: &[u8], depth: usize) -> u64 {
     total
 }
 
-/// The bound for a whole image: each record's, plus its top-level struct.
-pub fn image_size(image: &Image<'_>) -> Result<u64, ImageError> {
+/// The bound for a whole image: each record's, plus its top-level struct;
+/// like [`decoded_size`], it stops once past `cap`.
+pub fn image_size(image: &Image<'_>, cap: u64) -> Result<u64, ImageError> {
     let mut total: u64 = 0;
     let mut records = image.records();
     while let Some(record) = records.next_record() {
         let record = record?;
         total = total
             .saturating_add(RECORD)
-            .saturating_add(decoded_size(record.bytes));
+            .saturating_add(decoded_size(record.bytes, cap.saturating_sub(total)));
+        if total > cap {
+            break;
+        }
     }
     Ok(total)
 }
@@ -164,10 +174,13 @@ mod tests {
             ..Default::default()
         };
         let bytes = core.encode_to_vec();
-        let bound = decoded_size(&bytes);
+        let bound = decoded_size(&bytes, u64::MAX);
         assert!(bound >= 100_000 * size_of::<SaEntry>() as u64, "{bound}");
+        // A walk capped below that stops past the cap, well short of it.
+        let capped = decoded_size(&bytes, 1 << 20);
+        assert!(capped > 1 << 20 && capped < bound, "{capped}");
         // And a real-sized one is charged a reasonable amount.
         let small = CoreEntry::default().encode_to_vec();
-        assert!(decoded_size(&small) < 64 * 1024);
+        assert!(decoded_size(&small, u64::MAX) < 64 * 1024);
     }
 }

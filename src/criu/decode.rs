@@ -134,7 +134,10 @@ impl<'a> Checked<'a, '_> {
         if self.count > self.limits.max_records {
             return limit(LimitKind::Records, self.limits.max_records);
         }
-        let cost = budget::RECORD.saturating_add(budget::decoded_size(record.bytes));
+        let cost = budget::RECORD.saturating_add(budget::decoded_size(
+            record.bytes,
+            self.limits.max_total_size,
+        ));
         if cost > self.limits.max_total_size {
             return limit(LimitKind::TotalSize, self.limits.max_total_size);
         }

@@ -64,7 +64,8 @@ impl Collector<'_, '_> {
             return Err(limit_error(limit, max));
         }
         if let Ok(image) = crate::criu::Image::parse(&bytes)
-            && let Ok(cost) = crate::criu::budget::image_size(&image)
+            && let Ok(cost) =
+                crate::criu::budget::image_size(&image, self.options.limits.max_total_size)
         {
             self.hold(entry, cost)?;
         }
