@@ -366,47 +366,70 @@ const COMMANDS: &[&[&str]] = &[
 #[test]
 fn hostile_archives_through_every_command_within_2_gib_and_30_s() {
     let dir = tempfile::tempdir().unwrap();
-    let mut runs = 0;
-    for case in cases() {
-        let started = std::time::Instant::now();
+    // Every (case, command) pair is a job; a case's `build` and then `list`
+    // (over the directory `build` writes into) are one job.
+    let mut jobs: Vec<(usize, Option<&[&str]>)> = Vec::new();
+    let cases = cases();
+    let mut paths = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
         let case_dir = dir.path().join(case.name);
         std::fs::create_dir(&case_dir).unwrap();
         let path = case_dir.join(format!("checkpoint-{}", case.file));
         std::fs::write(&path, &case.bytes).unwrap();
-        for command in COMMANDS {
-            let args: Vec<String> = command
-                .iter()
-                .map(|a| {
-                    if *a == "{}" {
-                        s(&path)
-                    } else {
-                        (*a).to_owned()
-                    }
-                })
-                .collect();
-            let (code, stdout, stderr) = run(&args);
-            runs += 1;
-            if args[0] == "show" && args.len() == 2 {
-                let e = &case.expect;
-                assert_eq!(code, e.show_status, "{}: {stderr}", case.name);
-                if let Some(want) = e.show_out {
-                    assert!(stdout.contains(want), "{}: {stdout}", case.name);
-                }
-                if let Some(want) = e.show_err {
-                    assert!(stderr.contains(want), "{}: {stderr}", case.name);
-                }
-            }
-        }
-        // build, into a directory of its own; never leaves a partial output.
-        let out = case_dir.join("image.tar");
-        let (code, _, stderr) = run(&["build".into(), s(&path), "x".into(), "-o".into(), s(&out)]);
-        assert_eq!(out.exists(), code == 0, "{}: {stderr}", case.name);
-        // list, over the directory that holds it.
-        run(&["list".into(), s(&case_dir)]);
-        runs += 2;
-        eprintln!("{}: {:.1?}", case.name, started.elapsed());
+        paths.push(path);
+        jobs.extend(COMMANDS.iter().map(|c| (i, Some(*c))));
+        jobs.push((i, None));
     }
+    // The runs are independent processes: spread them over the cores.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&(i, command)) =
+                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let (case, path) = (&cases[i], &paths[i]);
+                    match command {
+                        Some(command) => run_command(case, path, command),
+                        None => build_then_list(case, path),
+                    }
+                }
+            });
+        }
+    });
+    let runs = cases.len() * (COMMANDS.len() + 2);
     eprintln!("{runs} runs under a {ADDRESS_SPACE}-byte address space and a {TIMEOUT} s timeout");
+}
+
+/// One reading command over one case; `show` must also show what the case
+/// expects.
+fn run_command(case: &Case, path: &Path, command: &[&str]) {
+    let args: Vec<String> = command
+        .iter()
+        .map(|a| if *a == "{}" { s(path) } else { (*a).to_owned() })
+        .collect();
+    let (code, stdout, stderr) = run(&args);
+    if args[0] == "show" && args.len() == 2 {
+        let e = &case.expect;
+        assert_eq!(code, e.show_status, "{}: {stderr}", case.name);
+        if let Some(want) = e.show_out {
+            assert!(stdout.contains(want), "{}: {stdout}", case.name);
+        }
+        if let Some(want) = e.show_err {
+            assert!(stderr.contains(want), "{}: {stderr}", case.name);
+        }
+    }
+}
+
+/// `build` into the case's own directory (never leaving a partial
+/// output), then `list` over that directory.
+fn build_then_list(case: &Case, path: &Path) {
+    let case_dir = path.parent().unwrap();
+    let out = case_dir.join("image.tar");
+    let (code, _, stderr) = run(&["build".into(), s(path), "x".into(), "-o".into(), s(&out)]);
+    assert_eq!(out.exists(), code == 0, "{}: {stderr}", case.name);
+    run(&["list".into(), s(case_dir)]);
 }
 
 /// An extracted checkpoint whose entries are a FIFO and links that point
