@@ -14,6 +14,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 use common::fixture;
@@ -158,39 +159,81 @@ fn comparable(out: &str) -> String {
 #[test]
 fn every_command_reads_a_file_a_stream_and_a_directory_alike() {
     let dir = tempfile::tempdir().unwrap();
-    let mut compared = 0;
-    for &name in FIXTURES {
-        let file = fixture(name);
-        let file_arg = file.to_str().unwrap();
-        let extracted = extract(name, dir.path());
-        let dir_arg = extracted.to_str().unwrap();
-        let bytes = std::fs::read(&file).unwrap();
-        let stream_differs = pages_before_pagemap(name);
-        for &(args, memory) in COMMANDS {
-            let what = format!("{name}: ckpt {}", args.join(" "));
-            let from_file = run(args, file_arg, None, file_arg);
-            let from_dir = run(args, dir_arg, None, dir_arg);
-            let from_stdin = run(args, "-", Some(&bytes), "<stdin>");
-            assert_eq!(from_file.2, 0, "{what}: {}", from_file.1);
-            assert_eq!(
-                (comparable(&from_dir.0), &from_dir.1, from_dir.2),
-                (comparable(&from_file.0), &from_file.1, from_file.2),
-                "{what}: a directory"
-            );
-            if memory && stream_differs {
-                // Said, not guessed.
-                assert!(
-                    from_stdin.1.contains("came before its pagemap"),
-                    "{what}: standard input: {}",
-                    from_stdin.1
-                );
-            } else {
-                assert_eq!(from_stdin, from_file, "{what}: standard input");
+    let fixtures: Vec<Fixture> = FIXTURES
+        .iter()
+        .map(|&name| {
+            let file = fixture(name);
+            Fixture {
+                name,
+                bytes: std::fs::read(&file).unwrap(),
+                extracted: extract(name, dir.path()),
+                file,
+                stream_differs: pages_before_pagemap(name),
             }
-            compared += 1;
+        })
+        .collect();
+    // Every (fixture, command) pair is a job; the runs are independent
+    // processes, spread over the cores.
+    let jobs: Vec<(usize, usize)> = (0..fixtures.len())
+        .flat_map(|f| (0..COMMANDS.len()).map(move |c| (f, c)))
+        .collect();
+    let (next, compared) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&(f, c)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    compare_sources(&fixtures[f], COMMANDS[c]);
+                    compared.fetch_add(1, Ordering::Relaxed);
+                }
+            });
         }
+    });
+    assert_eq!(compared.into_inner(), FIXTURES.len() * COMMANDS.len());
+}
+
+/// A fixture as a file, its bytes (for standard input) and extracted.
+struct Fixture {
+    name: &'static str,
+    file: PathBuf,
+    bytes: Vec<u8>,
+    extracted: PathBuf,
+    /// Whether a stream meets some pages before their pagemap.
+    stream_differs: bool,
+}
+
+/// One command on one fixture as a file, an extracted directory and a
+/// stream: the same output (or, for memory read from a stream whose
+/// pages come first, that it is unavailable).
+fn compare_sources(fixture: &Fixture, (args, memory): (&[&str], bool)) {
+    let Fixture {
+        name,
+        file,
+        bytes,
+        extracted,
+        stream_differs,
+    } = fixture;
+    let (file_arg, dir_arg) = (file.to_str().unwrap(), extracted.to_str().unwrap());
+    let what = format!("{name}: ckpt {}", args.join(" "));
+    let from_file = run(args, file_arg, None, file_arg);
+    let from_dir = run(args, dir_arg, None, dir_arg);
+    let from_stdin = run(args, "-", Some(bytes), "<stdin>");
+    assert_eq!(from_file.2, 0, "{what}: {}", from_file.1);
+    assert_eq!(
+        (comparable(&from_dir.0), &from_dir.1, from_dir.2),
+        (comparable(&from_file.0), &from_file.1, from_file.2),
+        "{what}: a directory"
+    );
+    if memory && *stream_differs {
+        // Said, not guessed.
+        assert!(
+            from_stdin.1.contains("came before its pagemap"),
+            "{what}: standard input: {}",
+            from_stdin.1
+        );
+    } else {
+        assert_eq!(from_stdin, from_file, "{what}: standard input");
     }
-    assert_eq!(compared, FIXTURES.len() * COMMANDS.len());
 }
 
 #[test]
