@@ -380,24 +380,14 @@ fn hostile_archives_through_every_command_within_2_gib_and_30_s() {
         jobs.extend(COMMANDS.iter().map(|c| (i, Some(*c))));
         jobs.push((i, None));
     }
-    // The runs are independent processes: spread them over the cores.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                while let Some(&(i, command)) =
-                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                {
-                    let (case, path) = (&cases[i], &paths[i]);
-                    match command {
-                        Some(command) => run_command(case, path, command),
-                        None => build_then_list(case, path),
-                    }
-                }
-            });
+    let done = for_each_on_all_cores(&jobs, |&(i, command)| {
+        let (case, path) = (&cases[i], &paths[i]);
+        match command {
+            Some(command) => run_command(case, path, command),
+            None => build_then_list(case, path),
         }
     });
+    assert_eq!(done, jobs.len());
     let runs = cases.len() * (COMMANDS.len() + 2);
     eprintln!("{runs} runs under a {ADDRESS_SPACE}-byte address space and a {TIMEOUT} s timeout");
 }

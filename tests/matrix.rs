@@ -14,7 +14,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 use common::fixture;
@@ -172,24 +171,14 @@ fn every_command_reads_a_file_a_stream_and_a_directory_alike() {
             }
         })
         .collect();
-    // Every (fixture, command) pair is a job; the runs are independent
-    // processes, spread over the cores.
+    // Every (fixture, command) pair is a job.
     let jobs: Vec<(usize, usize)> = (0..fixtures.len())
         .flat_map(|f| (0..COMMANDS.len()).map(move |c| (f, c)))
         .collect();
-    let (next, compared) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                while let Some(&(f, c)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    compare_sources(&fixtures[f], COMMANDS[c]);
-                    compared.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-        }
+    let compared = common::for_each_on_all_cores(&jobs, |&(f, c)| {
+        compare_sources(&fixtures[f], COMMANDS[c]);
     });
-    assert_eq!(compared.into_inner(), FIXTURES.len() * COMMANDS.len());
+    assert_eq!(compared, FIXTURES.len() * COMMANDS.len());
 }
 
 /// A fixture as a file, its bytes (for standard input) and extracted.

@@ -349,3 +349,22 @@ pub fn run_ckpt(args: &[&str]) -> (String, String, i32) {
         out.status.code().unwrap(),
     )
 }
+
+/// Runs `f` on every job, spread over the cores (the jobs are independent
+/// runs of the binary); a panic in any fails the caller. How many ran.
+pub fn for_each_on_all_cores<T: Sync>(jobs: &[T], f: impl Fn(&T) + Sync) -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    f(job);
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    done.into_inner()
+}
