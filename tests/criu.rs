@@ -164,6 +164,32 @@ fn multi_proc_images_agree_with_crit() {
     );
 }
 
+#[test]
+fn threads_memfd_images_agree_with_crit() {
+    // Threads, a memfd, SysV and anonymous shared memory, two ghost files
+    // (one in chunks), unix sockets: tests/fixtures/workload-src.
+    let decoded = compare("threads-memfd.tar.zst", "threads-memfd", &crit());
+    assert_kinds(
+        &decoded_kinds(&decoded),
+        &[
+            "core",
+            "fdinfo",
+            "files",
+            "ghost-file",
+            "ipcns-shm",
+            "ipcns-var",
+            "memfd",
+            "pagemap",
+            "pagemap-shmem",
+            "pipes-data",
+            "pstree",
+            "remap-fpath",
+        ],
+    );
+    // Four core images: two processes, and two more threads of the first.
+    assert_eq!(decoded.iter().filter(|d| d.starts_with("core-")).count(), 4);
+}
+
 fn assert_kinds(kinds: &[String], expected: &[&str]) {
     for kind in expected {
         assert!(

@@ -74,6 +74,17 @@ pub(crate) fn each_entry(
             Ok(json!({ "inq": inq, "outq": outq }))
         })?,
         "GHOST_FILE" => ghost_file(records, emit)?,
+        "REMAP_FPATH" => all::<RemapFilePathEntry>(records, emit)?,
+        // The contents follow the record unless they are in a pagemap
+        // (crit reads `size` bytes either way, and finds none).
+        "IPCNS_SHM" => with_extra::<IpcShmEntry>(records, emit, |e, r| {
+            if e.in_pagemaps == Some(true) {
+                return Ok(base64_value(&[]));
+            }
+            let data = base64_value(r.payload(e.size)?);
+            r.skip(e.size.next_multiple_of(4) - e.size)?;
+            Ok(data)
+        })?,
         // Older CRIU kept each kind of file in an image of its own, before
         // files.img; crit still reads them.
         "REG_FILES" => all::<RegFileEntry>(records, emit)?,
