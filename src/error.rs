@@ -1,5 +1,8 @@
 //! Errors.
 //!
+//! Longer than 400 lines because each variant documents its fields, and
+//! the accessors list every variant.
+//!
 //! Every error that concerns an archive names it (`archive`), every error
 //! that concerns one entry of it names that too (`entry`), and where the
 //! place in the tar stream is known, it is given (`offset`). A damaged
@@ -85,7 +88,7 @@ pub enum Error {
         source: io::Error,
     },
     /// The input ends before the archive does.
-    #[error("{archive}: truncated {}{}", what(*compression), in_entry(entry))]
+    #[error("{archive}: truncated {}{}{}", what(*compression), in_entry(entry), at(*compression, *offset))]
     Truncated {
         /// The archive's display name.
         archive: String,
@@ -98,7 +101,7 @@ pub enum Error {
     },
     /// The compressed stream is corrupt (bad data, bad checksum, trailing
     /// garbage).
-    #[error("{archive}: corrupt {compression} stream{}", in_entry(entry))]
+    #[error("{archive}: corrupt {compression} stream{}{}", in_entry(entry), at(*compression, *offset))]
     Decompress {
         /// The archive's display name.
         archive: String,
@@ -259,6 +262,27 @@ pub enum Error {
         /// How many more warnings say so.
         others: usize,
     },
+    /// What `cat` was asked for is not in the archive.
+    #[error("{archive}: {path} not found{}", nearest_names(nearest))]
+    NotFound {
+        /// The archive's display name.
+        archive: String,
+        /// What was asked for.
+        path: String,
+        /// The names nearest to it, nearest first.
+        nearest: Vec<String>,
+    },
+    /// Writing what was read to the caller's output failed.
+    #[error("{archive}: {entry}: cannot write the output")]
+    Output {
+        /// The archive's display name.
+        archive: String,
+        /// What was being written.
+        entry: String,
+        /// What the output said.
+        #[source]
+        source: io::Error,
+    },
     /// A [`MemorySink`](crate::memory::MemorySink) failed (its output
     /// closed, say); the read stopped there.
     #[error("{archive}: {entry}: the memory sink failed")]
@@ -275,6 +299,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the archive itself is damaged (cut short, a corrupt
+    /// compressed stream or tar header, a read that failed), as opposed to
+    /// being no checkpoint, or one ckpt will not read.
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            Error::Truncated { .. }
+                | Error::Decompress { .. }
+                | Error::Tar { .. }
+                | Error::Io { .. }
+        )
+    }
     /// The archive (or directory) concerned, if the error concerns one.
     pub fn archive(&self) -> Option<&str> {
         match self {
@@ -299,6 +335,8 @@ impl Error {
             | Error::Image { archive, .. }
             | Error::NoCheckpointDirectory { archive }
             | Error::Ambiguous { archive, .. }
+            | Error::NotFound { archive, .. }
+            | Error::Output { archive, .. }
             | Error::Sink { archive, .. } => Some(archive),
         }
     }
@@ -316,6 +354,7 @@ impl Error {
             | Error::EmptyEntry { entry, .. }
             | Error::Json { entry, .. }
             | Error::Image { entry, .. }
+            | Error::Output { entry, .. }
             | Error::Sink { entry, .. } => Some(entry),
             _ => None,
         }
@@ -353,6 +392,24 @@ fn in_entry(entry: &Option<String>) -> String {
     match entry {
         Some(e) => format!(" in {e}"),
         None => String::new(),
+    }
+}
+
+/// Where in the tar stream: a byte of the file itself for a plain tar,
+/// of the uncompressed stream otherwise.
+fn at(compression: Compression, offset: Option<u64>) -> String {
+    match (offset, compression) {
+        (None | Some(0), _) => String::new(),
+        (Some(o), Compression::None) => format!(" at byte {o}"),
+        (Some(o), _) => format!(" at uncompressed byte {o}"),
+    }
+}
+
+fn nearest_names(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; nearest: {}", names.join(", "))
     }
 }
 

@@ -154,8 +154,8 @@ impl<'r> Archive<'r> {
     /// input, so that a compressed stream's trailer (gzip CRC and length,
     /// zstd checksum) is checked, and returns the sizes of the whole stream.
     /// Call it after [`Archive::entries`] has ended.
-    pub fn finish(self) -> Result<StreamEnd> {
-        match self.walk {
+    pub fn finish(&mut self) -> Result<StreamEnd> {
+        match &mut self.walk {
             Walk::Tar(t) => {
                 let (input_size, tar_size) = t.finish()?;
                 Ok(StreamEnd {

@@ -24,6 +24,9 @@ pub(crate) struct DirItem {
     pub(crate) is_file: bool,
     pub(crate) is_dir: bool,
     pub(crate) is_link: bool,
+    pub(crate) mode: u32,
+    pub(crate) mtime: i64,
+    pub(crate) file_type: crate::source::file_type::FileType,
     /// Where a symbolic link points (never followed).
     pub(crate) link_target: Option<String>,
 }
@@ -85,7 +88,30 @@ fn walk(dir: &Path, prefix: &str, depth: usize, out: &mut Vec<DirItem>) -> Resul
             .then(|| std::fs::read_link(&path).ok())
             .flatten()
             .map(|t| t.to_string_lossy().into_owned());
+        use std::os::unix::fs::MetadataExt;
         out.push(DirItem {
+            mode: meta.mode(),
+            file_type: {
+                use crate::source::file_type::FileType;
+                use std::os::unix::fs::FileTypeExt;
+                let t = meta.file_type();
+                if is_file {
+                    FileType::File
+                } else if is_dir {
+                    FileType::Directory
+                } else if is_link {
+                    FileType::Symlink
+                } else if t.is_char_device() {
+                    FileType::CharDevice
+                } else if t.is_block_device() {
+                    FileType::BlockDevice
+                } else if t.is_fifo() {
+                    FileType::Fifo
+                } else {
+                    FileType::Other
+                }
+            },
+            mtime: meta.mtime(),
             kind: classify(&name, is_dir),
             size: if is_file { meta.len() } else { 0 },
             is_file,

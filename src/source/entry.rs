@@ -5,6 +5,7 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 
 use super::dir::FileEntry;
+use super::file_type::FileType;
 use super::tar::TarEntry;
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
@@ -85,6 +86,23 @@ impl<'a, 'r> Entry<'a, 'r> {
         }
     }
 
+    /// The mode: permission bits (and, from a directory, the file type's).
+    pub fn mode(&self) -> u32 {
+        match &self.inner {
+            EntryInner::Tar(t) => t.mode,
+            EntryInner::File(f) => f.item.mode,
+        }
+    }
+
+    /// Modification time, seconds since the Unix epoch (as the header,
+    /// or the file system, says).
+    pub fn mtime(&self) -> i64 {
+        match &self.inner {
+            EntryInner::Tar(t) => t.mtime,
+            EntryInner::File(f) => f.item.mtime,
+        }
+    }
+
     /// Whether it is a regular file (the only entries whose data is read).
     pub fn is_file(&self) -> bool {
         match &self.inner {
@@ -98,6 +116,14 @@ impl<'a, 'r> Entry<'a, 'r> {
         match &self.inner {
             EntryInner::Tar(t) => t.is_dir(),
             EntryInner::File(f) => f.item.is_dir,
+        }
+    }
+
+    /// What kind of file it is.
+    pub fn file_type(&self) -> FileType {
+        match &self.inner {
+            EntryInner::Tar(t) => t.file_type(),
+            EntryInner::File(f) => f.item.file_type,
         }
     }
 

@@ -13,6 +13,7 @@ mod archive;
 mod context;
 mod dir;
 mod entry;
+mod file_type;
 mod input;
 mod reread;
 mod stream;
@@ -27,6 +28,7 @@ use std::sync::atomic::Ordering;
 pub use archive::{Archive, Entries, StreamEnd};
 pub use entry::Entry;
 pub(crate) use entry::Location;
+pub use file_type::FileType;
 pub use input::ReadAt;
 #[cfg(feature = "build")]
 pub(crate) use input::read_prefix;

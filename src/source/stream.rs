@@ -150,7 +150,7 @@ impl<'r> TarInput<'r> {
 
     /// Reads to the end of the stream, so that a compressed stream's
     /// trailer (gzip CRC and length, zstd checksum) is checked.
-    pub(crate) fn drain(mut self) -> io::Result<()> {
+    pub(crate) fn drain(&mut self) -> io::Result<()> {
         let Inner::Stream(stream) = &mut self.inner else {
             return Ok(());
         };

@@ -74,6 +74,10 @@ pub(super) struct Header {
     pub(super) name: Vec<u8>,
     pub(super) linkname: Vec<u8>,
     pub(super) size: i64,
+    /// Permission bits and the rest of the mode field.
+    pub(super) mode: i64,
+    /// Modification time, seconds since the Unix epoch.
+    pub(super) mtime: i64,
     pub(super) format: Format,
 }
 
@@ -203,10 +207,10 @@ pub(super) fn parse(b: &Block) -> Result<Header, BadHeader> {
     let mut name = cstr(field(b, 0, 100)).to_vec();
     let linkname = cstr(field(b, 157, 100)).to_vec();
     let size = num(124, 12, "size")?;
-    num(100, 8, "mode")?;
+    let mode = num(100, 8, "mode")?;
     num(108, 8, "uid")?;
     num(116, 8, "gid")?;
-    num(136, 12, "mtime")?;
+    let mtime = num(136, 12, "mtime")?;
     let mut prefix: &[u8] = &[];
     match format {
         Format::V7 => {}
@@ -252,6 +256,8 @@ pub(super) fn parse(b: &Block) -> Result<Header, BadHeader> {
         name,
         linkname,
         size,
+        mode,
+        mtime,
         format,
     })
 }

@@ -16,6 +16,11 @@ pub(super) struct Member {
     pub(super) linkname: Vec<u8>,
     /// The size `archive/tar` reports (the logical size of a sparse file).
     pub(super) size: u64,
+    /// The mode field.
+    pub(super) mode: u32,
+    /// Modification time (seconds since the Unix epoch; a PAX `mtime`
+    /// applied, its fraction dropped).
+    pub(super) mtime: i64,
     /// Offset of the member's own header block.
     pub(super) header_offset: u64,
     /// Offset of its data.

@@ -198,6 +198,14 @@ impl Members {
         if let Some(v) = records.applied(pax::LINKPATH) {
             linkname = v.to_vec();
         }
+        let mut mtime = header.mtime;
+        if let Some(v) = records.applied(b"mtime") {
+            // Go parses `seconds[.fraction]`; checked by `invalid_key`.
+            let whole = v.split(|&b| b == b'.').next().unwrap_or_default();
+            if let Some(s) = std::str::from_utf8(whole).ok().and_then(|s| s.parse().ok()) {
+                mtime = s;
+            }
+        }
         if let Some(v) = records.applied(pax::SIZE) {
             // Checked by `invalid_key`.
             size = pax::parse_decimal(v).unwrap_or(0);
@@ -259,6 +267,9 @@ impl Members {
             name,
             linkname,
             size: u64::try_from(size).unwrap_or(0),
+            // Go keeps the low bits of what parses; so does a mode_t.
+            mode: header.mode as u32,
+            mtime,
             header_offset: offset,
             data_offset,
             data_size: self.data_end.saturating_sub(data_offset),

@@ -18,12 +18,11 @@ mod sparse;
 mod tracked;
 mod walk;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::io::{self, Read};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use block::flag;
 use member::{Member, Members, Step, WalkError};
@@ -40,7 +39,7 @@ use crate::warning::{Capped, Warning, WarningKind};
 
 /// A tar archive (compressed or not) over a stream or positioned reads.
 pub(crate) struct TarWalk<'r> {
-    input: RefCell<Tracked<TarInput<'r>>>,
+    input: Mutex<Tracked<TarInput<'r>>>,
     members: Members,
     pub(crate) walk: Walk,
     /// The positioned reads it was opened on, to read again.
@@ -59,7 +58,7 @@ impl<'r> TarWalk<'r> {
         let seekable = stream.is_seekable();
         let input_len = random.as_ref().map(|r| r.1);
         Ok(TarWalk {
-            input: RefCell::new(Tracked {
+            input: Mutex::new(Tracked {
                 inner: stream,
                 pos: 0,
             }),
@@ -95,14 +94,15 @@ impl<'r> TarWalk<'r> {
 
     /// Reads what follows the end-of-archive marker to the end of the input
     /// (checking a compressed stream's trailer); the sizes of the stream.
-    pub(crate) fn finish(self) -> Result<(u64, u64)> {
+    pub(crate) fn finish(&mut self) -> Result<(u64, u64)> {
         let TarWalk { input, walk, .. } = self;
         if walk.seekable {
             let len = walk.input_len.unwrap_or(0);
             return Ok((len, len));
         }
         input
-            .into_inner()
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
             .inner
             .drain()
             .map_err(|e| walk.error(WalkError::Io(e), None))?;
@@ -113,7 +113,7 @@ impl<'r> TarWalk<'r> {
 
 /// The entries of a [`TarWalk`].
 pub(crate) struct TarEntries<'a, 'r> {
-    input: &'a RefCell<Tracked<TarInput<'r>>>,
+    input: &'a Mutex<Tracked<TarInput<'r>>>,
     members: &'a mut Members,
     walk: &'a mut Walk,
     done: bool,
@@ -128,7 +128,7 @@ impl<'a, 'r> Iterator for TarEntries<'a, 'r> {
                 return None;
             }
             let step = {
-                let Ok(mut input) = self.input.try_borrow_mut() else {
+                let Ok(mut input) = self.input.try_lock() else {
                     self.done = true;
                     return Some(Err(self.walk.error(
                         WalkError::Io(io::Error::other("an entry is still being read")),
@@ -229,6 +229,8 @@ impl<'a, 'r> TarEntries<'a, 'r> {
             typeflag: member.typeflag,
             link_target: String::from_utf8_lossy(&member.linkname).into_owned(),
             size: member.size,
+            mode: member.mode,
+            mtime: member.mtime,
             sparse: member.sparse,
             remaining: if member.sparse { 0 } else { member.data_size },
             header_offset: member.header_offset,
@@ -241,13 +243,15 @@ impl<'a, 'r> TarEntries<'a, 'r> {
 
 /// One member of a tar.
 pub(crate) struct TarEntry<'a, 'r> {
-    input: &'a RefCell<Tracked<TarInput<'r>>>,
+    input: &'a Mutex<Tracked<TarInput<'r>>>,
     pub(crate) name: String,
     pub(crate) kind: EntryKind,
     typeflag: u8,
     /// The target of a link, as the archive names it.
     pub(crate) link_target: String,
     pub(crate) size: u64,
+    pub(crate) mode: u32,
+    pub(crate) mtime: i64,
     sparse: bool,
     remaining: u64,
     pub(crate) header_offset: u64,
@@ -265,6 +269,20 @@ impl TarEntry<'_, '_> {
 
     pub(crate) fn is_dir(&self) -> bool {
         self.typeflag == flag::DIR
+    }
+
+    pub(crate) fn file_type(&self) -> crate::source::file_type::FileType {
+        use crate::source::file_type::FileType;
+        match self.typeflag {
+            flag::REG => FileType::File,
+            flag::DIR => FileType::Directory,
+            flag::SYMLINK => FileType::Symlink,
+            flag::LINK => FileType::Hardlink,
+            flag::CHAR => FileType::CharDevice,
+            flag::BLOCK => FileType::BlockDevice,
+            flag::FIFO => FileType::Fifo,
+            _ => FileType::Other,
+        }
     }
 
     pub(crate) fn is_link(&self) -> bool {
@@ -293,7 +311,7 @@ impl Read for TarEntry<'_, '_> {
             .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
         let mut input = self
             .input
-            .try_borrow_mut()
+            .try_lock()
             .map_err(|_| io::Error::other("the archive is being walked"))?;
         let n = input.read(&mut buf[..want])?;
         if n == 0 {

@@ -58,6 +58,8 @@ pub(super) fn global(
         name,
         linkname: Vec::new(),
         size: 0,
+        mode: 0,
+        mtime: header.mtime,
         header_offset: offset,
         data_offset: pos,
         data_size: 0,
