@@ -29,14 +29,25 @@
 //!   header is read, since a later entry of one name replaces an earlier
 //!   one, as in the runtime's extraction.
 //! * [`Checkpoint::processes`] yields each [`Process`]: pid, parent,
-//!   threads, command name and state, command line and environment (read
-//!   from its memory in the same pass), open files, sockets, memory areas
-//!   and pagemap. [`model`] holds the rest of the model: the container and
-//!   its engine, sizes, the decoded CRIU images.
+//!   threads with their names, command name and state, command line and
+//!   environment (read from its memory in the same pass, in the order the
+//!   process holds it), open files (deleted ones marked), sockets, memory
+//!   areas and pagemap. [`model`] holds the rest of the model: the
+//!   container and its engine, when it was checkpointed (and what says
+//!   so), sizes, the root file system changes (`rootfs-diff.tar` walked
+//!   from inside the archive), the decoded CRIU images and the shared
+//!   memory objects (memfds, SysV segments, anonymous shared memory) with
+//!   every process and address that maps them.
+//! * A damaged archive (cut short, corrupt) fails the read, or with
+//!   [`Options::keep_partial`] gives what was read before the damage, with
+//!   [`Checkpoint::damage`] saying what went wrong.
 //! * [`read_with`] also streams process memory through a
 //!   [`memory::MemorySink`], which can stop the read or fail it; the
 //!   [`memory::search`] sink searches it for a literal or a regular
-//!   expression. Pages are never held whole, never written anywhere.
+//!   expression, shared memory included. Pages are never held whole, never
+//!   written anywhere.
+//! * [`cat`] streams one file to a writer: an archive entry, a file of
+//!   `rootfs-diff.tar`, or the content CRIU saved of a deleted file.
 //! * [`views`] are what the `ckpt` binary shows (checkpointctl's `show`,
 //!   `inspect`, `memparse` and `list`), as serialisable structs with
 //!   checkpointctl's JSON keys; [`diff`] compares two checkpoints, down to
@@ -170,6 +181,7 @@
 
 #[cfg(feature = "build")]
 pub mod build;
+pub mod cat;
 mod compression;
 pub mod criu;
 #[cfg(feature = "views")]
@@ -193,7 +205,7 @@ pub use layout::EntryKind;
 pub use model::{Checkpoint, ContainerInfo, Engine, Process};
 pub use options::{LimitKind, Limits, Options, Want};
 pub use read::{read, read_path, read_with};
-pub use source::{Archive, Entry, Source};
+pub use source::{Archive, Entry, FileType, Source};
 pub use warning::{Warning, WarningKind};
 
 /// The OCI types, re-exported because ckpt's public API exposes them:

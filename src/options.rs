@@ -12,6 +12,7 @@ use serde::Serialize;
 /// let options = Options {
 ///     want: Want::metadata_only(),
 ///     limits: Limits { max_entry_size: 1 << 20, ..Limits::default() },
+///     ..Options::default()
 /// };
 /// assert_eq!(options.limits.max_total_size, ckpt::Limits::DEFAULT.max_total_size);
 /// ```
@@ -24,6 +25,14 @@ pub struct Options {
     pub want: Want,
     /// The limits on what is held in memory.
     pub limits: Limits,
+    /// When the archive turns out damaged after the read began (cut
+    /// short, a corrupt compressed stream or tar header, a limit
+    /// exceeded), return what was read before the damage, with
+    /// [`Checkpoint::damage`](crate::Checkpoint::damage) saying what went
+    /// wrong, instead of failing. Off by default, so that a caller that
+    /// does not look at `damage` never mistakes part of a checkpoint for
+    /// all of it.
+    pub keep_partial: bool,
 }
 
 impl Options {
@@ -32,6 +41,7 @@ impl Options {
         Options {
             want,
             limits: Limits::default(),
+            keep_partial: false,
         }
     }
 }
@@ -192,6 +202,10 @@ pub struct Want {
     pub mounts: bool,
     /// CRIU's dump statistics (`stats-dump`).
     pub stats: bool,
+    /// What `rootfs-diff.tar` holds (each member's path, type, size and
+    /// mode), read from the nested tar, plain or compressed, as it streams
+    /// by; never extracted.
+    pub rootfs_diff: bool,
 }
 
 impl Want {
@@ -213,6 +227,7 @@ impl Want {
             memory_text: false,
             mounts: false,
             stats: false,
+            rootfs_diff: false,
         }
     }
 
@@ -235,6 +250,7 @@ impl Want {
             memory_text: true,
             mounts: true,
             stats: true,
+            rootfs_diff: true,
         }
     }
 

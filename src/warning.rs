@@ -48,6 +48,9 @@ pub enum WarningKind {
     Ambiguous,
     /// An entry is a sparse file: its data is never read.
     SparseEntry,
+    /// A nested archive (`rootfs-diff.tar`) does not read to its end: it
+    /// is damaged, or no tar; what was read before is kept.
+    NestedArchive,
     /// More warnings of this kind were left out; the message says how many.
     MoreWarnings,
 }

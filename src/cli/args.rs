@@ -38,6 +38,16 @@ impl ReadArgs {
                 max_processes: self.max_processes,
                 max_vmas: self.max_vmas,
             },
+            keep_partial: false,
+        }
+    }
+
+    /// [`ReadArgs::options`] for a command that shows what it read of a
+    /// damaged archive before reporting the damage.
+    pub fn partial_options(&self, want: ckpt::Want) -> ckpt::Options {
+        ckpt::Options {
+            keep_partial: true,
+            ..self.options(want)
         }
     }
 }
@@ -63,4 +73,47 @@ pub fn open(path: &Path) -> ckpt::Result<ckpt::Source<'static>> {
 /// Opens and reads one checkpoint argument.
 pub fn read_checkpoint(path: &Path, options: &ckpt::Options) -> ckpt::Result<ckpt::Checkpoint> {
     ckpt::read(open(path)?, options)
+}
+
+/// What a command makes of one checkpoint argument: its result, and the
+/// damage that cut the read short (reported after what was shown).
+pub struct Partial<T> {
+    /// What could be shown; `None` when nothing could.
+    pub shown: Option<T>,
+    /// The error to report: the damage, or why nothing could be shown.
+    pub error: Option<std::sync::Arc<ckpt::Error>>,
+}
+
+/// Reads one checkpoint argument (keeping what precedes any damage when
+/// `options` say so) and makes `view` of it. When the archive is damaged,
+/// a view that cannot be made of the part read is no error of its own:
+/// the damage is what is reported.
+pub fn read_view<T>(
+    path: &Path,
+    options: &ckpt::Options,
+    view: impl FnOnce(&ckpt::Checkpoint) -> ckpt::Result<T>,
+) -> Partial<T> {
+    match read_checkpoint(path, options) {
+        Ok(c) => {
+            let shown = view(&c);
+            match (shown, c.damage) {
+                (Ok(v), damage) => Partial {
+                    shown: Some(v),
+                    error: damage,
+                },
+                (Err(_), Some(damage)) => Partial {
+                    shown: None,
+                    error: Some(damage),
+                },
+                (Err(e), None) => Partial {
+                    shown: None,
+                    error: Some(std::sync::Arc::new(e)),
+                },
+            }
+        }
+        Err(e) => Partial {
+            shown: None,
+            error: Some(std::sync::Arc::new(e)),
+        },
+    }
 }

@@ -5,7 +5,7 @@ use clap::{ArgAction, Parser, Subcommand};
 
 #[cfg(feature = "build")]
 use super::build;
-use super::{decode, diff, generate, inspect, list, memparse, show};
+use super::{cat, decode, diff, generate, inspect, list, memparse, show};
 
 /// Read container checkpoint archives (Podman, CRI-O, containerd) without
 /// unpacking them.
@@ -34,6 +34,9 @@ pub enum Command {
     Diff(diff::Args),
     /// Decode one CRIU image to JSON, as `crit decode --pretty` does.
     Decode(decode::Args),
+    /// Write one file of a checkpoint: an archive entry, a file of
+    /// rootfs-diff.tar, or a deleted file's saved content.
+    Cat(cat::Args),
     /// Create an OCI image from a checkpoint archive (no buildah needed).
     #[cfg(feature = "build")]
     Build(build::Args),

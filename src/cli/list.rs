@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use ckpt::model::TimeSource;
 use ckpt::views::list::{KUBELET_CHECKPOINTS, candidates, entries};
 
 use super::advice::advise;
@@ -46,9 +47,6 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     let (mut rows, failed) = entries(&paths);
-    for (_, e) in &failed {
-        report(e);
-    }
     for row in &mut rows {
         advise(&mut row.warnings);
         warn(&row.path.display().to_string(), &row.warnings);
@@ -74,7 +72,7 @@ pub fn run(args: &Args) -> ExitCode {
                     text::clean(&dir.display().to_string())
                 ));
             }
-            let rows: Vec<Vec<String>> = rows
+            let table: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
                     vec![
@@ -82,7 +80,13 @@ pub fn run(args: &Args) -> ExitCode {
                         r.pod.clone(),
                         r.container.clone(),
                         r.engine.to_string(),
-                        r.time_checkpointed.to_rfc822(),
+                        // Never a year-1 date: a time nothing gave is none;
+                        // one not from config.dump is marked.
+                        match r.time_checkpointed_from {
+                            Some(TimeSource::ConfigDump) => r.time_checkpointed.to_rfc822(),
+                            Some(_) => format!("{}*", r.time_checkpointed.to_rfc822()),
+                            None => "-".to_owned(),
+                        },
                         r.checkpoint_name.clone(),
                     ]
                 })
@@ -96,16 +100,36 @@ pub fn run(args: &Args) -> ExitCode {
                     "Time Checkpointed",
                     "Checkpoint Name",
                 ],
-                &rows,
+                &table,
             ));
+            let fallbacks: std::collections::BTreeSet<&str> = rows
+                .iter()
+                .filter_map(|r| r.time_checkpointed_from)
+                .filter(|&f| f != TimeSource::ConfigDump)
+                .map(TimeSource::name)
+                .collect();
+            if !fallbacks.is_empty() {
+                let names: Vec<&str> = fallbacks.into_iter().collect();
+                s.push_str(&format!(
+                    "* config.dump has no checkpoint time: taken from the {}\n",
+                    names.join(" or the ")
+                ));
+            }
             s
         }
     };
-    if let Err(code) = emit(&out) {
+    let emitted = emit(&out);
+    // After the table, which shows what damaged archives still said.
+    for (_, e) in &failed {
+        report(e);
+    }
+    if let Err(code) = emitted {
         return code;
     }
     let _ = io::stderr().flush();
-    if readable == 0 {
+    // What is no checkpoint is skipped, as checkpointctl does; a damaged
+    // archive fails the listing.
+    if readable == 0 || failed.iter().any(|(_, e)| e.is_damage()) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

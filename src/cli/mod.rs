@@ -6,6 +6,7 @@ mod advice;
 mod args;
 #[cfg(feature = "build")]
 mod build;
+mod cat;
 mod commands;
 mod decode;
 mod diff;
@@ -37,6 +38,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Decode(args) => decode::run(&args),
+        Command::Cat(args) => cat::run(&args),
         #[cfg(feature = "build")]
         Command::Build(args) => build::run(&args),
         Command::Completion(args) => generate::completion(&args, Cli::command()),

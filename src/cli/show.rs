@@ -7,7 +7,7 @@ use ckpt::metadata::byte_to_string;
 use ckpt::views::Overview;
 
 use super::advice::advise;
-use super::args::{ReadArgs, TableFormat, read_checkpoint};
+use super::args::{ReadArgs, TableFormat, read_view};
 use super::report::{emit, report, warn};
 
 /// Arguments of `ckpt show`.
@@ -27,21 +27,21 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let options = args.read.options(ckpt::Want::default());
+    let options = args.read.partial_options(ckpt::Want::default());
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
+    // Reported after the table, which shows what was read before them.
+    let mut errors = Vec::new();
     for path in &args.files {
-        let result = read_checkpoint(path, &options).and_then(|c| Overview::new(&c));
-        match result {
-            Ok(mut overview) => {
-                advise(&mut overview.warnings);
-                warn(&overview.archive, &overview.warnings);
-                shown.push(overview);
-            }
-            Err(e) => {
-                report(&e);
-                status = ExitCode::FAILURE;
-            }
+        let result = read_view(path, &options, Overview::new);
+        if let Some(mut overview) = result.shown {
+            advise(&mut overview.warnings);
+            warn(&overview.archive, &overview.warnings);
+            shown.push(overview);
+        }
+        if let Some(e) = result.error {
+            errors.push(e);
+            status = ExitCode::FAILURE;
         }
     }
     let out = match args.format {
@@ -53,7 +53,11 @@ pub fn run(args: &Args) -> ExitCode {
         TableFormat::Table if shown.is_empty() => String::new(),
         TableFormat::Table => table(&shown, args.files.len() == 1),
     };
-    if let Err(code) = emit(&out) {
+    let emitted = emit(&out);
+    for e in &errors {
+        report(e);
+    }
+    if let Err(code) = emitted {
         return code;
     }
     status

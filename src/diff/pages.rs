@@ -255,6 +255,7 @@ mod tests {
             for (i, part) in page.chunks(split).enumerate() {
                 let at = (i * split) as u64;
                 h.chunk(&MemoryChunk {
+                    shared: None,
                     pid: 1,
                     pages_id: 1,
                     vaddr: vaddr + at,
@@ -299,6 +300,7 @@ mod tests {
         let build = RandomState::new();
         let mut h = PageHashes::new(build, 2 * PAGE_ENTRY);
         h.chunk(&MemoryChunk {
+            shared: None,
             pid: 1,
             pages_id: 1,
             vaddr: 0,

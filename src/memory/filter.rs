@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{AddressRange, VmaKind, VmaMap};
+use super::{AddressRange, SharedMemory, VmaKind, VmaMap};
 
 /// Kinds of memory to select (`memparse --vma`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -51,6 +51,24 @@ impl MemoryFilter {
     /// Whether `pid` is selected.
     pub fn wants(&self, pid: u32) -> bool {
         self.pids.as_ref().is_none_or(|p| p.contains(&pid))
+    }
+
+    /// Whether a shared memory object is selected: a process that maps it
+    /// is, and so are shared areas.
+    pub fn wants_shared(&self, object: &SharedMemory) -> bool {
+        let kinds = self.vmas.is_empty() || self.vmas.contains(&VmaSelect::Shared);
+        kinds && object.mappings.iter().any(|m| self.wants(m.pid))
+    }
+
+    /// Whether an address of a process is selected (its pid, and the
+    /// address ranges asked for; kinds of area are not looked at).
+    pub fn keeps(&self, pid: u32, address: u64) -> bool {
+        self.wants(pid)
+            && (self.ranges.is_empty()
+                || self
+                    .ranges
+                    .iter()
+                    .any(|r| r.start <= address && address < r.end))
     }
 
     /// The address ranges selected in a process with these areas; `None`

@@ -3,7 +3,9 @@
 
 use std::io::{self, Read};
 
-use super::{AddressRange, MemoryChunk, MemorySink, PageMap, PageSource, TextReader, VmaMap};
+use super::{
+    AddressRange, MemoryChunk, MemorySink, PageMap, PageSource, SharedMemory, TextReader, VmaMap,
+};
 
 /// Bytes read from a pages file at a time.
 const CHUNK: usize = 1 << 20;
@@ -25,6 +27,9 @@ pub(crate) struct ScanRequest<'a> {
     pub(crate) ranges: Option<Vec<AddressRange>>,
     /// The process's memory areas.
     pub(crate) vmas: VmaMap,
+    /// The shared memory object the pages file holds, instead of a
+    /// process's memory (`pid` is then 0).
+    pub(crate) shared: Option<SharedMemory>,
 }
 
 impl ScanRequest<'_> {
@@ -67,6 +72,14 @@ impl ScanRequest<'_> {
         }
     }
 
+    /// Tells the sink a process's memory has all been given.
+    fn end(&self, sink: &mut dyn MemorySink) -> Result<bool, ScanError> {
+        if self.shared.is_some() {
+            return Ok(true);
+        }
+        sink.end(self.pid).map_err(ScanError::Sink)
+    }
+
     /// The present runs as (vaddr, file offset, length), in file order.
     fn runs(&self) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
         self.map.runs.iter().filter_map(|r| match r.source {
@@ -89,7 +102,7 @@ pub(crate) fn scan_pages(
     let id = req.map.pages_id;
     let mut buf = vec![0u8; CHUNK];
     let mut pos: u64 = 0;
-    if !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
+    if req.shared.is_none() && !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
         return Ok(false);
     }
     for (vaddr, offset, len) in req.runs() {
@@ -110,6 +123,7 @@ pub(crate) fn scan_pages(
                 let a = (from - chunk_vaddr) as usize;
                 let b = (to - chunk_vaddr) as usize;
                 sink.chunk(&MemoryChunk {
+                    shared: req.shared.as_ref(),
                     pid: req.pid,
                     pages_id: id,
                     vaddr: from,
@@ -125,7 +139,7 @@ pub(crate) fn scan_pages(
         pos = offset + len;
     }
     text.fed(id, size);
-    sink.end(req.pid).map_err(ScanError::Sink)
+    req.end(sink)
 }
 
 /// Like [`scan_pages`] with positioned reads: only the wanted ranges of
@@ -139,7 +153,7 @@ pub(crate) fn scan_pages_at(
     let id = req.map.pages_id;
     let mut buf = vec![0u8; CHUNK];
     let mut failed = None;
-    if !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
+    if req.shared.is_none() && !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
         return Ok(false);
     }
     for (vaddr, offset, len) in req.runs() {
@@ -157,6 +171,7 @@ pub(crate) fn scan_pages_at(
                     return Ok(false);
                 }
                 let go_on = sink.chunk(&MemoryChunk {
+                    shared: req.shared.as_ref(),
                     pid: req.pid,
                     pages_id: id,
                     vaddr: at,
@@ -177,7 +192,7 @@ pub(crate) fn scan_pages_at(
             return Ok(false);
         }
     }
-    sink.end(req.pid).map_err(ScanError::Sink)
+    req.end(sink)
 }
 
 #[cfg(test)]
@@ -231,6 +246,7 @@ mod tests {
             map: &map,
             ranges,
             vmas: VmaMap::default(),
+            shared: None,
         };
         let mut sink = Collect::default();
         scan_pages(
@@ -277,6 +293,7 @@ mod tests {
             map: &map,
             ranges: None,
             vmas: VmaMap::default(),
+            shared: None,
         };
         let mut sink = Collect::default();
         scan_pages(

@@ -4,7 +4,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::VmaMap;
+use super::{SharedMemory, VmaMap};
 
 /// A piece of a process's memory, as it streams by.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +20,10 @@ pub struct MemoryChunk<'a> {
     pub file_offset: u64,
     /// The bytes.
     pub data: &'a [u8],
+    /// The shared memory object they belong to, when they do (then `pid`
+    /// is 0 and `vaddr` the offset in the object: see
+    /// [`SharedMemory::addresses`] for where each process maps it).
+    pub shared: Option<&'a SharedMemory>,
 }
 
 /// An address range, `[start, end)`.
@@ -79,6 +83,23 @@ pub trait MemorySink {
     fn begin(&mut self, pid: u32, vmas: &VmaMap) -> io::Result<bool> {
         let _ = (pid, vmas);
         Ok(true)
+    }
+
+    /// Whether the contents of a shared memory object (a memfd, a SysV
+    /// segment, anonymous shared memory: dumped once, outside the
+    /// processes' own pages) are wanted. They come as chunks whose
+    /// [`MemoryChunk::shared`] names the object, by offset in it. None are,
+    /// unless the sink says so.
+    fn wants_shared(&self, object: &SharedMemory) -> bool {
+        let _ = object;
+        false
+    }
+
+    /// Which parts of a wanted shared object are wanted, by offset in it;
+    /// `None` for all of it.
+    fn shared_ranges(&self, object: &SharedMemory) -> Option<Vec<AddressRange>> {
+        let _ = object;
+        None
     }
 
     /// Memory of a wanted process; within a process, in address order.

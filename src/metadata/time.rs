@@ -59,6 +59,16 @@ impl Time {
         })
     }
 
+    /// A UTC time from seconds since the Unix epoch (a tar header's
+    /// `mtime`); `None` out of the range times can name.
+    pub fn from_unix_seconds(seconds: i64) -> Option<Time> {
+        Some(Time {
+            instant: Timestamp::from_second(seconds).ok()?,
+            offset: Offset::UTC,
+            utc: true,
+        })
+    }
+
     /// Whether this is Go's zero time.
     pub fn is_zero(&self) -> bool {
         self.instant == go_zero()

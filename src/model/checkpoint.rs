@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::container::ContainerInfo;
 use super::images::ImageSet;
+use super::rootfs::RootfsDiff;
 use crate::compression::Compression;
 use crate::criu::proto::DumpStatsEntry;
 use crate::error::{Error, Result};
@@ -13,6 +14,7 @@ use crate::layout::EntryKind;
 use crate::memory::MemoryText;
 use crate::metadata::{
     BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
+    Time,
 };
 use crate::warning::Warning;
 
@@ -41,6 +43,9 @@ pub struct Checkpoint {
     pub network: Option<NetworkStatus>,
     /// `deleted.files`.
     pub deleted_files: Option<Vec<String>>,
+    /// What `rootfs-diff.tar` holds, if [`Want::rootfs_diff`](crate::Want::rootfs_diff)
+    /// and the archive has one.
+    pub rootfs_diff: Option<RootfsDiff>,
     /// containerd's `status`.
     pub containerd_status: Option<ContainerdStatus>,
     /// CRI-O's `bind.mounts`.
@@ -51,6 +56,9 @@ pub struct Checkpoint {
     pub container: ContainerInfo,
     /// Sizes from the tar headers.
     pub sizes: Sizes,
+    /// When the checkpoint was taken, and what says so; `None` when
+    /// nothing in the archive does.
+    pub checkpointed: Option<CheckpointTime>,
     /// Whether a `checkpoint/` directory (or anything in it) was seen.
     pub has_checkpoint_directory: bool,
     /// Whether the whole archive was read (false when the pass stopped as
@@ -77,6 +85,100 @@ pub struct Checkpoint {
     pub entries: Vec<EntryInfo>,
     /// What was wrong with optional parts.
     pub warnings: Vec<Warning>,
+    /// Why the read stopped before the end of the archive, when
+    /// [`Options::keep_partial`](crate::Options::keep_partial) kept what
+    /// was read before: everything above describes the archive up to that
+    /// point only. Serialised as the error's message.
+    #[serde(
+        serialize_with = "damage_message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub damage: Option<std::sync::Arc<Error>>,
+}
+
+fn damage_message<S: serde::Serializer>(
+    damage: &Option<std::sync::Arc<Error>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match damage {
+        Some(e) => s.serialize_str(&e.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// When a checkpoint was taken, and what says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CheckpointTime {
+    /// The time.
+    pub time: Time,
+    /// Where it comes from.
+    pub source: TimeSource,
+}
+
+/// What a [`CheckpointTime`] is read from, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum TimeSource {
+    /// `config.dump`'s `checkpointedTime` (CRI-O writes it; Podman writes
+    /// Go's zero time).
+    #[serde(rename = "config.dump")]
+    ConfigDump,
+    /// The modification time of `stats-dump`, which CRIU writes as the
+    /// dump ends.
+    #[serde(rename = "stats-dump entry time")]
+    StatsDumpEntry,
+    /// The latest modification time of the entries in `checkpoint/`.
+    #[serde(rename = "checkpoint image entry times")]
+    ImageEntries,
+}
+
+impl TimeSource {
+    /// How it is named in output: `config.dump`, `stats-dump entry time`,
+    /// `checkpoint image entry times`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeSource::ConfigDump => "config.dump",
+            TimeSource::StatsDumpEntry => "stats-dump entry time",
+            TimeSource::ImageEntries => "checkpoint image entry times",
+        }
+    }
+}
+
+/// The entry times a checkpoint's time can fall back to (seconds since
+/// the Unix epoch; a zero time in a header is taken as unset).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct EntryTimes {
+    /// `stats-dump` (the top-level copy wins).
+    pub(crate) stats_dump: Option<i64>,
+    /// Whether that came from the top-level copy.
+    pub(crate) stats_dump_top: bool,
+    /// The latest of the entries under `checkpoint/`.
+    pub(crate) images_latest: Option<i64>,
+}
+
+impl EntryTimes {
+    /// The checkpoint's time: `config.dump`'s when it is set, else the
+    /// entry times'.
+    pub(crate) fn checkpoint_time(
+        &self,
+        config: Option<&ContainerConfig>,
+    ) -> Option<CheckpointTime> {
+        if let Some(c) = config
+            && !c.checkpointed_time.is_zero()
+        {
+            return Some(CheckpointTime {
+                time: c.checkpointed_time,
+                source: TimeSource::ConfigDump,
+            });
+        }
+        let at = |seconds: Option<i64>, source| {
+            let time = Time::from_unix_seconds(seconds.filter(|&s| s > 0)?)?;
+            Some(CheckpointTime { time, source })
+        };
+        at(self.stats_dump, TimeSource::StatsDumpEntry)
+            .or_else(|| at(self.images_latest, TimeSource::ImageEntries))
+    }
 }
 
 /// Sizes taken from the tar headers (never from reading the data).

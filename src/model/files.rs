@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::images::ImageSet;
 use crate::criu::pretty::{SK_STATES, ip_addr};
-use crate::criu::proto::{SkOptsEntry, fd_type_name};
+use crate::criu::proto::{REMAP_GHOST, REMAP_LINKED, SkOptsEntry, fd_type_name};
 
 /// One open descriptor (or the cwd / root of a process).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,6 +29,10 @@ pub struct OpenFile {
     pub pos: Option<u64>,
     /// Id in `files.img`.
     pub file_id: u32,
+    /// Whether the file was deleted while open (CRIU saved its content as
+    /// a ghost file, or kept it through a link it made).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// One open socket.
@@ -73,11 +77,24 @@ fn type_name(t: i32) -> String {
         .unwrap_or_else(|| format!("TYPE{t}"))
 }
 
-/// A unix socket name for display: abstract names (leading NUL) as `@…`.
+/// A unix socket name as `ss` shows it: an abstract name (leading NUL)
+/// as `@` and the rest, each NUL in it shown as `@` too (the kernel keeps
+/// the whole address, NULs included); a path name up to its first NUL
+/// (the kernel reads it as a C string, so what follows names nothing).
+/// An unnamed socket gives the empty string.
 pub fn unix_name(name: &[u8]) -> String {
     match name.split_first() {
-        Some((0, rest)) => format!("@{}", String::from_utf8_lossy(rest)),
-        _ => String::from_utf8_lossy(name).into_owned(),
+        Some((0, rest)) => {
+            let shown: Vec<u8> = rest
+                .iter()
+                .map(|&b| if b == 0 { b'@' } else { b })
+                .collect();
+            format!("@{}", String::from_utf8_lossy(&shown))
+        }
+        _ => {
+            let end = memchr::memchr(0, name).unwrap_or(name.len());
+            String::from_utf8_lossy(&name[..end]).into_owned()
+        }
     }
 }
 
@@ -105,11 +122,25 @@ pub(crate) fn open_files(images: &ImageSet, pid: u32) -> Option<Vec<OpenFile>> {
                     || "unix[?]".to_owned(),
                     |u| format!("unix[{} ({}) {}]", u.ino, u.peer, unix_name(&u.name)),
                 ),
+                // As /proc/PID/fd shows it (memfds are always unlinked).
+                ("MEMFD", Some(f)) => f
+                    .memfd
+                    .as_ref()
+                    .and_then(|m| {
+                        let id = u64::from(m.inode_id);
+                        images.memfds.iter().find(|i| i.inode_id == id)
+                    })
+                    .map_or_else(
+                        || format!("MEMFD.{}", fd.id),
+                        |i| format!("memfd:{}", i.name),
+                    ),
                 ("REG", None) => "unknown".to_owned(),
                 _ => format!("{kind}.{}", fd.id),
             };
+            let deleted = matches!(images.remap_type(fd.id), Some(REMAP_GHOST | REMAP_LINKED));
             OpenFile {
                 fd: Some(fd.fd),
+                deleted,
                 path,
                 flags: reg.map(|r| r.flags),
                 pos: reg.map(|r| r.pos),
@@ -132,6 +163,7 @@ pub(crate) fn open_files(images: &ImageSet, pid: u32) -> Option<Vec<OpenFile>> {
                 flags: None,
                 pos: None,
                 file_id: id,
+                deleted: false,
             });
         }
     }
@@ -249,4 +281,18 @@ pub(crate) fn sockets(images: &ImageSet, pid: u32) -> Option<Vec<Socket>> {
     }
     out.sort_by_key(|s| s.fd);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unix_name;
+
+    #[test]
+    fn unix_names_read_as_ss_shows_them() {
+        assert_eq!(unix_name(b"\0ckpt-abstract"), "@ckpt-abstract");
+        assert_eq!(unix_name(b"\0a\0b\0"), "@a@b@");
+        assert_eq!(unix_name(b"/tmp/ckpt.sock\0\0\0"), "/tmp/ckpt.sock");
+        assert_eq!(unix_name(b"/tmp/a\0junk"), "/tmp/a");
+        assert_eq!(unix_name(b""), "");
+    }
 }

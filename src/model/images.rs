@@ -44,12 +44,29 @@ pub struct ImageSet {
     pub files: Option<Vec<FileEntry>>,
     /// `mountpoints-<mnt_ns_id>.img`.
     pub mountpoints: BTreeMap<u32, Vec<MntEntry>>,
+    /// `remap-fpath.img`: open files whose path no longer names them
+    /// (deleted, or of a process that is gone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remaps: Vec<RemapFilePathEntry>,
+    /// `pagemap-shmem-<shmid>.img`: where the pages of each shared memory
+    /// object are (offsets in the object stand for addresses).
+    pub shmem: BTreeMap<u64, PageMap>,
+    /// `ipcns-shm-<id>.img`: the SysV shared memory segments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sysv_shm: Vec<IpcShmEntry>,
+    /// `memfd.img`: the memfd inodes (names, sizes, the shmem ids their
+    /// contents are dumped under).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub memfds: Vec<MemfdInodeEntry>,
     /// `stats-dump`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<StatsEntry>,
     /// Index in `files` of each file id (the last entry with that id).
     #[serde(skip)]
     files_by_id: HashMap<u32, usize>,
+    /// [`ImageSet::shared_memory`], worked out once after the last insert.
+    #[serde(skip)]
+    pub(super) shared_cache: std::sync::OnceLock<Vec<crate::memory::SharedMemory>>,
 }
 
 impl ImageSet {
@@ -67,6 +84,10 @@ impl ImageSet {
                 | ImageKind::Fdinfo
                 | ImageKind::Files
                 | ImageKind::Mountpoints
+                | ImageKind::RemapFpath
+                | ImageKind::Memfd
+                | ImageKind::ShmemPagemap
+                | ImageKind::IpcnsShm
                 | ImageKind::StatsDump
         )
     }
@@ -93,6 +114,7 @@ impl ImageSet {
         if let Some(pid) = id.and_then(|id| u32::try_from(id).ok()) {
             self.room_for(kind, pid, limits)?;
         }
+        self.shared_cache = std::sync::OnceLock::new();
         match kind {
             ImageKind::Inventory => self.inventory = Some(image(bytes)?.decode_one()?),
             ImageKind::Pstree => {
@@ -129,8 +151,7 @@ impl ImageSet {
                 }
                 self.mm.insert(id, image.decode_one()?);
             }
-            ImageKind::Pagemap => {
-                let id = need_id()?;
+            ImageKind::Pagemap | ImageKind::ShmemPagemap => {
                 let mut records = image(bytes)?.records();
                 let head: PagemapHead = match records.next_record() {
                     Some(r) => r?.decode()?,
@@ -150,8 +171,23 @@ impl ImageSet {
                     }
                     entries.push(r?.decode::<PagemapEntry>()?);
                 }
-                self.pagemap
-                    .insert(id, PageMap::new(head.pages_id, &entries)?);
+                let map = PageMap::new(head.pages_id, &entries)?;
+                if kind == ImageKind::Pagemap {
+                    self.pagemap.insert(need_id()?, map);
+                } else {
+                    let shmid = id.ok_or_else(|| ImageError::Invalid {
+                        what: format!("{kind} image without an id in its name"),
+                    })?;
+                    if !self.shmem.contains_key(&shmid)
+                        && self.shmem.len() as u64 >= limits.max_processes
+                    {
+                        return Err(ImageError::Limit {
+                            limit: LimitKind::Processes,
+                            max: limits.max_processes,
+                        });
+                    }
+                    self.shmem.insert(shmid, map);
+                }
             }
             ImageKind::Fdinfo => {
                 let id = need_id()?;
@@ -167,6 +203,32 @@ impl ImageSet {
                 self.mountpoints.insert(id, records(image(bytes)?, limits)?);
             }
             ImageKind::StatsDump => self.stats = Some(image(bytes)?.decode_one()?),
+            ImageKind::RemapFpath => self.remaps = records(image(bytes)?, limits)?,
+            ImageKind::Memfd => self.memfds = records(image(bytes)?, limits)?,
+            // One image per IPC namespace; a container has one.
+            ImageKind::IpcnsShm => {
+                let mut segments: Vec<IpcShmEntry> = Vec::new();
+                let image = image(bytes)?;
+                let mut records = image.records();
+                while let Some(r) = records.next_record() {
+                    if segments.len() as u64 >= limits.max_records {
+                        return Err(ImageError::Limit {
+                            limit: LimitKind::Records,
+                            max: limits.max_records,
+                        });
+                    }
+                    let segment: IpcShmEntry = r?.decode()?;
+                    // Contents not in a pagemap follow the record.
+                    if segment.in_pagemaps != Some(true) {
+                        crate::criu::Records::skip(
+                            &mut records,
+                            segment.size.saturating_add(3) & !3,
+                        )?;
+                    }
+                    segments.push(segment);
+                }
+                self.sysv_shm.extend(segments);
+            }
             _ => {}
         }
         Ok(())
@@ -228,6 +290,17 @@ impl ImageSet {
         self.files.as_ref()?.get(i)
     }
 
+    /// How the file of this id is restored when its path no longer names
+    /// it: [`REMAP_GHOST`] (deleted, content saved), [`REMAP_LINKED`]
+    /// (deleted, kept through a link CRIU made), [`REMAP_PROCFS`].
+    pub fn remap_type(&self, file_id: u32) -> Option<i32> {
+        self.remaps
+            .iter()
+            .rev()
+            .find(|r| r.orig_id == file_id)
+            .map(|r| r.remap_type.unwrap_or(REMAP_LINKED))
+    }
+
     /// Whether nothing was decoded.
     pub fn is_empty(&self) -> bool {
         self.inventory.is_none()
@@ -240,6 +313,10 @@ impl ImageSet {
             && self.fdinfo.is_empty()
             && self.files.is_none()
             && self.mountpoints.is_empty()
+            && self.remaps.is_empty()
+            && self.memfds.is_empty()
+            && self.shmem.is_empty()
+            && self.sysv_shm.is_empty()
             && self.stats.is_none()
     }
 }

@@ -10,13 +10,17 @@ mod container;
 mod files;
 mod images;
 mod process;
+mod rootfs;
+mod shared;
 mod tree;
 
-pub use checkpoint::{Checkpoint, EntryInfo, ProcessText, Sizes};
+pub(crate) use checkpoint::EntryTimes;
+pub use checkpoint::{Checkpoint, CheckpointTime, EntryInfo, ProcessText, Sizes, TimeSource};
 pub use container::{
     ContainerInfo, Engine, InterfaceInfo, MANAGER_ANNOTATION, NetworkInfo, container_info,
 };
 pub use files::{OpenFile, Socket, unix_name};
 pub use images::ImageSet;
 pub use process::{Process, ProcessMemory, TaskState, Thread};
+pub use rootfs::{RootfsChange, RootfsDiff};
 pub use tree::{MAX_DEPTH, ProcessNode, ProcessTable};

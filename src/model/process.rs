@@ -115,12 +115,30 @@ impl<'c> Process<'c> {
         &self.entry.threads
     }
 
-    /// The threads, with their core images.
+    /// The threads in `pstree.img` order (the leader first), with their
+    /// names and core images.
     pub fn threads(&self) -> impl Iterator<Item = Thread<'c>> + 'c {
         let checkpoint = self.checkpoint;
-        self.entry.threads.iter().map(move |&tid| Thread {
-            tid,
-            core: checkpoint.images.as_ref().and_then(|i| i.core.get(&tid)),
+        let pid = self.pid();
+        let state = self.state();
+        let leader = self
+            .core()
+            .and_then(|c| c.tc.as_ref())
+            .map(|t| t.comm.as_str());
+        self.entry.threads.iter().map(move |&tid| {
+            let core = checkpoint.images.as_ref().and_then(|i| i.core.get(&tid));
+            // A thread's own name is in its thread core (CRIU 3.x and
+            // later); the leader's is also the task's comm.
+            let own = core
+                .and_then(|c| c.thread_core.as_ref())
+                .and_then(|t| t.comm.as_deref());
+            let name = own.or(if tid == pid { leader } else { None });
+            Thread {
+                tid,
+                name: name.unwrap_or(""),
+                state,
+                core,
+            }
         })
     }
 
@@ -250,9 +268,16 @@ impl Serialize for Process<'_> {
 
 /// One thread of a [`Process`].
 #[derive(Debug, Clone, Copy, Serialize)]
+#[non_exhaustive]
 pub struct Thread<'c> {
     /// Thread id.
     pub tid: u32,
+    /// Its name (`/proc/PID/task/TID/comm`); empty when its core image is
+    /// missing or older than thread names.
+    pub name: &'c str,
+    /// Its state: CRIU freezes and records a task as a whole, so every
+    /// thread has its process's state.
+    pub state: TaskState,
     /// `core-<tid>.img`, if it was decoded.
     #[serde(skip)]
     pub core: Option<&'c CoreEntry>,

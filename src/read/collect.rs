@@ -8,7 +8,9 @@ use crate::compression::Compression;
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::memory::{MemorySink, MemoryText, Text, TextReader};
-use crate::model::{Checkpoint, EntryInfo, ImageSet, ProcessText, Sizes, container_info};
+use crate::model::{
+    Checkpoint, EntryInfo, EntryTimes, ImageSet, ProcessText, RootfsDiff, Sizes, container_info,
+};
 use crate::options::{LimitKind, Options};
 use crate::source::{Entry, Location};
 use crate::warning::{Capped, Warning, WarningKind};
@@ -25,6 +27,10 @@ pub(super) struct Collector<'o, 's> {
     has_checkpoint_directory: bool,
     entries: Vec<EntryInfo>,
     pub(super) warnings: Capped,
+    /// What `rootfs-diff.tar` holds, when wanted.
+    pub(super) rootfs_diff: Option<RootfsDiff>,
+    /// Entry times the checkpoint's time may fall back to.
+    times: EntryTimes,
     pub(super) images: ImageSet,
     /// Bytes held in memory so far (entries decoded, texts read), against
     /// [`Limits::max_total_size`](crate::Limits::max_total_size).
@@ -78,6 +84,8 @@ impl<'o, 's> Collector<'o, 's> {
             has_checkpoint_directory: false,
             entries: Vec::new(),
             warnings: Capped::default(),
+            rootfs_diff: None,
+            times: EntryTimes::default(),
             images: ImageSet::default(),
             held: 0,
             stats_from_top: false,
@@ -111,6 +119,9 @@ impl<'o, 's> Collector<'o, 's> {
             self.has_checkpoint_directory = true;
         }
         if is_file {
+            self.note_time(kind, entry.mtime());
+        }
+        if is_file {
             self.add_size(kind, size);
         }
         if is_file && entry.is_sparse() {
@@ -131,10 +142,29 @@ impl<'o, 's> Collector<'o, 's> {
                 self.image(entry)?;
             }
             EntryKind::Pages { id } if is_file && !self.pages(id, entry)? => return Ok(false),
+            EntryKind::RootfsDiff if is_file && self.options.want.rootfs_diff => {
+                self.rootfs_diff(entry)?;
+            }
             kind if Metadata::wanted(kind, &self.options.want) => self.metadata(entry)?,
             _ => {}
         }
         Ok(true)
+    }
+
+    /// Keeps the entry times the checkpoint's time may fall back to.
+    fn note_time(&mut self, kind: EntryKind, mtime: i64) {
+        let times = &mut self.times;
+        match kind {
+            // The last copy wins, the top-level one over checkpoint/'s.
+            EntryKind::StatsDump { in_checkpoint } if !in_checkpoint || !times.stats_dump_top => {
+                times.stats_dump = Some(mtime);
+                times.stats_dump_top = !in_checkpoint;
+            }
+            _ => {}
+        }
+        if kind.in_checkpoint_directory() && mtime > 0 {
+            times.images_latest = times.images_latest.max(Some(mtime));
+        }
     }
 
     /// Adds a regular file's size to the sizes it counts in.
@@ -205,6 +235,7 @@ impl<'o, 's> Collector<'o, 's> {
 
     pub(super) fn finish(mut self, complete: bool) -> Checkpoint {
         let m = self.metadata;
+        let checkpointed = self.times.checkpoint_time(m.config.as_ref());
         let container = container_info(
             m.config.as_ref(),
             m.spec.as_ref(),
@@ -234,11 +265,13 @@ impl<'o, 's> Collector<'o, 's> {
             oci_spec: m.oci_spec,
             network: m.network,
             deleted_files: m.deleted_files,
+            rootfs_diff: self.rootfs_diff,
             containerd_status: m.containerd_status,
             bind_mounts: m.bind_mounts,
             pod_options: m.pod_options,
             container,
             sizes: self.sizes,
+            checkpointed,
             has_checkpoint_directory: self.has_checkpoint_directory,
             complete,
             images: criu_wanted.then_some(self.images),
@@ -247,6 +280,7 @@ impl<'o, 's> Collector<'o, 's> {
             pages: self.pages.iter().map(|(id, p)| (*id, p.size)).collect(),
             entries: self.entries,
             warnings: self.warnings.finish(),
+            damage: None,
         }
     }
 }

@@ -18,9 +18,14 @@ impl Collector<'_, '_> {
         let memory = want.memory_text || want.memory || self.sink.is_some();
         match kind {
             ImageKind::Pstree | ImageKind::Core => want.processes || want.files || memory,
-            ImageKind::Ids | ImageKind::Fdinfo | ImageKind::Fs | ImageKind::Files => want.files,
+            ImageKind::Ids | ImageKind::Fdinfo | ImageKind::Fs | ImageKind::RemapFpath => {
+                want.files
+            }
             ImageKind::Mountpoints => want.mounts,
             ImageKind::Mm | ImageKind::Pagemap => memory,
+            // Shared memory, and what names it and maps it.
+            ImageKind::ShmemPagemap | ImageKind::IpcnsShm => memory,
+            ImageKind::Memfd | ImageKind::Files => want.files || memory,
             ImageKind::Inventory => want.processes,
             ImageKind::StatsDump => want.stats,
             _ => false,
@@ -37,8 +42,10 @@ impl Collector<'_, '_> {
         let Some((kind, id)) = ImageKind::parse(file) else {
             return Ok(());
         };
-        // Ids that do not fit a pid are no image of the model's.
-        if id.is_some_and(|id| u32::try_from(id).is_err()) || !self.wanted_image(kind) {
+        // Ids that do not fit a pid are no image of the model's (shared
+        // memory is named by a 64-bit id).
+        let fits = kind == ImageKind::ShmemPagemap || id.is_none_or(|id| u32::try_from(id).is_ok());
+        if !fits || !self.wanted_image(kind) {
             return Ok(());
         }
         let top_level = entry.kind()

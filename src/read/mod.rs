@@ -15,12 +15,13 @@ mod collect;
 mod images;
 mod metadata;
 mod pages;
+mod rootfs;
 
 use std::path::Path;
 
 use collect::Collector;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::memory::MemorySink;
 use crate::model::Checkpoint;
@@ -63,9 +64,8 @@ pub fn read_path(path: impl AsRef<Path>, options: &Options) -> Result<Checkpoint
     read(Source::open(path)?, options)
 }
 
-/// The pass over an archive. An archive that can be read again from the
-/// start is, if pages came before the pagemap that says what to read in
-/// them.
+/// The pass over an archive, keeping what was read before any damage
+/// when the options say so.
 fn run(
     mut archive: Archive<'_>,
     options: &Options,
@@ -79,13 +79,48 @@ fn run(
         options,
         sink,
     );
+    match pass(&mut archive, &mut collector, options) {
+        Ok(complete) => Ok(collector.finish(complete)),
+        // A failing sink is the caller's error, not the archive's damage.
+        Err(e) if !options.keep_partial || matches!(e, Error::Sink { .. }) => Err(e),
+        Err(damage) => {
+            collector
+                .warnings
+                .list_mut()
+                .extend(archive.take_warnings());
+            // What was wholly read before the damage can still be resolved
+            // by offset or path (memory included); a second error there
+            // adds nothing to the first.
+            if archive.can_reread() {
+                let _ = collector.resolve_pages(Some(&mut archive.reread()));
+            }
+            let mut checkpoint = collector.finish(false);
+            checkpoint.damage = Some(std::sync::Arc::new(damage));
+            Ok(checkpoint)
+        }
+    }
+}
+
+/// The walk and the reads after it; whether the whole archive was read.
+/// An archive that can be read again from the start is, if pages came
+/// before the pagemap that says what to read in them.
+fn pass(
+    archive: &mut Archive<'_>,
+    collector: &mut Collector<'_, '_>,
+    options: &Options,
+) -> Result<bool> {
     // A directory has no stream to check or measure.
     let directory = archive.compression().is_none();
-    let mut go_on = true;
     for entry in archive.entries()? {
-        go_on = collector.visit(&mut entry?)?;
-        if !go_on {
-            break;
+        if !collector.visit(&mut entry?)? {
+            collector
+                .warnings
+                .list_mut()
+                .extend(archive.take_warnings());
+            if !directory {
+                collector.sizes.archive = archive.input_len();
+            }
+            return Ok(false);
         }
     }
     collector
@@ -95,15 +130,11 @@ fn run(
     if !directory {
         collector.sizes.archive = archive.input_len();
     }
-    if !go_on {
-        return Ok(collector.finish(false));
-    }
     if archive.can_reread() {
         if !directory && options.want.sizes {
             collector.sizes.tar = archive.input_len();
         }
-        let go_on = collector.resolve_pages(Some(&mut archive.reread()))?;
-        return Ok(collector.finish(go_on));
+        return collector.resolve_pages(Some(&mut archive.reread()));
     }
     let restart = archive.restart();
     if options.want.sizes {
@@ -112,23 +143,19 @@ fn run(
         collector.sizes.tar = Some(end.tar_size);
     }
     if !collector.resolve_pages(None)? {
-        return Ok(collector.finish(false));
+        return Ok(false);
     }
     let missed = collector.missed_pages();
     if !missed.is_empty() {
         match restart {
-            Some(again) => {
-                if !second_pass(&mut collector, again?, &missed)? {
-                    return Ok(collector.finish(false));
-                }
-            }
+            Some(again) => return second_pass(collector, again?, &missed),
             None => collector.abandon_pages(
                 "came before its pagemap or mm image, and a stream cannot be read \
                  twice; read the archive from a file",
             ),
         }
     }
-    Ok(collector.finish(true))
+    Ok(true)
 }
 
 /// Reads the archive again for the pages files in `ids` only; whether the

@@ -248,10 +248,14 @@ impl Collector<'_, '_> {
                 When::Walked,
             );
             if let (Some(req), Some(seen)) = (req, self.pages.get(&id)) {
+                let whose = match &req.shared {
+                    Some(object) => object.name.clone(),
+                    None => format!("pid {}", req.pid),
+                };
                 self.warnings.push(Warning::new(
                     WarningKind::MemoryUnavailable,
                     Some(&seen.name),
-                    format!("memory of pid {} not read: {why}", req.pid),
+                    format!("memory of {whose} not read: {why}"),
                 ));
             }
         }
@@ -296,8 +300,13 @@ fn scan_request<'i>(
     when: When,
 ) -> Option<ScanRequest<'i>> {
     let sink = sink?;
-    let (&pid, map) = images.pagemap.iter().find(|(_, map)| map.pages_id == id)?;
-    if scanned.contains(&id) || !sink.wants(pid) {
+    if scanned.contains(&id) {
+        return None;
+    }
+    let Some((&pid, map)) = images.pagemap.iter().find(|(_, map)| map.pages_id == id) else {
+        return shared_request(images, sink, id, when);
+    };
+    if !sink.wants(pid) {
         return None;
     }
     let areas_known = images.mm.contains_key(&pid);
@@ -313,5 +322,37 @@ fn scan_request<'i>(
         map,
         ranges: ranges.map(ScanRequest::merge),
         vmas,
+        shared: None,
+    })
+}
+
+/// What `sink` wants of pages file `id` when it holds a shared memory
+/// object. Who maps it is known once every memory area is: during the walk
+/// of a source that can be read again it waits for the end.
+fn shared_request<'i>(
+    images: &'i ImageSet,
+    sink: &dyn crate::memory::MemorySink,
+    id: u32,
+    when: When,
+) -> Option<ScanRequest<'i>> {
+    if when == When::CanWait {
+        return None;
+    }
+    let (&shmid, map) = images.shmem.iter().find(|(_, map)| map.pages_id == id)?;
+    let object = images
+        .shared_memory()
+        .iter()
+        .find(|o| o.shmid == shmid)?
+        .clone();
+    if !sink.wants_shared(&object) {
+        return None;
+    }
+    let ranges = sink.shared_ranges(&object);
+    Some(ScanRequest {
+        pid: 0,
+        map,
+        ranges: ranges.map(ScanRequest::merge),
+        vmas: VmaMap::default(),
+        shared: Some(object),
     })
 }

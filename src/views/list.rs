@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::metadata::Time;
-use crate::model::Engine;
+use crate::model::{Engine, TimeSource};
 use crate::options::{Limits, Options, Want};
 use crate::read::read_path;
 use crate::warning::Warning;
@@ -30,9 +30,13 @@ pub struct ListEntry {
     pub container: String,
     /// Engine.
     pub engine: Engine,
-    /// When it was checkpointed (`config.dump` `checkpointedTime`; the zero
-    /// time when the engine did not write it).
+    /// When it was checkpointed: `config.dump`'s `checkpointedTime`, else
+    /// the entry times CRIU left (see `time_checkpointed_from`); the zero
+    /// time when nothing says.
     pub time_checkpointed: Time,
+    /// What `time_checkpointed` is read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_checkpointed_from: Option<TimeSource>,
     /// The archive's file name.
     pub checkpoint_name: String,
     /// The archive's path.
@@ -70,31 +74,67 @@ pub fn entry(path: &Path) -> Result<ListEntry> {
 
 /// Reads one archive as far as its metadata, under `limits`.
 pub fn entry_within(path: &Path, limits: &Limits) -> Result<ListEntry> {
+    match entry_partial(path, limits) {
+        (Some(entry), None) => Ok(entry),
+        (_, Some(e)) => Err(e),
+        (None, None) => Err(Error::MissingEntry {
+            archive: path.display().to_string(),
+            entry: crate::layout::CONFIG_DUMP_FILE.to_owned(),
+        }),
+    }
+}
+
+/// Reads one archive as far as its metadata, under `limits`, keeping what
+/// was read before any damage: the entry when its metadata was read, and
+/// the error (the damage, or why there is no entry).
+pub fn entry_partial(path: &Path, limits: &Limits) -> (Option<ListEntry>, Option<Error>) {
     let options = Options {
         want: Want::metadata_only(),
         limits: *limits,
+        keep_partial: true,
     };
-    let c = read_path(path, &options)?;
-    let config = c.require_config()?;
-    c.require_spec()?;
-    Ok(ListEntry {
-        namespace: c.container.namespace.clone(),
-        pod: c.container.pod.clone(),
-        container: c.container.name.clone(),
-        engine: c.container.engine,
-        time_checkpointed: config.checkpointed_time,
-        checkpoint_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        path: path.to_owned(),
-        warnings: c.warnings.clone(),
-    })
+    let mut c = match read_path(path, &options) {
+        Ok(c) => c,
+        Err(e) => return (None, Some(e)),
+    };
+    // The only owner of the damage is the checkpoint just read.
+    let damage = c.damage.take().map(|d| {
+        std::sync::Arc::try_unwrap(d).unwrap_or_else(|d| Error::Io {
+            archive: c.archive.clone(),
+            entry: None,
+            offset: None,
+            source: std::io::Error::other(d.to_string()),
+        })
+    });
+    let entry = (|| {
+        let config = c.require_config()?;
+        c.require_spec()?;
+        Ok::<_, Error>(ListEntry {
+            namespace: c.container.namespace.clone(),
+            pod: c.container.pod.clone(),
+            container: c.container.name.clone(),
+            engine: c.container.engine,
+            time_checkpointed: c.checkpointed.map_or(config.checkpointed_time, |t| t.time),
+            time_checkpointed_from: c.checkpointed.map(|t| t.source),
+            checkpoint_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: path.to_owned(),
+            warnings: c.warnings.clone(),
+        })
+    })();
+    match (entry, damage) {
+        (Ok(entry), damage) => (Some(entry), damage),
+        (Err(_), Some(damage)) => (None, Some(damage)),
+        (Err(e), None) => (None, Some(e)),
+    }
 }
 
 /// Reads every archive, on as many threads as there are cores, and
 /// returns the entries sorted by time checkpointed, then name, and the
-/// failures in path order.
+/// failures in path order (an archive damaged after its metadata has both
+/// an entry and a failure).
 pub fn entries(paths: &[PathBuf]) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     entries_on(paths, cores)
@@ -116,8 +156,8 @@ pub fn entries_within(
     limits: &Limits,
 ) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<ListEntry>)>> =
-        Mutex::new(Vec::with_capacity(paths.len()));
+    type Partial = (Option<ListEntry>, Option<Error>);
+    let results: Mutex<Vec<(usize, Partial)>> = Mutex::new(Vec::with_capacity(paths.len()));
     let workers = threads.clamp(1, paths.len().max(1));
     let share = limits.max_total_size / workers as u64;
     let limits = Limits {
@@ -133,7 +173,7 @@ pub fn entries_within(
                     let Some(path) = paths.get(i) else {
                         break;
                     };
-                    let result = entry_within(path, &limits);
+                    let result = entry_partial(path, &limits);
                     if let Ok(mut r) = results.lock() {
                         r.push((i, result));
                     }
@@ -145,10 +185,10 @@ pub fn entries_within(
     results.sort_by_key(|(i, _)| *i);
     let mut ok = Vec::new();
     let mut failed = Vec::new();
-    for (i, result) in results {
-        match result {
-            Ok(e) => ok.push(e),
-            Err(e) => failed.push((paths[i].clone(), e)),
+    for (i, (entry, error)) in results {
+        ok.extend(entry);
+        if let Some(e) = error {
+            failed.push((paths[i].clone(), e));
         }
     }
     ok.sort_by(|a, b| {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::memory::{PAGE_SIZE, PageSource, VmaKind, VmaMap};
+use crate::memory::{PAGE_SIZE, PageSource, SharedKind, SharedMemory, VmaKind, VmaMap};
 use crate::model::{Checkpoint, TaskState};
 use crate::warning::Warning;
 
@@ -57,6 +57,41 @@ pub fn memory_table(checkpoint: &Checkpoint, warnings: &mut Vec<Warning>) -> Vec
         .collect()
 }
 
+/// A shared memory object of `memparse`'s listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SharedRow {
+    /// The object and who maps it where.
+    #[serde(flatten)]
+    pub object: SharedMemory,
+    /// Bytes of it in its pages file.
+    pub dumped_size: u64,
+    /// Its pages file, `pages-<pages_id>.img`.
+    pub pages_id: u32,
+}
+
+/// The shared memory objects (memfds, SysV segments, anonymous shared
+/// memory) whose contents the dump holds, by shmid. Needs
+/// [`Want::memory`](crate::Want::memory).
+pub fn shared_table(checkpoint: &Checkpoint) -> Vec<SharedRow> {
+    let Some(images) = checkpoint.images.as_ref() else {
+        return Vec::new();
+    };
+    images
+        .shared_memory()
+        .iter()
+        .cloned()
+        .filter_map(|object| {
+            let map = images.shmem.get(&object.shmid)?;
+            Some(SharedRow {
+                dumped_size: map.present_bytes,
+                pages_id: map.pages_id,
+                object,
+            })
+        })
+        .collect()
+}
+
 /// One pages file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -70,6 +105,9 @@ pub struct PagesFile {
     /// The process whose pagemap names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
+    /// The shared memory object whose pagemap names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared: Option<String>,
     /// Pagemap runs whose pages are in it.
     pub runs: usize,
     /// Pagemap runs elsewhere (parent image, lazy).
@@ -82,6 +120,7 @@ pub struct PagesFile {
 /// [`Want::memory`](crate::Want::memory).
 pub fn pages_listing(checkpoint: &Checkpoint) -> Vec<PagesFile> {
     let images = checkpoint.images.as_ref();
+    let shared = images.map(|i| i.shared_memory()).unwrap_or_default();
     checkpoint
         .pages
         .iter()
@@ -92,6 +131,13 @@ pub fn pages_listing(checkpoint: &Checkpoint) -> Vec<PagesFile> {
                 size,
                 pages: size / PAGE_SIZE,
                 pid: owner.map(|(pid, _)| *pid),
+                shared: images.and_then(|i| {
+                    let (&shmid, _) = i.shmem.iter().find(|(_, m)| m.pages_id == id)?;
+                    shared
+                        .iter()
+                        .find(|o| o.shmid == shmid)
+                        .map(|o| o.name.clone())
+                }),
                 runs: 0,
                 runs_elsewhere: 0,
                 by_kind: BTreeMap::new(),
@@ -116,6 +162,24 @@ pub fn pages_listing(checkpoint: &Checkpoint) -> Vec<PagesFile> {
                         };
                         *file.by_kind.entry(kind).or_insert(0) += end - at;
                         at = end;
+                    }
+                }
+            } else if let Some(map) =
+                images.and_then(|i| i.shmem.values().find(|m| m.pages_id == id))
+            {
+                let kind = match shared
+                    .iter()
+                    .find(|o| Some(&o.name) == file.shared.as_ref())
+                {
+                    Some(o) if o.kind == SharedKind::Memfd => VmaKind::FileShared,
+                    _ => VmaKind::AnonShared,
+                };
+                for run in &map.runs {
+                    if matches!(run.source, PageSource::File { .. }) {
+                        file.runs += 1;
+                        *file.by_kind.entry(kind).or_insert(0) += run.end() - run.vaddr;
+                    } else {
+                        file.runs_elsewhere += 1;
                     }
                 }
             }

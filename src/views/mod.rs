@@ -10,6 +10,6 @@ mod overview;
 
 pub use inspect::{
     CriuMountNode, FdNode, InspectOptions, Inspection, Metadata, MountNode, OpenFileNode, PsNode,
-    SkNode, SocketData, SocketNode, Statistics, count_bytes,
+    RootfsNode, SkNode, SocketData, SocketNode, Statistics, ThreadNode, count_bytes,
 };
 pub use overview::{CheckpointSize, Header, Overview, OverviewMetadata};

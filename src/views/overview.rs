@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::compression::Compression;
 use crate::error::Result;
-use crate::model::{Checkpoint, Engine, NetworkInfo};
+use crate::model::{Checkpoint, Engine, NetworkInfo, TimeSource};
 use crate::warning::Warning;
 
 /// What a checkpoint says about its container: the first keys of
@@ -23,9 +23,15 @@ pub struct Header {
     pub runtime: String,
     /// Creation time as the engine reports it.
     pub created: String,
-    /// When it was checkpointed, if the engine wrote it.
+    /// When it was checkpointed, if the archive says: the engine's
+    /// `config.dump`, else the entry times CRIU left (see
+    /// `checkpointed_from`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpointed: Option<String>,
+    /// What `checkpointed` is read from: `config.dump`, `stats-dump entry
+    /// time`, `checkpoint image entry times`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpointed_from: Option<TimeSource>,
     /// The engine.
     pub engine: Engine,
     /// IP addresses, comma-separated.
@@ -55,8 +61,8 @@ impl Header {
             id: config.id.clone(),
             runtime: config.oci_runtime.clone(),
             created: info.created.clone(),
-            checkpointed: (!config.checkpointed_time.is_zero())
-                .then(|| config.checkpointed_time.to_rfc3339()),
+            checkpointed: checkpoint.checkpointed.map(|c| c.time.to_rfc3339()),
+            checkpointed_from: checkpoint.checkpointed.map(|c| c.source),
             engine: info.engine,
             ip: info.ip.clone(),
             mac: info.mac.clone(),

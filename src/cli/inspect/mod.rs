@@ -8,7 +8,7 @@ mod render;
 use ckpt::views::{InspectOptions, Inspection};
 
 use super::advice::advise;
-use super::args::{ReadArgs, read_checkpoint};
+use super::args::{ReadArgs, read_view};
 use super::report::{emit, report, warn};
 use render::tree;
 
@@ -63,6 +63,11 @@ pub struct Args {
     /// Show CRIU's dump statistics.
     #[arg(long)]
     stats: bool,
+    /// Show what the container changed in its root file system: the files
+    /// in rootfs-diff.tar (type, mode, size) and the paths in
+    /// deleted.files.
+    #[arg(long)]
+    rootfs_diff: bool,
 
     #[command(flatten)]
     read: ReadArgs,
@@ -85,6 +90,7 @@ impl Args {
             mounts: self.mounts,
             stats: self.stats,
             metadata: self.metadata,
+            rootfs_diff: self.rootfs_diff,
             pid: self.pid,
         }
         .normalized()
@@ -93,13 +99,23 @@ impl Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let inspect = args.options();
-    let options = args.read.options(inspect.want());
+    let options = args.read.partial_options(inspect.want());
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
+    let mut errors = Vec::new();
     for path in &args.archives {
-        let result = read_checkpoint(path, &options).and_then(|c| Inspection::new(&c, &inspect));
-        match result {
-            Ok(mut inspection) => {
+        let result = read_view(path, &options, |c| Inspection::new(c, &inspect));
+        if let Some(e) = result.error {
+            status = ExitCode::FAILURE;
+            // A tree is printed as it is made: its damage right after it.
+            if args.format == TreeFormat::Tree && result.shown.is_none() {
+                report(&e);
+            } else {
+                errors.push(e);
+            }
+        }
+        if let Some(mut inspection) = result.shown {
+            {
                 advise(&mut inspection.warnings);
                 warn(&inspection.archive, &inspection.warnings);
                 if args.format == TreeFormat::Tree {
@@ -108,22 +124,26 @@ pub fn run(args: &Args) -> ExitCode {
                         super::text::clean(&inspection.archive),
                         tree(&inspection).render()
                     );
-                    if let Err(code) = emit(&out) {
+                    let emitted = emit(&out);
+                    for e in errors.drain(..) {
+                        report(&e);
+                    }
+                    if let Err(code) = emitted {
                         return code;
                     }
                 }
                 shown.push(inspection);
-            }
-            Err(e) => {
-                report(&e);
-                status = ExitCode::FAILURE;
             }
         }
     }
     if args.format == TreeFormat::Json {
         let mut s = ckpt::escape::to_json_pretty(&shown).unwrap_or_else(|_| "[]".into());
         s.push('\n');
-        if let Err(code) = emit(&s) {
+        let emitted = emit(&s);
+        for e in &errors {
+            report(e);
+        }
+        if let Err(code) = emitted {
             return code;
         }
     }

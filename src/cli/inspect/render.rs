@@ -1,7 +1,8 @@
 //! checkpointctl's tree of one inspection.
 
 use ckpt::metadata::byte_to_string;
-use ckpt::views::{Inspection, PsNode, SocketNode};
+use ckpt::model::TimeSource;
+use ckpt::views::{Inspection, PsNode, RootfsNode, SocketNode};
 
 use super::super::tree::Tree;
 
@@ -102,8 +103,14 @@ pub(super) fn tree(i: &Inspection) -> Tree {
     t.branch(format!("ID: {}", h.id));
     t.branch(format!("Runtime: {}", h.runtime));
     t.branch(format!("Created: {}", h.created));
-    if let Some(c) = &h.checkpointed {
-        t.branch(format!("Checkpointed: {c}"));
+    match (&h.checkpointed, h.checkpointed_from) {
+        (Some(c), Some(TimeSource::ConfigDump) | None) => {
+            t.branch(format!("Checkpointed: {c}"));
+        }
+        (Some(c), Some(from)) => {
+            t.branch(format!("Checkpointed: {c} (from the {})", from.name()));
+        }
+        (None, _) => {}
     }
     t.branch(format!("Engine: {}", h.engine));
     if !h.networks.is_empty() {
@@ -238,7 +245,45 @@ pub(super) fn tree(i: &Inspection) -> Tree {
             );
         }
     }
+    if let Some(r) = &i.rootfs_diff {
+        rootfs_changes(&mut t, r);
+    }
     t
+}
+
+/// `--rootfs-diff`: the files changed, then those deleted, as paths in the
+/// container.
+fn rootfs_changes(t: &mut Tree, r: &RootfsNode) {
+    if r.changed.is_empty() && r.deleted.is_empty() {
+        t.branch("Root FS changes: none recorded");
+        return;
+    }
+    let b = t.branch("Root FS changes");
+    if !r.changed.is_empty() {
+        let changed = b.branch(match r.compression {
+            Some(c) if c != ckpt::Compression::None => {
+                format!("Changed files (rootfs-diff.tar, {c})")
+            }
+            _ => "Changed files (rootfs-diff.tar)".to_owned(),
+        });
+        for c in &r.changed {
+            let mut meta = format!("{} {:04o}", c.file_type.name(), c.mode);
+            if c.file_type == ckpt::FileType::File {
+                meta.push_str(&format!(" {}", byte_to_string(c.size)));
+            }
+            let mut text = format!("/{}", c.path);
+            if let Some(target) = &c.link_target {
+                text.push_str(&format!(" -> {target}"));
+            }
+            changed.meta(&meta, &text);
+        }
+    }
+    if !r.deleted.is_empty() {
+        let deleted = b.branch("Deleted files (deleted.files)");
+        for d in &r.deleted {
+            deleted.branch(d.as_str());
+        }
+    }
 }
 
 fn add_process(parent: &mut Tree, ps: &PsNode, i: &Inspection) {
@@ -255,12 +300,22 @@ fn add_process(parent: &mut Tree, ps: &PsNode, i: &Inspection) {
     if !ps.task_state.has_resources() {
         return;
     }
-    if let Some(env) = &ps.environment_variables
+    // As the process holds it: a later duplicate is the one getenv sees.
+    if let Some(env) = &ps.environment
         && !env.is_empty()
     {
         let b = node.branch("Environment variables");
-        for (k, v) in env {
-            b.branch(format!("{k}={v}"));
+        for var in env {
+            b.branch(var.as_str());
+        }
+    }
+    // Only where there is more than the leader, so that single-threaded
+    // trees stay as checkpointctl prints them.
+    if ps.thread_details.len() > 1 {
+        let b = node.branch("Threads");
+        for t in &ps.thread_details {
+            let name = if t.name.is_empty() { "?" } else { &t.name };
+            b.meta(&t.tid.to_string(), &format!("{name} ({})", t.state.name()));
         }
     }
     if let Some(fds) = i
@@ -272,7 +327,11 @@ fn add_process(parent: &mut Tree, ps: &PsNode, i: &Inspection) {
     {
         let b = node.branch("Open files");
         for f in &fds.open_files {
-            b.meta(&f.fd, &f.path);
+            if f.deleted {
+                b.meta(&f.fd, &format!("{} (deleted)", f.path));
+            } else {
+                b.meta(&f.fd, &f.path);
+            }
         }
     }
     if let Some(sks) = i.sockets.iter().flatten().find(|s| s.pid == ps.pid)

@@ -52,6 +52,11 @@ pub struct Args {
     /// The process to analyse (hexdump, or search in).
     #[arg(short, long, value_name = "PID")]
     pub(super) pid: Option<u32>,
+    /// Hexdump a shared memory object (a memfd, a SysV segment, anonymous
+    /// shared memory) by offset, named as `memparse` lists it
+    /// (`memfd:NAME`, `sysv:ID`, `anon-shared:SHMID`) or by shmid.
+    #[arg(long, value_name = "OBJECT", conflicts_with_all = ["pid", "search", "search_regex", "pages"])]
+    pub(super) shared: Option<String>,
     /// Write the hexdump to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(super) output: Option<PathBuf>,
@@ -144,6 +149,8 @@ impl Args {
 /// How reading one archive ended, if not well.
 pub(super) enum Failure {
     Error(Error),
+    /// The archive is damaged: what was read before it was shown.
+    Damage(std::sync::Arc<Error>),
     /// Already said (or a closed pipe); end with this code.
     Quiet(ExitCode),
 }
@@ -166,11 +173,19 @@ impl From<Error> for Failure {
 
 /// What every mode reads: the process tree and the memory layout.
 pub(super) fn options(args: &Args) -> Options {
-    args.read.options(Want {
+    args.read.partial_options(Want {
         processes: true,
         memory: true,
         ..Want::metadata_only()
     })
+}
+
+/// The damage that cut the read short, once what was read is shown.
+pub(super) fn damaged(checkpoint: &mut ckpt::Checkpoint) -> Result<(), Failure> {
+    checkpoint
+        .damage
+        .take()
+        .map_or(Ok(()), |d| Err(Failure::Damage(d)))
 }
 
 /// Fails unless `pid` is in the checkpoint's process tree (when the pass

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use ckpt::Error;
-use ckpt::memory::{AddressRange, MemoryChunk, MemoryFilter, MemorySink, VmaMap};
+use ckpt::memory::{AddressRange, MemoryChunk, MemoryFilter, MemorySink, SharedMemory, VmaMap};
 
 use super::super::advice::advise;
 use super::super::args::{TableFormat, open};
@@ -14,7 +14,7 @@ use super::super::output::create_output;
 use super::super::progress::with_progress;
 use super::super::report::{emit, report_other, warn};
 use super::super::text;
-use super::args::{Args, Failure, check_pid, options};
+use super::args::{Args, Failure, check_pid, damaged, options};
 
 /// Writes hexdump rows as memory streams by.
 struct Hexdump<W: Write> {
@@ -22,7 +22,7 @@ struct Hexdump<W: Write> {
     /// Written before the first row (or at the end if there is none), so
     /// that nothing is printed for a pid that is not in the checkpoint.
     header: Option<String>,
-    pid: u32,
+    target: Target,
     filter: MemoryFilter,
     /// A row not yet full, and its address.
     row: Vec<u8>,
@@ -36,11 +36,11 @@ struct Hexdump<W: Write> {
 }
 
 impl<W: Write> Hexdump<W> {
-    fn new(out: W, header: String, pid: u32, filter: MemoryFilter, json: bool) -> Hexdump<W> {
+    fn new(out: W, header: String, target: Target, filter: MemoryFilter, json: bool) -> Hexdump<W> {
         Hexdump {
             out,
             header: Some(header),
-            pid,
+            target,
             filter,
             row: Vec::new(),
             row_at: 0,
@@ -114,7 +114,16 @@ impl<W: Write> Hexdump<W> {
 
 impl<W: Write> MemorySink for Hexdump<W> {
     fn wants(&self, pid: u32) -> bool {
-        pid == self.pid
+        self.target == Target::Pid(pid)
+    }
+
+    fn wants_shared(&self, object: &SharedMemory) -> bool {
+        matches!(&self.target, Target::Shared(name) if object_named(object, name))
+    }
+
+    /// `--address` ranges are offsets in the object.
+    fn shared_ranges(&self, _object: &SharedMemory) -> Option<Vec<AddressRange>> {
+        (!self.filter.ranges.is_empty()).then(|| self.filter.ranges.clone())
     }
 
     fn ranges(&self, _pid: u32, vmas: &VmaMap) -> Option<Vec<AddressRange>> {
@@ -151,7 +160,52 @@ impl<W: Write> MemorySink for Hexdump<W> {
 const HEXDUMP_HEADER: &str =
     "Address           Hexadecimal                                       ASCII            \n";
 
-pub(super) fn run(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
+/// What is dumped: a process's memory, or a shared memory object's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Target {
+    /// By address.
+    Pid(u32),
+    /// By offset in the object, named as `memparse` lists it
+    /// (`memfd:NAME`, `sysv:ID`, `anon-shared:SHMID`) or by shmid.
+    Shared(String),
+}
+
+impl Target {
+    fn describe(&self) -> String {
+        match self {
+            Target::Pid(pid) => format!("process ID {pid}"),
+            Target::Shared(name) => format!("shared memory object {}", text::clean(name)),
+        }
+    }
+
+    /// Fails unless the checkpoint has what is asked for.
+    fn check(&self, checkpoint: &ckpt::Checkpoint) -> Result<(), Error> {
+        match self {
+            Target::Pid(pid) => check_pid(checkpoint, *pid),
+            Target::Shared(name) => {
+                let objects = checkpoint
+                    .images
+                    .as_ref()
+                    .map(|i| i.shared_memory())
+                    .unwrap_or_default();
+                if objects.iter().any(|o| object_named(o, name)) || checkpoint.damage.is_some() {
+                    return Ok(());
+                }
+                Err(Error::NotFound {
+                    archive: checkpoint.archive.clone(),
+                    path: name.clone(),
+                    nearest: objects.iter().map(|o| o.name.clone()).collect(),
+                })
+            }
+        }
+    }
+}
+
+fn object_named(object: &SharedMemory, name: &str) -> bool {
+    object.name == name || object.shmid.to_string() == name
+}
+
+pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failure> {
     let source = open(path)?;
     let name = source.name().to_owned();
     let progress = source.progress();
@@ -163,52 +217,63 @@ pub(super) fn run(args: &Args, path: &Path, pid: u32) -> Result<(), Failure> {
             let stdout = io::stdout();
             let out = BufWriter::with_capacity(1 << 16, stdout.lock());
             let header = match args.format {
-                TableFormat::Json => json_header(&name, pid),
+                TableFormat::Json => json_header(&name, &target),
                 TableFormat::Table => format!(
-                    "\nDisplaying memory pages content for process ID {pid} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
+                    "\nDisplaying memory pages content for {} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
+                    target.describe(),
                     text::clean(&name),
                     "-".repeat(85)
                 ),
             };
-            let mut sink = Hexdump::new(out, header, pid, filter, args.format == TableFormat::Json);
-            let checkpoint =
+            let mut sink = Hexdump::new(
+                out,
+                header,
+                target.clone(),
+                filter,
+                args.format == TableFormat::Json,
+            );
+            let mut checkpoint =
                 with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
-            check_pid(&checkpoint, pid)?;
+            target.check(&checkpoint)?;
             finish(&mut sink)?;
             warn_advised(&name, &checkpoint.warnings);
+            damaged(&mut checkpoint)?;
         }
-        Some(target) => {
+        Some(file) => {
             let announce = format!(
-                "\nWriting memory pages content for process ID {pid} from checkpoint: {} to file: {}...\n",
+                "\nWriting memory pages content for {} from checkpoint: {} to file: {}...\n",
+                target.describe(),
                 text::clean(&name),
-                text::clean(&target.display().to_string())
+                text::clean(&file.display().to_string())
             );
-            let temp = create_output(target, args.force).map_err(Failure::Error)?;
+            let temp = create_output(file, args.force).map_err(Failure::Error)?;
             let mut out = BufWriter::with_capacity(1 << 20, temp.as_file());
             let written = (|| {
                 let header = match args.format {
-                    TableFormat::Json => json_header(&name, pid),
+                    TableFormat::Json => json_header(&name, &target),
                     TableFormat::Table => format!("{HEXDUMP_HEADER}{}\n", "-".repeat(85)),
                 };
                 let mut sink = Hexdump::new(
                     &mut out,
                     header,
-                    pid,
+                    target.clone(),
                     filter,
                     args.format == TableFormat::Json,
                 );
-                let checkpoint =
+                let mut checkpoint =
                     with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
-                check_pid(&checkpoint, pid)?;
+                // A file that holds part of the memory is no file to keep.
+                damaged(&mut checkpoint)?;
+                target.check(&checkpoint)?;
                 finish(&mut sink)?;
-                out.flush().map_err(|e| output_error(target, e))?;
+                out.flush().map_err(|e| output_error(file, e))?;
                 Ok::<_, Failure>(checkpoint)
             })();
             drop(out);
             // On an error, dropping `temp` removes it (and only it).
             let checkpoint = written?;
-            temp.persist(target)
-                .map_err(|e| output_error(target, e.error))?;
+            temp.persist(file)
+                .map_err(|e| output_error(file, e.error))?;
             emit(&announce).map_err(Failure::Quiet)?;
             warn_advised(&name, &checkpoint.warnings);
         }
@@ -226,9 +291,13 @@ fn output_error(target: &Path, source: io::Error) -> Failure {
 /// The start of the JSON hexdump: `{"archive": …, "pid": …, "rows": [`,
 /// one object per row of 16 bytes (`address`, `vaddr`, `hex`, `ascii`)
 /// to follow as memory streams by.
-fn json_header(archive: &str, pid: u32) -> String {
+fn json_header(archive: &str, target: &Target) -> String {
+    let whose = match target {
+        Target::Pid(pid) => format!("\"pid\": {pid}"),
+        Target::Shared(name) => format!("\"shared\": {}", serde_json::Value::from(name.as_str())),
+    };
     format!(
-        "{{\n  \"archive\": {},\n  \"pid\": {pid},\n  \"rows\": [",
+        "{{\n  \"archive\": {},\n  {whose},\n  \"rows\": [",
         serde_json::Value::from(archive)
     )
 }

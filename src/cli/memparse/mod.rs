@@ -35,13 +35,20 @@ pub fn run(args: &Args) -> ExitCode {
     for path in &args.archives {
         let result = match (&pattern, args.pid) {
             (Some(p), _) => search::run(args, path, p, context),
-            (None, Some(pid)) => hexdump::run(args, path, pid),
-            (None, None) => sizes::run(args, path),
+            (None, Some(pid)) => hexdump::run(args, path, hexdump::Target::Pid(pid)),
+            (None, None) => match &args.shared {
+                Some(object) => hexdump::run(args, path, hexdump::Target::Shared(object.clone())),
+                None => sizes::run(args, path),
+            },
         };
         match result {
             Ok(()) => {}
             Err(Failure::Quiet(code)) => return code,
             Err(Failure::Error(e)) => {
+                report(&e);
+                status = ExitCode::FAILURE;
+            }
+            Err(Failure::Damage(e)) => {
                 report(&e);
                 status = ExitCode::FAILURE;
             }

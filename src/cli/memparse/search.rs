@@ -13,7 +13,7 @@ use super::super::args::{TableFormat, open};
 use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
-use super::args::{Args, Failure, check_pid, json, options};
+use super::args::{Args, Failure, check_pid, damaged, json, options};
 
 /// checkpointctl's rendering of matched bytes: printable ASCII as is,
 /// anything else as `?`.
@@ -47,8 +47,52 @@ struct HitJson<'a> {
     after: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     truncated: bool,
-    #[serde(skip)]
-    _hit: &'a ProcessHit,
+    /// The shared memory object (`memfd:NAME`, `sysv:ID`, …) the match is
+    /// in, the offset in it, and every process and address mapping it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object_offset: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mapped_at: Option<Vec<MappedJson>>,
+}
+
+/// A process and address that map a match in shared memory.
+#[derive(Serialize)]
+struct MappedJson {
+    pid: u32,
+    address: String,
+}
+
+/// One row of the table: a match as one process sees it (a match in
+/// shared memory has a row for each process that maps it).
+struct Row<'a> {
+    pid: u32,
+    address: u64,
+    vma: &'a str,
+    hit: &'a ProcessHit,
+}
+
+fn rows(hits: &[ProcessHit]) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row<'_>> = Vec::with_capacity(hits.len());
+    for h in hits {
+        match &h.shared {
+            Some(s) => rows.extend(s.mapped_at.iter().map(|m| Row {
+                pid: m.pid,
+                address: m.address,
+                vma: &s.object,
+                hit: h,
+            })),
+            None => rows.push(Row {
+                pid: h.pid,
+                address: h.hit.vaddr,
+                vma: h.vma.map_or("?", |k| k.name()),
+                hit: h,
+            }),
+        }
+    }
+    rows.sort_by_key(|r| (r.pid, r.address));
+    rows
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -66,7 +110,7 @@ pub(super) fn run(
     let progress = source.progress();
     let options = options(args);
     let mut sink = MemorySearch::new(pattern, context, args.filter(), args.max_hits);
-    let checkpoint = with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+    let mut checkpoint = with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
     let SearchResults { hits, stopped, .. } = sink.finish();
     if let Some(pid) = args.pid {
         check_pid(&checkpoint, pid)?;
@@ -105,7 +149,17 @@ pub(super) fn run(
                     before: printable(&h.hit.before),
                     after: printable(&h.hit.after),
                     truncated: h.hit.truncated,
-                    _hit: h,
+                    object: h.shared.as_ref().map(|s| s.object.as_str()),
+                    object_offset: h.shared.as_ref().map(|s| s.offset),
+                    mapped_at: h.shared.as_ref().map(|s| {
+                        s.mapped_at
+                            .iter()
+                            .map(|m| MappedJson {
+                                pid: m.pid,
+                                address: format!("{:#x}", m.address),
+                            })
+                            .collect()
+                    }),
                 })
                 .collect();
             json(&list)
@@ -123,12 +177,15 @@ pub(super) fn run(
         TableFormat::Table => {
             let mut instance = 0;
             let mut last_pid = None;
-            let rows: Vec<Vec<String>> = hits
-                .iter()
-                .map(|h| {
-                    if last_pid != Some(h.pid) {
+            let pid_filter = args.pid;
+            let rows: Vec<Vec<String>> = rows(&hits)
+                .into_iter()
+                .filter(|r| pid_filter.is_none_or(|p| p == r.pid))
+                .map(|r| {
+                    let h = r.hit;
+                    if last_pid != Some(r.pid) {
                         instance = 0;
-                        last_pid = Some(h.pid);
+                        last_pid = Some(r.pid);
                     }
                     instance += 1;
                     let shown = format!(
@@ -139,11 +196,11 @@ pub(super) fn run(
                     );
                     let mut row = Vec::new();
                     if args.pid.is_none() {
-                        row.push(h.pid.to_string());
+                        row.push(r.pid.to_string());
                     }
-                    row.push(format!("{:016x}", h.hit.vaddr));
+                    row.push(format!("{:016x}", r.address));
                     if args.pid.is_none() {
-                        row.push(h.vma.map(|k| k.name()).unwrap_or("?").to_owned());
+                        row.push(r.vma.to_owned());
                     }
                     row.push(shown);
                     row.push(instance.to_string());
@@ -158,5 +215,6 @@ pub(super) fn run(
             table::render(header, &rows)
         }
     };
-    emit(&out).map_err(Failure::Quiet)
+    emit(&out).map_err(Failure::Quiet)?;
+    damaged(&mut checkpoint)
 }

@@ -4,14 +4,16 @@
 use std::path::Path;
 
 use ckpt::metadata::byte_to_string;
-use ckpt::views::memory::{MemoryRow, PagesFile, memory_table, pages_listing};
+use ckpt::views::memory::{
+    MemoryRow, PagesFile, SharedRow, memory_table, pages_listing, shared_table,
+};
 
 use super::super::advice::advise;
 use super::super::args::{TableFormat, open};
 use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
-use super::args::{Args, Failure, json, options};
+use super::args::{Args, Failure, damaged, json, options};
 
 /// The table (checkpointctl's), or the pages listing.
 pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
@@ -19,7 +21,7 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
     let name = source.name().to_owned();
     let progress = source.progress();
     let options = options(args);
-    let checkpoint = with_progress(progress, || ckpt::read(source, &options))?;
+    let mut checkpoint = with_progress(progress, || ckpt::read(source, &options))?;
     checkpoint.require_checkpoint_directory()?;
     let mut warnings = checkpoint.warnings.clone();
     let out = if args.pages {
@@ -32,12 +34,17 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
         let rows = memory_table(&checkpoint, &mut warnings);
         match args.format {
             TableFormat::Json => json(&rows),
-            TableFormat::Table => size_table(&name, &rows),
+            TableFormat::Table => {
+                let mut out = size_table(&name, &rows);
+                out.push_str(&shared_objects(&shared_table(&checkpoint)));
+                out
+            }
         }
     };
     advise(&mut warnings);
     warn(&name, &warnings);
-    emit(&out).map_err(Failure::Quiet)
+    emit(&out).map_err(Failure::Quiet)?;
+    damaged(&mut checkpoint)
 }
 
 fn size_table(name: &str, rows: &[MemoryRow]) -> String {
@@ -62,6 +69,38 @@ fn size_table(name: &str, rows: &[MemoryRow]) -> String {
     )
 }
 
+/// The shared memory objects, after checkpointctl's table (none: nothing).
+fn shared_objects(objects: &[SharedRow]) -> String {
+    if objects.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<Vec<String>> = objects
+        .iter()
+        .map(|o| {
+            let mapped: Vec<String> = o
+                .object
+                .mappings
+                .iter()
+                .map(|m| format!("{} at {:x}", m.pid, m.start))
+                .collect();
+            vec![
+                o.object.name.clone(),
+                o.object.size.map_or_else(|| "?".into(), byte_to_string),
+                byte_to_string(o.dumped_size),
+                format!("pages-{}.img", o.pages_id),
+                mapped.join(", "),
+            ]
+        })
+        .collect();
+    format!(
+        "
+Shared memory (dumped once for the processes that map it)
+
+{}",
+        table::render(&["Object", "Size", "Dumped", "File", "Mapped by"], &rows)
+    )
+}
+
 fn pages_table(name: &str, files: &[PagesFile]) -> String {
     let rows: Vec<Vec<String>> = files
         .iter()
@@ -73,7 +112,11 @@ fn pages_table(name: &str, files: &[PagesFile]) -> String {
                 .collect();
             vec![
                 format!("pages-{}.img", f.id),
-                f.pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into()),
+                match (&f.pid, &f.shared) {
+                    (Some(p), _) => p.to_string(),
+                    (None, Some(object)) => object.clone(),
+                    (None, None) => "?".into(),
+                },
                 byte_to_string(f.size),
                 f.pages.to_string(),
                 f.runs.to_string(),
@@ -84,6 +127,6 @@ fn pages_table(name: &str, files: &[PagesFile]) -> String {
     format!(
         "\nDisplaying pages files from {}\n\n{}",
         text::clean(name),
-        table::render(&["File", "PID", "Size", "Pages", "Runs", "Areas"], &rows)
+        table::render(&["File", "Owner", "Size", "Pages", "Runs", "Areas"], &rows)
     )
 }

@@ -14,7 +14,7 @@ mod sink;
 use serde::Serialize;
 
 pub use searcher::Searcher;
-pub use sink::{MemorySearch, ProcessHit, SearchResults};
+pub use sink::{MappedAt, MemorySearch, ProcessHit, SearchResults, SharedHit};
 
 /// Longest match a regular expression without a bound is looked for
 /// across chunks; longer ones are reported cut at this length.

@@ -7,7 +7,9 @@ use std::io;
 use serde::Serialize;
 
 use super::{Hit, Pattern, Searcher};
-use crate::memory::{AddressRange, MemoryChunk, MemoryFilter, MemorySink, VmaKind, VmaMap};
+use crate::memory::{
+    AddressRange, MemoryChunk, MemoryFilter, MemorySink, SharedKind, SharedMemory, VmaKind, VmaMap,
+};
 
 /// A hit in one process's memory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,6 +25,38 @@ pub struct ProcessHit {
     /// The match.
     #[serde(flatten)]
     pub hit: Hit,
+    /// The shared memory object the match is in, when it is in one: `pid`
+    /// and the match's address are then those of its first mapping, and
+    /// this lists them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared: Option<SharedHit>,
+}
+
+/// Where a match in a shared memory object is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SharedHit {
+    /// The object: `memfd:NAME`, `sysv:ID`, `anon-shared:SHMID`.
+    pub object: String,
+    /// Its kind.
+    pub kind: SharedKind,
+    /// Its shmid (`pagemap-shmem-<shmid>.img`).
+    pub shmid: u64,
+    /// Offset of the match in the object.
+    pub offset: u64,
+    /// Every process and address that maps the match (those the filter
+    /// selects).
+    pub mapped_at: Vec<MappedAt>,
+}
+
+/// A process and the address at which it maps a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MappedAt {
+    /// The process.
+    pub pid: u32,
+    /// The address.
+    pub address: u64,
 }
 
 /// A [`MemorySink`] that searches the memory it is given; see
@@ -37,6 +71,9 @@ pub struct MemorySearch<'p> {
     filter: MemoryFilter,
     max_hits: usize,
     current: Option<(u32, u32, Searcher<'p>)>,
+    /// The shared memory object being searched, if the current stretch is
+    /// one.
+    object: Option<SharedMemory>,
     vmas: BTreeMap<u32, VmaMap>,
     found: Vec<Hit>,
     hits: Vec<ProcessHit>,
@@ -69,6 +106,7 @@ impl<'p> MemorySearch<'p> {
             filter,
             max_hits,
             current: None,
+            object: None,
             vmas: BTreeMap::new(),
             found: Vec::new(),
             hits: Vec::new(),
@@ -80,16 +118,45 @@ impl<'p> MemorySearch<'p> {
     /// whether the search may go on.
     fn collect(&mut self, pid: u32, pages_id: u32) -> bool {
         let vmas = self.vmas.get(&pid);
-        for hit in self.found.drain(..) {
+        for mut hit in self.found.drain(..) {
             if self.hits.len() >= self.max_hits {
                 self.stopped = true;
                 continue;
             }
+            let (pid, vma, shared) = match &self.object {
+                None => (
+                    pid,
+                    vmas.and_then(|v| v.find(hit.vaddr)).map(|v| v.kind),
+                    None,
+                ),
+                Some(object) => {
+                    let offset = hit.vaddr;
+                    let mapped_at: Vec<MappedAt> = object
+                        .addresses(offset)
+                        .filter(|&(pid, address)| self.filter.keeps(pid, address))
+                        .map(|(pid, address)| MappedAt { pid, address })
+                        .collect();
+                    let Some(first) = mapped_at.first().copied() else {
+                        // Mapped by no process the filter selects.
+                        continue;
+                    };
+                    hit.vaddr = first.address;
+                    let shared = SharedHit {
+                        object: object.name.clone(),
+                        kind: object.kind,
+                        shmid: object.shmid,
+                        offset,
+                        mapped_at,
+                    };
+                    (first.pid, Some(shared_vma(object.kind)), Some(shared))
+                }
+            };
             self.hits.push(ProcessHit {
                 pid,
                 pages_id,
-                vma: vmas.and_then(|v| v.find(hit.vaddr)).map(|v| v.kind),
+                vma,
                 hit,
+                shared,
             });
         }
         if self.hits.len() >= self.max_hits {
@@ -121,6 +188,14 @@ impl<'p> MemorySearch<'p> {
     }
 }
 
+/// The kind of memory area a shared object is mapped as.
+fn shared_vma(kind: SharedKind) -> VmaKind {
+    match kind {
+        SharedKind::Memfd => VmaKind::FileShared,
+        SharedKind::Sysv | SharedKind::AnonShared => VmaKind::AnonShared,
+    }
+}
+
 impl MemorySink for MemorySearch<'_> {
     fn wants(&self, pid: u32) -> bool {
         self.filter.wants(pid)
@@ -135,12 +210,17 @@ impl MemorySink for MemorySearch<'_> {
         Ok(!self.stopped)
     }
 
+    fn wants_shared(&self, object: &SharedMemory) -> bool {
+        self.filter.wants_shared(object)
+    }
+
     fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {
         let same = matches!(&self.current, Some((pid, id, _)) if *pid == chunk.pid && *id == chunk.pages_id);
         if !same {
             if !self.end_current() {
                 return Ok(false);
             }
+            self.object = chunk.shared.cloned();
             self.current = Some((
                 chunk.pid,
                 chunk.pages_id,

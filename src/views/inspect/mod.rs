@@ -3,18 +3,23 @@
 
 mod nodes;
 mod options;
+mod rootfs;
+mod sockets;
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 pub use nodes::{
-    CriuMountNode, FdNode, Metadata, MountNode, OpenFileNode, PsNode, SkNode, SocketData,
-    SocketNode, Statistics, count_bytes,
+    CriuMountNode, FdNode, Metadata, MountNode, OpenFileNode, PsNode, Statistics, ThreadNode,
+    count_bytes,
 };
-use nodes::{find_ps, open_file_node, ps_node, socket_node};
+use nodes::{find_ps, open_file_node, ps_node};
+use sockets::socket_node;
+pub use sockets::{SkNode, SocketData, SocketNode};
 
 pub use options::InspectOptions;
+pub use rootfs::RootfsNode;
 
 use super::overview::Header;
 use crate::error::{Error, Result};
@@ -50,6 +55,9 @@ pub struct Inspection {
     /// CRIU's mounts (`--mounts`), sorted by mount id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub criu_mounts: Option<Vec<CriuMountNode>>,
+    /// The root file system changes (`--rootfs-diff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rootfs_diff: Option<RootfsNode>,
     /// The archive.
     pub archive: String,
     /// What was wrong with optional parts.
@@ -81,7 +89,7 @@ impl Inspection {
 
         let statistics = if o.stats {
             let statistics = checkpoint.stats.as_ref().map(Statistics::new);
-            if statistics.is_none() {
+            if statistics.is_none() && checkpoint.damage.is_none() {
                 warnings.push(Warning::new(
                     WarningKind::MissingEntry,
                     Some("stats-dump"),
@@ -165,6 +173,9 @@ impl Inspection {
             sockets,
             mounts,
             criu_mounts,
+            rootfs_diff: o
+                .rootfs_diff
+                .then(|| RootfsNode::new(checkpoint, &mut warnings)),
             archive: checkpoint.archive.clone(),
             warnings,
         })
@@ -178,11 +189,15 @@ fn process_tree(
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<PsNode>> {
     let Some(table) = checkpoint.process_table() else {
-        warnings.push(Warning::new(
-            WarningKind::MissingEntry,
-            Some("checkpoint/pstree.img"),
-            "no process tree in the archive",
-        ));
+        // A damaged archive may hold one past the damage: the damage is
+        // what is reported.
+        if checkpoint.damage.is_none() {
+            warnings.push(Warning::new(
+                WarningKind::MissingEntry,
+                Some("checkpoint/pstree.img"),
+                "no process tree in the archive",
+            ));
+        }
         return Ok(None);
     };
     warnings.extend(table.warnings.iter().cloned());

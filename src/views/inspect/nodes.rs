@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::criu::proto::{DumpStatsEntry, MntEntry};
 use crate::memory::MemoryText;
-use crate::model::{OpenFile, ProcessNode, Socket, TaskState};
+use crate::model::{OpenFile, ProcessNode, TaskState};
 use crate::warning::{Warning, WarningKind};
 
 use super::options::InspectOptions;
@@ -63,16 +63,36 @@ pub struct PsNode {
     pub cmdline: Option<String>,
     /// `Alive`, `Dead`, `Stopped`, `Zombie`.
     pub task_state: TaskState,
-    /// Environment read from memory, sorted by name.
+    /// Environment read from memory as checkpointctl keys it: a map by
+    /// name, where a later duplicate wins as it does for `getenv`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_variables: Option<BTreeMap<String, String>>,
+    /// The same environment as the process holds it: `KEY=VALUE` strings
+    /// in memory order, duplicates kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Vec<String>>,
     /// Parent pid.
     pub ppid: u32,
     /// Thread ids.
     pub threads: Vec<u32>,
+    /// Every thread with its name and state, leader first.
+    pub thread_details: Vec<ThreadNode>,
     /// Children, sorted by pid.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<PsNode>,
+}
+
+/// One thread in `thread_details`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ThreadNode {
+    /// Thread id.
+    pub tid: u32,
+    /// Thread name (empty when the dump does not record it).
+    pub name: String,
+    /// `Alive`, `Stopped`, … (the process's: CRIU records a task's state
+    /// once for all its threads).
+    pub state: TaskState,
 }
 
 /// The open files of one process.
@@ -99,65 +119,10 @@ pub struct OpenFileNode {
     /// Position of a regular file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pos: Option<u64>,
-}
-
-/// The sockets of one process.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct SkNode {
-    /// Pid.
-    pub pid: u32,
-    /// Sockets by descriptor number.
-    pub open_sockets: Vec<SocketNode>,
-}
-
-/// One socket, with checkpointctl's keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct SocketNode {
-    /// `TCP`, `UDP`; for unix sockets their type (`STREAM`); `PACKET`,
-    /// `NETLINK`.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub protocol: String,
-    /// The details.
-    pub data: SocketData,
-}
-
-/// Socket details, with checkpointctl's keys.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct SocketData {
-    /// `TCP`, `UDP`, `UNIX`.
-    #[serde(rename = "type", skip_serializing_if = "String::is_empty")]
-    pub socket_type: String,
-    /// Unix socket name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub address: String,
-    /// TCP state.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub state: String,
-    /// Local address.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub src: String,
-    /// Local port.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub src_port: u32,
-    /// Peer address.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub dst: String,
-    /// Peer port.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub dst_port: u32,
-    /// Send buffer, e.g. `16.0 KB`.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub send_buf: String,
-    /// Receive buffer.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub recv_buf: String,
-}
-
-fn is_zero(v: &u32) -> bool {
-    *v == 0
+    /// Deleted while open (its content saved in the checkpoint when CRIU
+    /// made it a ghost file: `ckpt cat ARCHIVE deleted:PATH`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// A mount of the spec.
@@ -232,17 +197,18 @@ pub(super) fn ps_node(
     if o.cmdline && alive && cmdline.is_none() {
         warnings.push(unavailable("command line", p.args_text()));
     }
-    let environment_variables = if o.env && alive {
-        match p.environment() {
-            Some(env) => Some(environment_map(pid, &env, warnings)),
-            None => {
-                warnings.push(unavailable("environment", p.env_text()));
-                None
-            }
+    let environment = if o.env && alive {
+        let env = p.environment();
+        if env.is_none() {
+            warnings.push(unavailable("environment", p.env_text()));
         }
+        env
     } else {
         None
     };
+    let environment_variables = environment
+        .as_ref()
+        .map(|env| environment_map(pid, env, warnings));
     // Iterative depth is bounded by model::MAX_DEPTH.
     let children = node
         .children
@@ -255,8 +221,17 @@ pub(super) fn ps_node(
         cmdline,
         task_state: p.state(),
         environment_variables,
+        environment,
         ppid: p.ppid(),
         threads: p.thread_ids().to_vec(),
+        thread_details: p
+            .threads()
+            .map(|t| ThreadNode {
+                tid: t.tid,
+                name: t.name.to_owned(),
+                state: t.state,
+            })
+            .collect(),
         children,
     }
 }
@@ -292,52 +267,14 @@ pub(super) fn open_file_node(f: &OpenFile) -> OpenFileNode {
             fd: format!("{} {fd}", f.kind),
             path: f.path.clone(),
             pos: f.pos,
+            deleted: f.deleted,
         },
         None => OpenFileNode {
             file_type: String::new(),
             fd: f.kind.clone(),
             path: f.path.clone(),
             pos: None,
-        },
-    }
-}
-
-pub(super) fn socket_node(s: &Socket) -> SocketNode {
-    let send_buf = count_bytes(u64::from(s.send_buf));
-    let recv_buf = count_bytes(u64::from(s.recv_buf));
-    match s.family.as_str() {
-        "INET" | "INET6" => SocketNode {
-            protocol: s.protocol.clone(),
-            data: SocketData {
-                socket_type: s.protocol.clone(),
-                state: s.state.clone(),
-                src: s.src.clone(),
-                src_port: s.src_port,
-                dst: s.dst.clone(),
-                dst_port: s.dst_port,
-                send_buf,
-                recv_buf,
-                ..SocketData::default()
-            },
-        },
-        "UNIX" => SocketNode {
-            protocol: s.sock_type.clone(),
-            data: SocketData {
-                socket_type: "UNIX".to_owned(),
-                address: s.name.clone(),
-                state: s.state.clone(),
-                send_buf,
-                recv_buf,
-                ..SocketData::default()
-            },
-        },
-        family => SocketNode {
-            protocol: family.to_owned(),
-            data: SocketData {
-                send_buf,
-                recv_buf,
-                ..SocketData::default()
-            },
+            deleted: false,
         },
     }
 }

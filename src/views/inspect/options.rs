@@ -22,6 +22,10 @@ pub struct InspectOptions {
     pub stats: bool,
     /// Pod, namespace and annotations (`--metadata`).
     pub metadata: bool,
+    /// What the container changed in its root file system: the members
+    /// of `rootfs-diff.tar` and the paths in `deleted.files`
+    /// (`--rootfs-diff`).
+    pub rootfs_diff: bool,
     /// Show the process tree from this pid (`--pid`).
     pub pid: Option<u32>,
 }
@@ -38,6 +42,7 @@ impl InspectOptions {
             mounts: true,
             stats: true,
             metadata: true,
+            rootfs_diff: true,
             pid: None,
         }
     }
@@ -60,6 +65,7 @@ impl InspectOptions {
             memory_text: o.cmdline || o.env,
             mounts: o.mounts,
             stats: o.stats,
+            rootfs_diff: o.rootfs_diff,
             ..Want::default()
         }
     }

@@ -1,0 +1,122 @@
+//! `rootfs-diff.tar`, read as it streams by: the nested tar (plain or
+//! compressed) is walked by the same reader as the archive, through the
+//! entry's own data, and only its headers are kept.
+
+use std::collections::HashMap;
+
+use super::collect::Collector;
+use crate::compression::Compression;
+use crate::error::{Error, Result};
+use crate::model::{RootfsChange, RootfsDiff};
+use crate::options::LimitKind;
+use crate::source::{Archive, Entry, FileType, Source};
+use crate::warning::{Warning, WarningKind};
+
+/// Memory one listed member takes besides its path and link target.
+const CHANGE_COST: u64 = std::mem::size_of::<RootfsChange>() as u64;
+
+impl Collector<'_, '_> {
+    /// Lists the members of `rootfs-diff.tar`. A damaged nested tar is a
+    /// warning (what was read before stays listed); a limit is an error.
+    pub(super) fn rootfs_diff(&mut self, entry: &mut Entry<'_, '_>) -> Result<()> {
+        let outer = entry.name().to_owned();
+        let offset = entry.data_offset();
+        let name = format!("{}/{outer}", self.archive);
+        let mut nested = match Archive::new(Source::from_reader(&mut *entry, name)) {
+            Ok(a) => a,
+            Err(e) => {
+                self.warnings.push(Warning::new(
+                    WarningKind::NestedArchive,
+                    Some(&outer),
+                    format!("not read: {e}"),
+                ));
+                return Ok(());
+            }
+        };
+        let compression = nested.compression().unwrap_or(Compression::None);
+        // Slots in archive order; a replaced copy leaves an empty slot.
+        let mut changes: Vec<Option<RootfsChange>> = Vec::new();
+        // A later copy of a path replaces the earlier one.
+        let mut at: HashMap<String, usize> = HashMap::new();
+        let mut complete = true;
+        let max_records = self.options.limits.max_records;
+        let max_total = self.options.limits.max_total_size;
+        let limit_error = |limit, max| Error::LimitExceeded {
+            archive: self.archive.clone(),
+            entry: outer.clone(),
+            offset,
+            limit,
+            max,
+        };
+        let mut failure = None;
+        match nested.entries() {
+            Ok(entries) => {
+                for member in entries {
+                    let member = match member {
+                        Ok(m) => m,
+                        Err(e) => {
+                            failure = Some(e);
+                            break;
+                        }
+                    };
+                    let path = member.name().to_owned();
+                    let link_target = member.link_target().map(str::to_owned);
+                    // Charged before it is kept: the path twice (list and
+                    // index), the link target and the record.
+                    let cost = (path.len() as u64)
+                        .saturating_mul(2)
+                        .saturating_add(link_target.as_ref().map_or(0, |t| t.len() as u64))
+                        .saturating_add(CHANGE_COST);
+                    match self.held.checked_add(cost) {
+                        Some(total) if total <= max_total => self.held = total,
+                        _ => return Err(limit_error(LimitKind::TotalSize, max_total)),
+                    }
+                    let file_type = member.file_type();
+                    let change = RootfsChange {
+                        size: if file_type == FileType::File {
+                            member.size()
+                        } else {
+                            0
+                        },
+                        mode: member.mode() & 0o7777,
+                        mtime: member.mtime(),
+                        link_target,
+                        file_type,
+                        path,
+                    };
+                    if changes.len() as u64 >= max_records {
+                        return Err(limit_error(LimitKind::Records, max_records));
+                    }
+                    if let Some(earlier) = at.insert(change.path.clone(), changes.len())
+                        && let Some(slot) = changes.get_mut(earlier)
+                    {
+                        *slot = None;
+                    }
+                    changes.push(Some(change));
+                }
+            }
+            Err(e) => failure = Some(e),
+        }
+        for mut w in nested.take_warnings() {
+            w.entry = Some(match w.entry.take() {
+                Some(e) => format!("{outer}/{e}"),
+                None => outer.clone(),
+            });
+            self.warnings.push(w);
+        }
+        if let Some(e) = failure {
+            complete = false;
+            self.warnings.push(Warning::new(
+                WarningKind::NestedArchive,
+                Some(&outer),
+                format!("read up to the damage: {e}"),
+            ));
+        }
+        self.rootfs_diff = Some(RootfsDiff {
+            compression,
+            changes: changes.into_iter().flatten().collect(),
+            complete,
+        });
+        Ok(())
+    }
+}
