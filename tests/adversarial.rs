@@ -360,6 +360,7 @@ const COMMANDS: &[&[&str]] = &[
     &["decode", "{}"],
     &["decode", "{}", "core-1.img"],
     &["decode", "{}", "pstree.img"],
+    &["cat", "{}", "/etc/motd"],
     &["diff", "--memory", "{}", "{}"],
 ];
 

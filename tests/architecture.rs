@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["error"],
     &["metadata", "memory", "source"],
     &["model"],
-    &["read"],
+    &["read", "cat"],
     &["views"],
     &["diff", "build"],
 ];

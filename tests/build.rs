@@ -25,6 +25,7 @@ const REPLACE: BuildOptions = BuildOptions {
     read: Options {
         want: ckpt::Want::none(),
         limits: ckpt::Limits::DEFAULT,
+        keep_partial: false,
     },
 };
 use sha2::{Digest, Sha256};

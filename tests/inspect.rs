@@ -37,9 +37,17 @@ fn sort_tree(node: &mut Value) {
 /// reduced to what it prints for them.
 fn strip_extras(v: &mut Value) {
     let obj = v.as_object_mut().unwrap();
-    for key in ["archive", "warnings", "criu_mounts"] {
+    for key in ["archive", "warnings", "criu_mounts", "rootfs_diff"] {
         obj.remove(key);
     }
+    // A checkpoint time not from config.dump is ckpt's.
+    if obj
+        .get("checkpointed_from")
+        .is_some_and(|f| f != "config.dump")
+    {
+        obj.remove("checkpointed");
+    }
+    obj.remove("checkpointed_from");
     // checkpointctl leaves out lists it found empty; ckpt prints `[]`.
     obj.retain(|_, v| v.as_array().is_none_or(|a| !a.is_empty()));
     if let Some(Value::Object(sizes)) = obj.get_mut("checkpoint_size") {
@@ -52,6 +60,8 @@ fn strip_extras(v: &mut Value) {
     fn no_ppid(node: &mut Value) {
         node.as_object_mut().unwrap().remove("ppid");
         node.as_object_mut().unwrap().remove("threads");
+        node.as_object_mut().unwrap().remove("thread_details");
+        node.as_object_mut().unwrap().remove("environment");
         let children = node.get_mut("children").and_then(Value::as_array_mut);
         for c in children.into_iter().flatten() {
             no_ppid(c);

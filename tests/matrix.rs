@@ -29,10 +29,12 @@ const FIXTURES: &[&str] = &[
     "piggie-diff-a.gnutar.tar.zst",
     "piggie-diff-b.gnutar.tar.zst",
     "piggie-imgs.gnutar.tar.zst",
+    "threads-memfd.tar.zst",
 ];
 
-/// The commands, `@` for the checkpoint argument; `true` if they read
-/// process memory.
+/// The commands, `@` for the checkpoint argument and `%` in an argument
+/// for the pid of the fixture's first process; `true` if they read process
+/// memory.
 const COMMANDS: &[(&[&str], bool)] = &[
     (&["show", "@"], false),
     (&["show", "--format", "json", "@"], false),
@@ -54,9 +56,13 @@ const COMMANDS: &[(&[&str], bool)] = &[
     ),
     (&["inspect", "--all", "@"], true),
     (&["inspect", "--all", "--format", "json", "@"], true),
+    (
+        &["inspect", "--rootfs-diff", "--format", "json", "@"],
+        false,
+    ),
     (&["memparse", "@"], false),
     (&["memparse", "--pages", "--format", "json", "@"], false),
-    (&["memparse", "-p", "1", "@"], true),
+    (&["memparse", "-p", "%", "@"], true),
     (&["memparse", "--search", "PATH", "-c", "6", "@"], true),
     (
         &[
@@ -71,8 +77,8 @@ const COMMANDS: &[(&[&str], bool)] = &[
     ),
     (&["decode", "@"], false),
     (&["decode", "@", "pstree.img"], false),
-    (&["decode", "@", "core-1.img"], false),
-    (&["decode", "@", "mm-1.img"], false),
+    (&["decode", "@", "core-%.img"], false),
+    (&["decode", "@", "mm-%.img"], false),
 ];
 
 /// The archive bytes, decompressed.
@@ -168,6 +174,7 @@ fn every_command_reads_a_file_a_stream_and_a_directory_alike() {
                 extracted: extract(name, dir.path()),
                 file,
                 stream_differs: pages_before_pagemap(name),
+                pid: first_pid(name),
             }
         })
         .collect();
@@ -189,6 +196,18 @@ struct Fixture {
     extracted: PathBuf,
     /// Whether a stream meets some pages before their pagemap.
     stream_differs: bool,
+    /// The pid of its first process.
+    pid: u32,
+}
+
+fn first_pid(name: &str) -> u32 {
+    let want = ckpt::Want {
+        processes: true,
+        ..ckpt::Want::none()
+    };
+    let c = ckpt::read_path(fixture(name), &ckpt::Options::new(want)).unwrap();
+    let pid = c.processes().map(|p| p.pid()).min();
+    pid.unwrap()
 }
 
 /// One command on one fixture as a file, an extracted directory and a
@@ -201,7 +220,12 @@ fn compare_sources(fixture: &Fixture, (args, memory): (&[&str], bool)) {
         bytes,
         extracted,
         stream_differs,
+        pid,
     } = fixture;
+    let pid = pid.to_string();
+    let args: Vec<String> = args.iter().map(|a| a.replace('%', &pid)).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let args = &args[..];
     let (file_arg, dir_arg) = (file.to_str().unwrap(), extracted.to_str().unwrap());
     let what = format!("{name}: ckpt {}", args.join(" "));
     let from_file = run(args, file_arg, None, file_arg);
