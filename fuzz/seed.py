@@ -22,6 +22,7 @@ ARCHIVES = [
     "crio-counter.assembled.tar",
     "piggie-imgs.gnutar.tar.zst",
     "piggie-diff-a.gnutar.tar.zst",
+    "threads-memfd.tar.zst",
 ]
 # The order of fuzz_targets/messages.rs' KINDS.
 KINDS = ["inventory", "pstree", "core", "ids", "fs", "mm", "pagemap", "fdinfo", "files",

@@ -211,6 +211,14 @@ fn deleted_open_files_are_marked_and_their_content_is_readable() {
     assert_eq!(found.kind, ckpt::cat::CatKind::Deleted);
     assert_eq!(sink, out.as_bytes());
 
+    // And from the checkpoint extracted into a directory.
+    let dir = tempfile::tempdir().unwrap();
+    tar::Archive::new(&bytes[..]).unpack(dir.path()).unwrap();
+    let (from_dir, _, code) = run_ckpt(&["cat", dir.path().to_str().unwrap(), path]);
+    assert_eq!((code, from_dir.as_str()), (0, out.as_str()));
+    let (added, _, code) = run_ckpt(&["cat", dir.path().to_str().unwrap(), "/etc/ckpt-added.conf"]);
+    assert_eq!((code, added.as_str()), (0, "ROOTFS_ADDED_I9\n"));
+
     // The unlinked /dev/shm object: saved in chunks, with holes.
     let shm = &truth["mappings"]["posix_shm"];
     let mut sink = Vec::new();

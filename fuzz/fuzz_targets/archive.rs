@@ -1,6 +1,9 @@
 //! The whole read, as `ckpt inspect --all` and `ckpt memparse --search`
-//! run it: bytes → compression detected → tar walk → every decoder →
-//! views. The first byte picks a streamed or a seekable reader.
+//! run it: bytes → compression detected → tar walk → every decoder (the
+//! nested rootfs-diff.tar, shared memory) → views; or as `ckpt cat` runs
+//! it. The first byte picks a streamed or a seekable reader, whether what
+//! precedes damage is kept, and whether it is `cat` of a container path
+//! (rootfs-diff.tar member, else a deleted file's saved content).
 
 #![no_main]
 
@@ -16,8 +19,27 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, bytes)) = data.split_first() else {
         return;
     };
+    let source = |bytes| {
+        if mode & 1 == 0 {
+            Ok(Source::from_reader(bytes, "fuzz.tar"))
+        } else {
+            Source::from_seekable(Cursor::new(bytes), "fuzz.tar")
+        }
+    };
+    if mode & 2 != 0 {
+        let limits = ckpt::Limits {
+            max_total_size: 64 << 20,
+            ..ckpt::Limits::default()
+        };
+        if let Ok(source) = source(bytes) {
+            let path = if mode & 8 == 0 { "/etc/motd" } else { "/tmp/ckpt-deleted.txt" };
+            let _ = ckpt::cat::cat(source, path, &limits, &mut std::io::sink());
+        }
+        return;
+    }
     let all = InspectOptions::all();
     let mut options = Options::default();
+    options.keep_partial = mode & 4 != 0;
     options.want = all.want();
     // Small limits, so that the fuzzer reaches them.
     options.limits.max_total_size = 64 << 20;
@@ -25,12 +47,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut sink = MemorySearch::new(&pattern, 16, MemoryFilter::default(), 64);
-    let source = if mode & 1 == 0 {
-        Ok(Source::from_reader(bytes, "fuzz.tar"))
-    } else {
-        Source::from_seekable(Cursor::new(bytes), "fuzz.tar")
-    };
-    let Ok(source) = source else {
+    let Ok(source) = source(bytes) else {
         return;
     };
     if let Ok(checkpoint) = ckpt::read_with(source, &options, &mut sink) {

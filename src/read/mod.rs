@@ -111,25 +111,23 @@ fn pass(
 ) -> Result<bool> {
     // A directory has no stream to check or measure.
     let directory = archive.compression().is_none();
+    // The walk's warnings and the input's size, however it ended.
+    let walked = |archive: &mut Archive<'_>, collector: &mut Collector<'_, '_>| {
+        collector
+            .warnings
+            .list_mut()
+            .extend(archive.take_warnings());
+        if !directory {
+            collector.sizes.archive = archive.input_len();
+        }
+    };
     for entry in archive.entries()? {
         if !collector.visit(&mut entry?)? {
-            collector
-                .warnings
-                .list_mut()
-                .extend(archive.take_warnings());
-            if !directory {
-                collector.sizes.archive = archive.input_len();
-            }
+            walked(archive, collector);
             return Ok(false);
         }
     }
-    collector
-        .warnings
-        .list_mut()
-        .extend(archive.take_warnings());
-    if !directory {
-        collector.sizes.archive = archive.input_len();
-    }
+    walked(archive, collector);
     if archive.can_reread() {
         if !directory && options.want.sizes {
             collector.sizes.tar = archive.input_len();

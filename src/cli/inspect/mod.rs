@@ -29,8 +29,9 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     archives: Vec<PathBuf>,
 
-    /// Show everything (statistics, mounts, process tree with command lines
-    /// and environments, files, sockets, metadata).
+    /// Show everything (statistics, mounts, process tree with threads,
+    /// command lines and environments, files, sockets, metadata, root file
+    /// system changes).
     #[arg(long)]
     all: bool,
     /// Show the open files of each process.
