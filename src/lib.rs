@@ -36,8 +36,8 @@
 //!   container and its engine, when it was checkpointed (and what says
 //!   so), sizes, the root file system changes (`rootfs-diff.tar` walked
 //!   from inside the archive), the decoded CRIU images and the shared
-//!   memory objects (memfds, SysV segments, anonymous shared memory) with
-//!   every process and address that maps them.
+//!   memory objects (memfds, SysV segments, anonymous shared memory, files
+//!   of `/dev/shm`) with every process and address that maps them.
 //! * A damaged archive (cut short, corrupt) fails the read, or with
 //!   [`Options::keep_partial`] gives what was read before the damage, with
 //!   [`Checkpoint::damage`] saying what went wrong.

@@ -706,6 +706,28 @@ fn shared_memory_is_listed_and_dumped_by_object() {
             .unwrap();
         assert!(row.ends_with(&format!("|{}|", &marker[..16])), "{row}");
     }
+    // Dumped to a file, whole or not at all.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sysv.hex");
+    let sysv_marker = truth["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["object"] == "sysv_shm")
+        .unwrap();
+    let (_, _, code) = run_ckpt(&[
+        "memparse",
+        "--shared",
+        &format!("sysv:{}", sysv["shmid"]),
+        "-o",
+        file.to_str().unwrap(),
+        &format!("tests/fixtures/{ARCHIVE}"),
+    ]);
+    assert_eq!(code, 0);
+    let dump = std::fs::read_to_string(&file).unwrap();
+    let at = format!("{:016x}", sysv_marker["offset"].as_u64().unwrap());
+    let row = dump.lines().find(|l| l.starts_with(&at)).unwrap();
+    assert!(row.ends_with("|CKPT_SYSV_MARKER|"), "{row}");
     let (_, err, code) = run_ckpt(&[
         "memparse",
         "--shared",
@@ -742,4 +764,93 @@ fn shared_memory_is_listed_and_dumped_by_object() {
         owners.contains(&truth["pid"].to_string())
             && owners.contains(&truth["child_pid"].to_string())
     );
+}
+
+#[test]
+fn dev_shm_objects_are_read_from_ghost_files_and_devshm_tar() {
+    // Deleted while open: its content is CRIU's ghost file.
+    let truth = truth();
+    let unlinked = &truth["mappings"]["posix_shm"];
+    let marker = truth["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["object"] == "posix_shm")
+        .unwrap();
+    // Left linked: Podman's devshm-checkpoint.tar holds it.
+    let linked_truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("workload-src/truth-shm-linked.json")).unwrap(),
+    )
+    .unwrap();
+    let linked = &linked_truth["mappings"]["posix_shm"];
+    assert_eq!(unlinked["unlinked"], true);
+    assert_eq!(linked["unlinked"], false);
+    for (archive, object, file) in [
+        (ARCHIVE, unlinked, "checkpoint/ghost-file-1.img"),
+        (
+            "shm-linked.tar.zst",
+            linked,
+            "devshm-checkpoint.tar/ckpt-shm",
+        ),
+    ] {
+        let path = format!("tests/fixtures/{archive}");
+        let (out, err, code) = run_ckpt(&[
+            "memparse",
+            "--search",
+            marker["marker"].as_str().unwrap(),
+            "--format",
+            "json",
+            &path,
+        ]);
+        assert_eq!((code, err.as_str()), (0, ""), "{archive}");
+        let hits: Value = serde_json::from_str(&out).unwrap();
+        let hit = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h.get("object").is_some())
+            .unwrap();
+        assert_eq!(
+            hit["object"],
+            format!("shm:{}", object["path"].as_str().unwrap())
+        );
+        assert_eq!(hit["pages_file"], file, "{archive}");
+        assert_eq!(hit["object_offset"], marker["offset"], "{archive}");
+        let base = u64::from_str_radix(
+            object["addr"].as_str().unwrap().trim_start_matches("0x"),
+            16,
+        )
+        .unwrap();
+        let address = format!("{:#x}", base + marker["offset"].as_u64().unwrap());
+        let mapped: Vec<(u64, &str)> = hit["mapped_at"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["pid"].as_u64().unwrap(), m["address"].as_str().unwrap()))
+            .collect();
+        let expected: Vec<(u64, &str)> = object["in"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p.as_u64().unwrap(), address.as_str()))
+            .collect();
+        assert_eq!(mapped, expected, "{archive}");
+        // Listed with where its content is, and dumped by offset.
+        let (out, _, _) = run_ckpt(&["memparse", &path]);
+        let row = out
+            .lines()
+            .find(|l| l.starts_with("shm:/dev/shm/ckpt-shm"))
+            .unwrap();
+        assert!(row.contains(file), "{row}");
+        let (out, _, code) = run_ckpt(&[
+            "memparse",
+            "--shared",
+            "shm:/dev/shm/ckpt-shm",
+            "--address",
+            "0x60-0x70",
+            &path,
+        ]);
+        assert_eq!(code, 0);
+        assert!(out.contains("0000000000000060  00 00 00 00 43 4b 50 54 5f 53 48 4d 5f 4d 41 52  |....CKPT_SHM_MAR|"), "{out}");
+    }
 }

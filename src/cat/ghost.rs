@@ -4,9 +4,8 @@
 
 use std::io::Write;
 
-use crate::criu::proto::{
-    FileEntry, GhostChunkEntry, GhostFileEntry, REMAP_GHOST, RemapFilePathEntry,
-};
+use crate::criu::ghost::ghost_content;
+use crate::criu::proto::{FileEntry, REMAP_GHOST, RemapFilePathEntry};
 use crate::criu::{Image, ImageError};
 
 /// A deleted file CRIU saved: its path and ghost id.
@@ -52,57 +51,21 @@ pub(super) fn ghosts(files: &[u8], remap: &[u8]) -> Result<Vec<Ghost>, ImageErro
 /// The file's size: the declared size of a chunked ghost, else the length
 /// of what follows its header.
 pub(super) fn size(image: &[u8]) -> Result<u64, ImageError> {
-    let image = Image::parse(image)?;
-    let mut records = image.records();
-    let head = first(&mut records)?;
-    if head.chunks == Some(true) {
-        return Ok(head.size.unwrap_or(0));
-    }
-    Ok(records.rest().len() as u64)
+    Ok(ghost_content(image)?.size)
 }
 
-fn first(records: &mut crate::criu::Records<'_>) -> Result<GhostFileEntry, ImageError> {
-    match records.next_record() {
-        Some(r) => r?.decode::<GhostFileEntry>(),
-        None => Err(ImageError::Missing {
-            message: "GhostFileEntry",
-        }),
-    }
-}
-
-/// Writes the file's content: the bytes after the header, or each chunk at
-/// its offset with zeros in the holes (chunks in order, within the
-/// declared size, as CRIU writes them).
+/// Writes the file's content: each piece at its offset, zeros in the
+/// holes.
 pub(super) fn write_content(image: &[u8], out: &mut dyn Write) -> Result<u64, WriteError> {
-    let image = Image::parse(image)?;
-    let mut records = image.records();
-    let head = first(&mut records)?;
-    if head.chunks != Some(true) {
-        let rest = records.rest();
-        out.write_all(rest).map_err(WriteError::Output)?;
-        return Ok(rest.len() as u64);
-    }
-    let size = head.size.unwrap_or(0);
+    let content = ghost_content(image)?;
     let mut at = 0u64;
-    while let Some(record) = records.next_record() {
-        let chunk: GhostChunkEntry = record?.decode()?;
-        let data = records.payload(chunk.len)?;
-        let end = chunk.off.checked_add(chunk.len);
-        if chunk.off < at || end.is_none_or(|e| e > size) {
-            return Err(WriteError::Image(ImageError::Invalid {
-                what: format!(
-                    "ghost chunk at {} ({} bytes) overlaps the previous one or passes the \
-                     file's size ({size})",
-                    chunk.off, chunk.len
-                ),
-            }));
-        }
-        zeros(out, chunk.off - at)?;
+    for (offset, data) in &content.pieces {
+        zeros(out, offset - at)?;
         out.write_all(data).map_err(WriteError::Output)?;
-        at = chunk.off + chunk.len;
+        at = offset + data.len() as u64;
     }
-    zeros(out, size - at)?;
-    Ok(size)
+    zeros(out, content.size - at)?;
+    Ok(content.size)
 }
 
 fn zeros(out: &mut dyn Write, mut n: u64) -> Result<(), WriteError> {

@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod decode;
+pub mod ghost;
 pub mod image;
 mod kind;
 pub mod magic;

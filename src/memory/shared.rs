@@ -15,6 +15,11 @@ pub enum SharedKind {
     Sysv,
     /// Anonymous shared memory (`mmap(MAP_SHARED | MAP_ANONYMOUS)`).
     AnonShared,
+    /// A POSIX shared memory object (a file in `/dev/shm`, `shm_open`),
+    /// mapped shared. Its content is not in CRIU's pages: a file deleted
+    /// while open is in a ghost file, the others in the engine's copy of
+    /// `/dev/shm` (Podman's `devshm-checkpoint.tar`).
+    PosixShm,
 }
 
 /// One process's mapping of a shared object.
@@ -45,17 +50,24 @@ impl SharedMapping {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct SharedMemory {
-    /// The id its pages are dumped under (`pagemap-shmem-<shmid>.img`).
+    /// The id its pages are dumped under (`pagemap-shmem-<shmid>.img`);
+    /// for a POSIX shared memory object, its file's id in `files.img`.
     pub shmid: u64,
     /// What it is.
     pub kind: SharedKind,
-    /// How it is shown: `memfd:NAME`, `sysv:ID`, `anon-shared:SHMID`.
+    /// How it is shown: `memfd:NAME`, `sysv:ID`, `anon-shared:SHMID`,
+    /// `shm:PATH`.
     pub name: String,
     /// Its size in bytes, where the dump records it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
     /// Its mappings, by pid and address.
     pub mappings: Vec<SharedMapping>,
+    /// Where the content of a POSIX shared memory object is
+    /// (`checkpoint/ghost-file-1.img`, `devshm-checkpoint.tar/NAME`);
+    /// `None` when the checkpoint does not hold it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl SharedMemory {
@@ -78,6 +90,7 @@ mod tests {
             kind: SharedKind::Memfd,
             name: "memfd:x".into(),
             size: Some(0x10000),
+            file: None,
             mappings: vec![
                 SharedMapping {
                     pid: 1,

@@ -54,6 +54,11 @@ pub struct ImageSet {
     /// `ipcns-shm-<id>.img`: the SysV shared memory segments.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sysv_shm: Vec<IpcShmEntry>,
+    /// What the checkpoint holds of files in `/dev/shm`, kept for a memory
+    /// sink: the ghost file images (by id) of those deleted while open,
+    /// and the members of `devshm-checkpoint.tar` (by name).
+    #[serde(skip)]
+    pub shm_files: ShmFiles,
     /// `memfd.img`: the memfd inodes (names, sizes, the shmem ids their
     /// contents are dumped under).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -290,6 +295,21 @@ impl ImageSet {
         self.files.as_ref()?.get(i)
     }
 
+    /// Keeps a ghost file image (`ghost-file-<id>.img`, the last copy) or
+    /// a member of `devshm-checkpoint.tar`, for the memory of `/dev/shm`.
+    pub fn keep_shm_file(&mut self, ghost: Option<u64>, member: Option<String>, bytes: Vec<u8>) {
+        match (ghost, member) {
+            (Some(id), _) => {
+                self.shm_files.ghosts.insert(id, bytes);
+            }
+            (None, Some(name)) => {
+                self.shm_files.devshm.insert(name, bytes);
+            }
+            (None, None) => return,
+        }
+        self.shared_cache = std::sync::OnceLock::new();
+    }
+
     /// How the file of this id is restored when its path no longer names
     /// it: [`REMAP_GHOST`] (deleted, content saved), [`REMAP_LINKED`]
     /// (deleted, kept through a link CRIU made), [`REMAP_PROCFS`].
@@ -319,6 +339,16 @@ impl ImageSet {
             && self.sysv_shm.is_empty()
             && self.stats.is_none()
     }
+}
+
+/// The saved content of files in `/dev/shm` (see [`ImageSet::shm_files`]).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ShmFiles {
+    /// `ghost-file-<id>.img`, raw, by id.
+    pub ghosts: BTreeMap<u64, Vec<u8>>,
+    /// Members of `devshm-checkpoint.tar`, by name.
+    pub devshm: BTreeMap<String, Vec<u8>>,
 }
 
 /// Every record of `image`, at most [`Limits::max_records`] of them.

@@ -20,7 +20,7 @@ pub use container::{
     ContainerInfo, Engine, InterfaceInfo, MANAGER_ANNOTATION, NetworkInfo, container_info,
 };
 pub use files::{OpenFile, Socket, unix_name};
-pub use images::ImageSet;
+pub use images::{ImageSet, ShmFiles};
 pub use process::{Process, ProcessMemory, TaskState, Thread};
 pub use rootfs::{RootfsChange, RootfsDiff};
 pub use tree::{MAX_DEPTH, ProcessNode, ProcessTable};

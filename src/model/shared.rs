@@ -6,11 +6,17 @@
 use std::collections::BTreeMap;
 
 use super::images::ImageSet;
-use crate::criu::proto::{VMA_ANON_SHARED, VMA_AREA_MEMFD, VMA_AREA_SYSVIPC, VmaEntry};
+use crate::criu::proto::{
+    REMAP_GHOST, VMA_ANON_SHARED, VMA_AREA_MEMFD, VMA_AREA_SYSVIPC, VMA_FILE_SHARED, VmaEntry,
+};
+use crate::layout::DEV_SHM_CHECKPOINT_TAR as DEV_SHM_TAR;
 use crate::memory::{SharedKind, SharedMapping, SharedMemory};
 
 /// What CRIU names the memfd it dumps anonymous shared memory through.
 const ANON_MEMFD_NAME: &str = "/dev/zero";
+
+/// Where POSIX shared memory objects live.
+const DEV_SHM: &str = "/dev/shm/";
 
 impl ImageSet {
     /// Every shared memory object whose pages are in the dump, by shmid,
@@ -49,29 +55,104 @@ impl ImageSet {
                     name,
                     size,
                     mappings: Vec::new(),
+                    file: None,
                 },
             );
         }
+        // Files of /dev/shm mapped shared, by path.
+        let mut files: BTreeMap<String, SharedMemory> = BTreeMap::new();
         for (&pid, mm) in &self.mm {
             for vma in &mm.vmas {
-                let Some(object) = self.object_of(vma).and_then(|id| objects.get_mut(&id)) else {
+                if vma.end <= vma.start {
                     continue;
+                }
+                let mapping = SharedMapping {
+                    pid,
+                    start: vma.start,
+                    end: vma.end,
+                    offset: vma.pgoff,
                 };
-                if vma.end > vma.start {
-                    object.mappings.push(SharedMapping {
-                        pid,
-                        start: vma.start,
-                        end: vma.end,
-                        offset: vma.pgoff,
-                    });
+                if let Some(object) = self.object_of(vma).and_then(|id| objects.get_mut(&id)) {
+                    object.mappings.push(mapping);
+                } else if let Some(object) = self.shm_file(vma, &mut files) {
+                    object.mappings.push(mapping);
                 }
             }
         }
-        let mut out: Vec<SharedMemory> = objects.into_values().collect();
+        let mut out: Vec<SharedMemory> = objects.into_values().chain(files.into_values()).collect();
         for o in &mut out {
             o.mappings.sort_by_key(|m| (m.pid, m.start));
         }
         out
+    }
+
+    /// The POSIX shared memory object (a file of `/dev/shm`) a memory area
+    /// maps shared, if it does, added to `files` the first time.
+    fn shm_file<'f>(
+        &self,
+        vma: &VmaEntry,
+        files: &'f mut BTreeMap<String, SharedMemory>,
+    ) -> Option<&'f mut SharedMemory> {
+        if vma.status & VMA_FILE_SHARED == 0 || vma.status & VMA_AREA_MEMFD != 0 {
+            return None;
+        }
+        let id = u32::try_from(vma.shmid).ok()?;
+        let reg = self.file(id)?.reg.as_ref()?;
+        let member = reg.name.strip_prefix(DEV_SHM)?;
+        if !files.contains_key(&reg.name) {
+            let ghost = match self.remap_type(id) {
+                Some(REMAP_GHOST) => self
+                    .remaps
+                    .iter()
+                    .rev()
+                    .find(|r| r.orig_id == id)
+                    .map(|r| u64::from(r.remap_id))
+                    .filter(|g| self.shm_files.ghosts.contains_key(g)),
+                _ => None,
+            };
+            let file = match ghost {
+                Some(g) => Some(format!("checkpoint/ghost-file-{g:x}.img")),
+                None => self
+                    .shm_files
+                    .devshm
+                    .contains_key(member)
+                    .then(|| format!("{DEV_SHM_TAR}/{member}")),
+            };
+            files.insert(
+                reg.name.clone(),
+                SharedMemory {
+                    shmid: u64::from(id),
+                    kind: SharedKind::PosixShm,
+                    name: format!("shm:{}", reg.name),
+                    size: reg.size,
+                    mappings: Vec::new(),
+                    file,
+                },
+            );
+        }
+        files.get_mut(&reg.name)
+    }
+
+    /// The saved content of a POSIX shared memory object, as (offset,
+    /// bytes) pieces; `None` when the checkpoint does not hold it (or its
+    /// ghost file does not decode).
+    pub fn shm_content(&self, object: &SharedMemory) -> Option<Vec<(u64, &[u8])>> {
+        let file = object.file.as_deref()?;
+        if let Some(member) = file
+            .strip_prefix(DEV_SHM_TAR)
+            .and_then(|m| m.strip_prefix('/'))
+        {
+            let bytes = self.shm_files.devshm.get(member)?;
+            return Some(vec![(0, &bytes[..])]);
+        }
+        let id = file
+            .strip_prefix("checkpoint/ghost-file-")?
+            .strip_suffix(".img")?;
+        let image = self
+            .shm_files
+            .ghosts
+            .get(&u64::from_str_radix(id, 16).ok()?)?;
+        Some(crate::criu::ghost::ghost_content(image).ok()?.pieces)
     }
 
     /// The shmid of the object a memory area maps, if it maps one: SysV

@@ -145,6 +145,7 @@ impl<'o, 's> Collector<'o, 's> {
             EntryKind::RootfsDiff if is_file && self.options.want.rootfs_diff => {
                 self.rootfs_diff(entry)?;
             }
+            EntryKind::DevShm if is_file && self.sink.is_some() => self.devshm(entry)?,
             kind if Metadata::wanted(kind, &self.options.want) => self.metadata(entry)?,
             _ => {}
         }
@@ -281,6 +282,29 @@ impl<'o, 's> Collector<'o, 's> {
             entries: self.entries,
             warnings: self.warnings.finish(),
             damage: None,
+        }
+    }
+}
+
+/// Where the pass is, which decides whether a pages file can wait for the
+/// memory areas of its process (`mm-<pid>.img`) to be known.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum When {
+    /// During the walk, over a source that can be read again: pages wait
+    /// for their process's memory areas.
+    CanWait,
+    /// During the walk, over a stream: pages are read now or never.
+    NowOrNever,
+    /// After the walk: what is missing stays missing.
+    Walked,
+}
+
+impl When {
+    pub(super) fn of(walked: bool, revisit: bool) -> When {
+        match (walked, revisit) {
+            (true, _) => When::Walked,
+            (false, true) => When::CanWait,
+            (false, false) => When::NowOrNever,
         }
     }
 }

@@ -18,9 +18,8 @@ impl Collector<'_, '_> {
         let memory = want.memory_text || want.memory || self.sink.is_some();
         match kind {
             ImageKind::Pstree | ImageKind::Core => want.processes || want.files || memory,
-            ImageKind::Ids | ImageKind::Fdinfo | ImageKind::Fs | ImageKind::RemapFpath => {
-                want.files
-            }
+            ImageKind::Ids | ImageKind::Fdinfo | ImageKind::Fs => want.files,
+            ImageKind::RemapFpath => want.files || memory,
             ImageKind::Mountpoints => want.mounts,
             ImageKind::Mm | ImageKind::Pagemap => memory,
             // Shared memory, and what names it and maps it.
@@ -45,6 +44,13 @@ impl Collector<'_, '_> {
         // Ids that do not fit a pid are no image of the model's (shared
         // memory is named by a 64-bit id).
         let fits = kind == ImageKind::ShmemPagemap || id.is_none_or(|id| u32::try_from(id).is_ok());
+        // A file of /dev/shm deleted while open: what a memory sink may be
+        // given as the content of the object mapped from it.
+        if kind == ImageKind::GhostFile && self.sink.is_some() && id.is_some() {
+            let bytes = self.read_held(entry)?;
+            self.images.keep_shm_file(id, None, bytes);
+            return Ok(());
+        }
         if !fits || !self.wanted_image(kind) {
             return Ok(());
         }

@@ -16,6 +16,7 @@ mod images;
 mod metadata;
 mod pages;
 mod rootfs;
+mod shared;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 
-use super::collect::{Collector, PagesSeen};
+use super::collect::{Collector, PagesSeen, When};
 use crate::error::{Error, Result};
 use crate::memory::{ScanError, ScanRequest, Text, VmaMap, scan_pages, scan_pages_at};
 use crate::model::ImageSet;
@@ -178,7 +178,7 @@ impl Collector<'_, '_> {
                 }
             }
         }
-        Ok(true)
+        self.feed_shm_files()
     }
 
     /// The ids of pages files still wanted that streamed by before their
@@ -262,29 +262,6 @@ impl Collector<'_, '_> {
     }
 }
 
-/// Where the pass is, which decides whether a pages file can wait for the
-/// memory areas of its process (`mm-<pid>.img`) to be known.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum When {
-    /// During the walk, over a source that can be read again: pages wait
-    /// for their process's memory areas.
-    CanWait,
-    /// During the walk, over a stream: pages are read now or never.
-    NowOrNever,
-    /// After the walk: what is missing stays missing.
-    Walked,
-}
-
-impl When {
-    fn of(walked: bool, revisit: bool) -> When {
-        match (walked, revisit) {
-            (true, _) => When::Walked,
-            (false, true) => When::CanWait,
-            (false, false) => When::NowOrNever,
-        }
-    }
-}
-
 /// What `sink` wants of pages file `id`, if anything: the owner's page map
 /// and the address ranges it asks for.
 ///
@@ -304,7 +281,7 @@ fn scan_request<'i>(
         return None;
     }
     let Some((&pid, map)) = images.pagemap.iter().find(|(_, map)| map.pages_id == id) else {
-        return shared_request(images, sink, id, when);
+        return super::shared::shared_request(images, sink, id, when);
     };
     if !sink.wants(pid) {
         return None;
@@ -323,36 +300,5 @@ fn scan_request<'i>(
         ranges: ranges.map(ScanRequest::merge),
         vmas,
         shared: None,
-    })
-}
-
-/// What `sink` wants of pages file `id` when it holds a shared memory
-/// object. Who maps it is known once every memory area is: during the walk
-/// of a source that can be read again it waits for the end.
-fn shared_request<'i>(
-    images: &'i ImageSet,
-    sink: &dyn crate::memory::MemorySink,
-    id: u32,
-    when: When,
-) -> Option<ScanRequest<'i>> {
-    if when == When::CanWait {
-        return None;
-    }
-    let (&shmid, map) = images.shmem.iter().find(|(_, map)| map.pages_id == id)?;
-    let object = images
-        .shared_memory()
-        .iter()
-        .find(|o| o.shmid == shmid)?
-        .clone();
-    if !sink.wants_shared(&object) {
-        return None;
-    }
-    let ranges = sink.shared_ranges(&object);
-    Some(ScanRequest {
-        pid: 0,
-        map,
-        ranges: ranges.map(ScanRequest::merge),
-        vmas: VmaMap::default(),
-        shared: Some(object),
     })
 }

@@ -1,6 +1,8 @@
-//! `rootfs-diff.tar`, read as it streams by: the nested tar (plain or
-//! compressed) is walked by the same reader as the archive, through the
-//! entry's own data, and only its headers are kept.
+//! The nested tars, read as they stream by, by the same reader as the
+//! archive, through the entry's own data: `rootfs-diff.tar` (plain or
+//! compressed), of which only the headers are kept, and Podman's
+//! `devshm-checkpoint.tar`, whose files are kept for a memory sink (the
+//! POSIX shared memory the processes map).
 
 use std::collections::HashMap;
 
@@ -117,6 +119,88 @@ impl Collector<'_, '_> {
             changes: changes.into_iter().flatten().collect(),
             complete,
         });
+        Ok(())
+    }
+}
+
+impl Collector<'_, '_> {
+    /// Keeps the regular files of `devshm-checkpoint.tar` (each within the
+    /// entry size limit, all within the total). A damaged nested tar is a
+    /// warning; what was read before stays.
+    pub(super) fn devshm(&mut self, entry: &mut Entry<'_, '_>) -> Result<()> {
+        let outer = entry.name().to_owned();
+        let name = format!("{}/{outer}", self.archive);
+        let mut nested = match Archive::new(Source::from_reader(&mut *entry, name)) {
+            Ok(a) => a,
+            Err(e) => {
+                self.warnings.push(Warning::new(
+                    WarningKind::NestedArchive,
+                    Some(&outer),
+                    format!("not read: {e}"),
+                ));
+                return Ok(());
+            }
+        };
+        let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut failure = None;
+        let max_total = self.options.limits.max_total_size;
+        let max_entry = self.options.limits.max_entry_size;
+        match nested.entries() {
+            Ok(entries) => {
+                for member in entries {
+                    let mut member = match member {
+                        Ok(m) => m,
+                        Err(e) => {
+                            failure = Some(e);
+                            break;
+                        }
+                    };
+                    if !member.is_file() {
+                        continue;
+                    }
+                    // Charged before it is read (a larger one is refused
+                    // by read_to_vec).
+                    let size = member.size().min(max_entry);
+                    match self.held.checked_add(size) {
+                        Some(total) if total <= max_total => self.held = total,
+                        _ => {
+                            return Err(Error::LimitExceeded {
+                                archive: self.archive.clone(),
+                                entry: format!("{outer}/{}", member.name()),
+                                offset: member.data_offset(),
+                                limit: LimitKind::TotalSize,
+                                max: max_total,
+                            });
+                        }
+                    }
+                    match member.read_to_vec(max_entry) {
+                        Ok(bytes) => kept.push((member.name().to_owned(), bytes)),
+                        Err(e) => {
+                            failure = Some(e);
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => failure = Some(e),
+        }
+        for (name, bytes) in kept {
+            self.images.keep_shm_file(None, Some(name), bytes);
+        }
+        for mut w in nested.take_warnings() {
+            w.entry = Some(match w.entry.take() {
+                Some(e) => format!("{outer}/{e}"),
+                None => outer.clone(),
+            });
+            self.warnings.push(w);
+        }
+        if let Some(e) = failure {
+            self.warnings.push(Warning::new(
+                WarningKind::NestedArchive,
+                Some(&outer),
+                format!("read up to the damage: {e}"),
+            ));
+        }
         Ok(())
     }
 }

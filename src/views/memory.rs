@@ -64,15 +64,19 @@ pub struct SharedRow {
     /// The object and who maps it where.
     #[serde(flatten)]
     pub object: SharedMemory,
-    /// Bytes of it in its pages file.
+    /// Bytes of it the checkpoint holds.
     pub dumped_size: u64,
-    /// Its pages file, `pages-<pages_id>.img`.
-    pub pages_id: u32,
+    /// Its pages file, `pages-<pages_id>.img` (a POSIX shared memory
+    /// object has none: see its `file`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages_id: Option<u32>,
 }
 
 /// The shared memory objects (memfds, SysV segments, anonymous shared
-/// memory) whose contents the dump holds, by shmid. Needs
-/// [`Want::memory`](crate::Want::memory).
+/// memory by shmid, then files of `/dev/shm` mapped shared, by path).
+/// Needs [`Want::memory`](crate::Want::memory); the content of files of
+/// `/dev/shm` is only kept for a memory sink, so their `dumped_size` is 0
+/// in a plain read.
 pub fn shared_table(checkpoint: &Checkpoint) -> Vec<SharedRow> {
     let Some(images) = checkpoint.images.as_ref() else {
         return Vec::new();
@@ -81,13 +85,24 @@ pub fn shared_table(checkpoint: &Checkpoint) -> Vec<SharedRow> {
         .shared_memory()
         .iter()
         .cloned()
-        .filter_map(|object| {
-            let map = images.shmem.get(&object.shmid)?;
-            Some(SharedRow {
-                dumped_size: map.present_bytes,
-                pages_id: map.pages_id,
+        .map(|object| {
+            let (dumped_size, pages_id) = match object.kind {
+                SharedKind::PosixShm => (
+                    images
+                        .shm_content(&object)
+                        .map_or(0, |pieces| pieces.iter().map(|(_, d)| d.len() as u64).sum()),
+                    None,
+                ),
+                _ => images
+                    .shmem
+                    .get(&object.shmid)
+                    .map_or((0, None), |m| (m.present_bytes, Some(m.pages_id))),
+            };
+            SharedRow {
+                dumped_size,
+                pages_id,
                 object,
-            })
+            }
         })
         .collect()
 }

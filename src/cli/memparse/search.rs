@@ -141,7 +141,10 @@ pub(super) fn run(
                     pid: h.pid,
                     address: format!("{:#x}", h.hit.vaddr),
                     vaddr: h.hit.vaddr,
-                    pages_file: format!("pages-{}.img", h.pages_id),
+                    pages_file: match h.shared.as_ref().and_then(|s| s.file.as_ref()) {
+                        Some(file) => file.clone(),
+                        None => format!("pages-{}.img", h.pages_id),
+                    },
                     file_offset: h.hit.file_offset,
                     vma: h.vma.map(|k| k.name()),
                     matched: printable(&h.hit.matched),

@@ -21,7 +21,12 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
     let name = source.name().to_owned();
     let progress = source.progress();
     let options = options(args);
-    let mut checkpoint = with_progress(progress, || ckpt::read(source, &options))?;
+    // A sink that wants no memory: the read then keeps what the checkpoint
+    // holds of /dev/shm (ghost files, devshm-checkpoint.tar), so that the
+    // shared memory table can say where it is and how much there is.
+    let mut checkpoint = with_progress(progress, || {
+        ckpt::read_with(source, &options, &mut NoMemory)
+    })?;
     checkpoint.require_checkpoint_directory()?;
     let mut warnings = checkpoint.warnings.clone();
     let out = if args.pages {
@@ -69,6 +74,19 @@ fn size_table(name: &str, rows: &[MemoryRow]) -> String {
     )
 }
 
+/// Wants no memory.
+struct NoMemory;
+
+impl ckpt::memory::MemorySink for NoMemory {
+    fn wants(&self, _pid: u32) -> bool {
+        false
+    }
+
+    fn chunk(&mut self, _chunk: &ckpt::memory::MemoryChunk<'_>) -> std::io::Result<bool> {
+        Ok(true)
+    }
+}
+
 /// The shared memory objects, after checkpointctl's table (none: nothing).
 fn shared_objects(objects: &[SharedRow]) -> String {
     if objects.is_empty() {
@@ -87,7 +105,11 @@ fn shared_objects(objects: &[SharedRow]) -> String {
                 o.object.name.clone(),
                 o.object.size.map_or_else(|| "?".into(), byte_to_string),
                 byte_to_string(o.dumped_size),
-                format!("pages-{}.img", o.pages_id),
+                match (o.pages_id, &o.object.file) {
+                    (Some(id), _) => format!("pages-{id}.img"),
+                    (None, Some(file)) => file.clone(),
+                    (None, None) => "not in the checkpoint".into(),
+                },
                 mapped.join(", "),
             ]
         })

@@ -44,6 +44,10 @@ pub struct SharedHit {
     pub shmid: u64,
     /// Offset of the match in the object.
     pub offset: u64,
+    /// Where its content is when not in a pages file (a ghost file, a
+    /// member of `devshm-checkpoint.tar`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Every process and address that maps the match (those the filter
     /// selects).
     pub mapped_at: Vec<MappedAt>,
@@ -146,6 +150,7 @@ impl<'p> MemorySearch<'p> {
                         kind: object.kind,
                         shmid: object.shmid,
                         offset,
+                        file: object.file.clone(),
                         mapped_at,
                     };
                     (first.pid, Some(shared_vma(object.kind)), Some(shared))
@@ -191,7 +196,7 @@ impl<'p> MemorySearch<'p> {
 /// The kind of memory area a shared object is mapped as.
 fn shared_vma(kind: SharedKind) -> VmaKind {
     match kind {
-        SharedKind::Memfd => VmaKind::FileShared,
+        SharedKind::Memfd | SharedKind::PosixShm => VmaKind::FileShared,
         SharedKind::Sysv | SharedKind::AnonShared => VmaKind::AnonShared,
     }
 }
@@ -215,7 +220,9 @@ impl MemorySink for MemorySearch<'_> {
     }
 
     fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {
-        let same = matches!(&self.current, Some((pid, id, _)) if *pid == chunk.pid && *id == chunk.pages_id);
+        let same_object = self.object.as_ref().map(|o| &o.name) == chunk.shared.map(|o| &o.name);
+        let same = same_object
+            && matches!(&self.current, Some((pid, id, _)) if *pid == chunk.pid && *id == chunk.pages_id);
         if !same {
             if !self.end_current() {
                 return Ok(false);
