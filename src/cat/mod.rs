@@ -70,8 +70,11 @@ pub struct Cat {
     pub warnings: Vec<Warning>,
 }
 
-/// Most names kept to suggest the nearest when nothing matches.
-const MAX_NAMES: usize = 65_536;
+/// Most bytes of names kept to suggest the nearest when nothing matches
+/// (names past it are not suggested; each is cut at 256 bytes).
+const MAX_NAME_BYTES: usize = 4 << 20;
+/// Longest part of a name kept for suggestions.
+const MAX_NAME_LEN: usize = 256;
 
 /// Writes the file `path` names (see the [module](self) for the forms it
 /// takes) to `out`, reading `source` once.
@@ -90,6 +93,7 @@ pub fn cat(source: Source<'_>, path: &str, limits: &Limits, out: &mut dyn Write)
         limits,
         held: 0,
         names: Vec::new(),
+        name_bytes: 0,
         found: None,
         from_rootfs_copy: false,
         files: None,
@@ -125,8 +129,9 @@ struct Walk<'l> {
     limits: &'l Limits,
     /// Bytes of images held to find a deleted file.
     held: u64,
-    /// Names seen, for the nearest ones.
+    /// Names seen, for the nearest ones, and their bytes.
     names: Vec<String>,
+    name_bytes: usize,
     found: Option<Cat>,
     /// Whether what was written came from a `rootfs-diff.tar`.
     from_rootfs_copy: bool,
@@ -137,8 +142,16 @@ struct Walk<'l> {
 }
 
 impl Walk<'_> {
-    fn name(&mut self, name: String) {
-        if self.names.len() < MAX_NAMES && name.len() <= 4096 {
+    fn name(&mut self, mut name: String) {
+        if name.len() > MAX_NAME_LEN {
+            let mut end = MAX_NAME_LEN;
+            while !name.is_char_boundary(end) {
+                end -= 1;
+            }
+            name.truncate(end);
+        }
+        if self.name_bytes + name.len() <= MAX_NAME_BYTES {
+            self.name_bytes += name.len();
             self.names.push(name);
         }
     }
