@@ -32,7 +32,11 @@ fuzz_target!(|data: &[u8]| {
             ..ckpt::Limits::default()
         };
         if let Ok(source) = source(bytes) {
-            let path = if mode & 8 == 0 { "/etc/motd" } else { "/tmp/ckpt-deleted.txt" };
+            let path = if mode & 8 == 0 {
+                "/etc/motd"
+            } else {
+                "/tmp/ckpt-deleted.txt"
+            };
             let _ = ckpt::cat::cat(source, path, &limits, &mut std::io::sink());
         }
         return;
