@@ -27,6 +27,19 @@ fn inspection() -> Inspection {
     Inspection::new(&c, &all).unwrap()
 }
 
+/// `ckpt ARGS tests/fixtures/threads-memfd.tar.zst`.
+fn on_archive(args: &[&str]) -> (String, String, i32) {
+    let archive = format!("tests/fixtures/{ARCHIVE}");
+    let mut all = args.to_vec();
+    all.push(&archive);
+    run_ckpt(&all)
+}
+
+/// The elements of a JSON array.
+fn each(v: &Value) -> std::slice::Iter<'_, Value> {
+    v.as_array().unwrap().iter()
+}
+
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .unwrap()
@@ -49,10 +62,7 @@ fn every_thread_has_its_tid_name_and_state() {
         .threads()
         .map(|t| (t.tid, t.name.to_owned(), t.state.name()))
         .collect();
-    let expected: Vec<(u32, String, &str)> = truth["threads"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let expected: Vec<(u32, String, &str)> = each(&truth["threads"])
         .map(|t| {
             let tid = t["tid"].as_u64().unwrap() as u32;
             (tid, t["name"].as_str().unwrap().to_owned(), "Alive")
@@ -68,27 +78,18 @@ fn every_thread_has_its_tid_name_and_state() {
     let json = serde_json::to_value(inspection()).unwrap();
     let tree = &json["process_tree"];
     assert_eq!(tree["pid"], truth["pid"]);
-    let ids: Vec<u64> = truth["threads"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let ids: Vec<u64> = each(&truth["threads"])
         .map(|t| t["tid"].as_u64().unwrap())
         .collect();
     assert_eq!(tree["threads"], serde_json::json!(ids));
-    for (node, t) in tree["thread_details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(truth["threads"].as_array().unwrap())
-    {
+    for (node, t) in each(&tree["thread_details"]).zip(truth["threads"].as_array().unwrap()) {
         assert_eq!(node["tid"], t["tid"]);
         assert_eq!(node["name"], t["name"]);
         assert_eq!(node["state"], "Alive");
     }
 
     // The tree lists them under their process.
-    let (out, err, code) =
-        run_ckpt(&["inspect", "--ps-tree", &format!("tests/fixtures/{ARCHIVE}")]);
+    let (out, err, code) = on_archive(&["inspect", "--ps-tree"]);
     assert_eq!((code, err.as_str()), (0, ""));
     for t in truth["threads"].as_array().unwrap() {
         let line = format!("[{}]  {} (Alive)", t["tid"], t["name"].as_str().unwrap());
@@ -113,11 +114,7 @@ fn environment_keeps_the_order_and_duplicates_of_the_process() {
     let child = &tree["children"][0];
     assert_eq!(strings(&child["environment"]), env);
 
-    let (out, _, code) = run_ckpt(&[
-        "inspect",
-        "--ps-tree-env",
-        &format!("tests/fixtures/{ARCHIVE}"),
-    ]);
+    let (out, _, code) = on_archive(&["inspect", "--ps-tree-env"]);
     assert_eq!(code, 0);
     let shown: Vec<&str> = out
         .lines()
@@ -133,16 +130,8 @@ fn unix_sockets_are_named_as_ss_names_them() {
     let truth = truth();
     let json = serde_json::to_value(inspection()).unwrap();
     let pid = &truth["pid"];
-    let sockets = json["sockets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| &s["pid"] == pid)
-        .unwrap();
-    let addresses: Vec<&str> = sockets["open_sockets"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let sockets = each(&json["sockets"]).find(|s| &s["pid"] == pid).unwrap();
+    let addresses: Vec<&str> = each(&sockets["open_sockets"])
         .map(|s| s["data"]["address"].as_str().unwrap_or(""))
         .collect();
     let names = &truth["sockets"];
@@ -152,7 +141,7 @@ fn unix_sockets_are_named_as_ss_names_them() {
     );
     let path = names["path"].as_str().unwrap();
     assert_eq!(addresses, [abstract_name.as_str(), path, "", ""]);
-    let (out, _, code) = run_ckpt(&["inspect", "--sockets", &format!("tests/fixtures/{ARCHIVE}")]);
+    let (out, _, code) = on_archive(&["inspect", "--sockets"]);
     assert_eq!(code, 0);
     assert!(
         out.contains(&format!("[UNIX (STREAM)]  {abstract_name}\n")),
@@ -168,21 +157,15 @@ fn deleted_open_files_are_marked_and_their_content_is_readable() {
     let path = deleted["path"].as_str().unwrap();
     let fd = truth["fds"]["deleted_file"].as_u64().unwrap();
     let json = serde_json::to_value(inspection()).unwrap();
-    let files = json["file_descriptors"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let files = each(&json["file_descriptors"])
         .find(|f| f["pid"] == truth["pid"])
         .unwrap();
-    let marked: Vec<(&str, &str)> = files["open_files"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let marked: Vec<(&str, &str)> = each(&files["open_files"])
         .filter(|f| f["deleted"] == true)
         .map(|f| (f["fd"].as_str().unwrap(), f["path"].as_str().unwrap()))
         .collect();
     assert_eq!(marked, [(format!("REG {fd}").as_str(), path)]);
-    let (tree, _, code) = run_ckpt(&["inspect", "--files", &format!("tests/fixtures/{ARCHIVE}")]);
+    let (tree, _, code) = on_archive(&["inspect", "--files"]);
     assert_eq!(code, 0);
     assert!(
         tree.contains(&format!("[REG {fd}]  {path} (deleted)")),
@@ -231,10 +214,7 @@ fn deleted_open_files_are_marked_and_their_content_is_readable() {
     )
     .unwrap();
     assert_eq!(sink.len() as u64, shm["size"].as_u64().unwrap());
-    let marker = truth["markers"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let marker = each(&truth["markers"])
         .find(|m| m["object"] == "posix_shm")
         .unwrap();
     let at = marker["offset"].as_u64().unwrap() as usize;
@@ -269,10 +249,7 @@ fn rootfs_changes_are_listed_from_the_nested_tar() {
     let truth = truth();
     let json = serde_json::to_value(inspection()).unwrap();
     let diff = &json["rootfs_diff"];
-    let listed: Vec<(&str, &str, u64)> = diff["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let listed: Vec<(&str, &str, u64)> = each(&diff["changed"])
         .map(|c| {
             (
                 c["path"].as_str().unwrap(),
@@ -315,27 +292,17 @@ fn rootfs_changes_are_listed_from_the_nested_tar() {
             other => panic!("{path}: {other}"),
         }
     }
-    let link = diff["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let link = each(&diff["changed"])
         .find(|c| c["type"] == "symlink")
         .unwrap();
     assert_eq!(link["link_target"], "ckpt-tool");
-    let added = diff["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let added = each(&diff["changed"])
         .find(|c| c["path"] == "etc/ckpt-added.conf")
         .unwrap();
     assert_eq!(added["size"], "ROOTFS_ADDED_I9\n".len());
     assert_eq!(diff["deleted"], truth["deleted_files"]);
 
-    let (tree, _, code) = run_ckpt(&[
-        "inspect",
-        "--rootfs-diff",
-        &format!("tests/fixtures/{ARCHIVE}"),
-    ]);
+    let (tree, _, code) = on_archive(&["inspect", "--rootfs-diff"]);
     assert_eq!(code, 0);
     assert!(
         tree.contains("[file 0644 16 B]  /etc/ckpt-added.conf\n"),
@@ -529,7 +496,7 @@ fn the_checkpoint_time_falls_back_to_what_the_archive_says() {
     let at = c.checkpointed.unwrap();
     assert_eq!(at.source, ckpt::model::TimeSource::StatsDumpEntry);
     assert_eq!(at.time.unix_seconds(), stats_time as i64);
-    let (tree, _, _) = run_ckpt(&["inspect", &format!("tests/fixtures/{ARCHIVE}")]);
+    let (tree, _, _) = on_archive(&["inspect"]);
     assert!(
         tree.contains(&format!(
             "Checkpointed: {} (from the stats-dump entry time)\n",
@@ -559,10 +526,7 @@ fn the_checkpoint_time_falls_back_to_what_the_archive_says() {
 /// The markers the workload put in shared memory, from truth.json:
 /// (marker, object, offset in the object, address in every process).
 fn shared_markers() -> Vec<(String, String, u64, u64)> {
-    truth()["markers"]
-        .as_array()
-        .unwrap()
-        .iter()
+    each(&truth()["markers"])
         .filter(|m| ["memfd", "sysv_shm", "anon_shared"].contains(&m["object"].as_str().unwrap()))
         .map(|m| {
             let vaddr = m["vaddr"].as_str().unwrap().trim_start_matches("0x");
@@ -579,23 +543,13 @@ fn shared_markers() -> Vec<(String, String, u64, u64)> {
 #[test]
 fn shared_memory_is_searched_once_and_attributed_to_every_mapping() {
     let truth = truth();
-    let pids: Vec<u64> = truth["processes"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let pids: Vec<u64> = each(&truth["processes"])
         .map(|p| p["pid"].as_u64().unwrap())
         .collect();
     let markers = shared_markers();
     assert_eq!(markers.len(), 4);
     for (marker, object, offset, vaddr) in &markers {
-        let (out, err, code) = run_ckpt(&[
-            "memparse",
-            "--search",
-            marker,
-            "--format",
-            "json",
-            &format!("tests/fixtures/{ARCHIVE}"),
-        ]);
+        let (out, err, code) = on_archive(&["memparse", "--search", marker, "--format", "json"]);
         assert_eq!((code, err.as_str()), (0, ""), "{marker}");
         let hits: Value = serde_json::from_str(&out).unwrap();
         let hits = hits.as_array().unwrap();
@@ -614,10 +568,7 @@ fn shared_memory_is_searched_once_and_attributed_to_every_mapping() {
                 .starts_with(&expected_object),
             "{hit}"
         );
-        let mapped: Vec<(u64, String)> = hit["mapped_at"]
-            .as_array()
-            .unwrap()
-            .iter()
+        let mapped: Vec<(u64, String)> = each(&hit["mapped_at"])
             .map(|m| {
                 (
                     m["pid"].as_u64().unwrap(),
@@ -630,12 +581,7 @@ fn shared_memory_is_searched_once_and_attributed_to_every_mapping() {
         assert_eq!(mapped, expected, "{marker}");
     }
     // The table has a row per process that maps it, named by the object.
-    let (out, _, code) = run_ckpt(&[
-        "memparse",
-        "--search",
-        "CKPT_MEMFD_MARKER_A1",
-        &format!("tests/fixtures/{ARCHIVE}"),
-    ]);
+    let (out, _, code) = on_archive(&["memparse", "--search", "CKPT_MEMFD_MARKER_A1"]);
     assert_eq!(code, 0);
     let rows: Vec<&str> = out
         .lines()
@@ -644,14 +590,7 @@ fn shared_memory_is_searched_once_and_attributed_to_every_mapping() {
     assert_eq!(rows.len(), 2, "{out}");
     // With --pid, only that process's view of it.
     let child = truth["child_pid"].to_string();
-    let (out, _, _) = run_ckpt(&[
-        "memparse",
-        "-p",
-        &child,
-        "--search",
-        "CKPT_SYSV_MARKER_D4",
-        &format!("tests/fixtures/{ARCHIVE}"),
-    ]);
+    let (out, _, _) = on_archive(&["memparse", "-p", &child, "--search", "CKPT_SYSV_MARKER_D4"]);
     assert!(
         out.contains("00007f1bfbc4e000   CKPT_SYSV_MARKER_D4   1"),
         "{out}"
@@ -661,7 +600,7 @@ fn shared_memory_is_searched_once_and_attributed_to_every_mapping() {
 #[test]
 fn shared_memory_is_listed_and_dumped_by_object() {
     let truth = truth();
-    let (out, _, code) = run_ckpt(&["memparse", &format!("tests/fixtures/{ARCHIVE}")]);
+    let (out, _, code) = on_archive(&["memparse"]);
     assert_eq!(code, 0);
     let memfd = &truth["mappings"]["memfd"];
     let line = out
@@ -693,12 +632,7 @@ fn shared_memory_is_listed_and_dumped_by_object() {
         if object != "memfd" {
             continue;
         }
-        let (out, _, code) = run_ckpt(&[
-            "memparse",
-            "--shared",
-            "memfd:ckpt-memfd",
-            &format!("tests/fixtures/{ARCHIVE}"),
-        ]);
+        let (out, _, code) = on_archive(&["memparse", "--shared", "memfd:ckpt-memfd"]);
         assert_eq!(code, 0);
         let row = out
             .lines()
@@ -709,42 +643,27 @@ fn shared_memory_is_listed_and_dumped_by_object() {
     // Dumped to a file, whole or not at all.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sysv.hex");
-    let sysv_marker = truth["markers"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let sysv_marker = each(&truth["markers"])
         .find(|m| m["object"] == "sysv_shm")
         .unwrap();
-    let (_, _, code) = run_ckpt(&[
+    let (_, _, code) = on_archive(&[
         "memparse",
         "--shared",
         &format!("sysv:{}", sysv["shmid"]),
         "-o",
         file.to_str().unwrap(),
-        &format!("tests/fixtures/{ARCHIVE}"),
     ]);
     assert_eq!(code, 0);
     let dump = std::fs::read_to_string(&file).unwrap();
     let at = format!("{:016x}", sysv_marker["offset"].as_u64().unwrap());
     let row = dump.lines().find(|l| l.starts_with(&at)).unwrap();
     assert!(row.ends_with("|CKPT_SYSV_MARKER|"), "{row}");
-    let (_, err, code) = run_ckpt(&[
-        "memparse",
-        "--shared",
-        "memfd:nothing",
-        &format!("tests/fixtures/{ARCHIVE}"),
-    ]);
+    let (_, err, code) = on_archive(&["memparse", "--shared", "memfd:nothing"]);
     assert_eq!(code, 1);
     assert!(err.contains("memfd:nothing not found; nearest: "), "{err}");
 
     // --pages names the owner of every pages file.
-    let (out, _, _) = run_ckpt(&[
-        "memparse",
-        "--pages",
-        "--format",
-        "json",
-        &format!("tests/fixtures/{ARCHIVE}"),
-    ]);
+    let (out, _, _) = on_archive(&["memparse", "--pages", "--format", "json"]);
     let files: Value = serde_json::from_str(&out).unwrap();
     let owners: Vec<String> = files
         .as_array()
@@ -771,10 +690,7 @@ fn dev_shm_objects_are_read_from_ghost_files_and_devshm_tar() {
     // Deleted while open: its content is CRIU's ghost file.
     let truth = truth();
     let unlinked = &truth["mappings"]["posix_shm"];
-    let marker = truth["markers"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let marker = each(&truth["markers"])
         .find(|m| m["object"] == "posix_shm")
         .unwrap();
     // Left linked: Podman's devshm-checkpoint.tar holds it.
@@ -822,16 +738,10 @@ fn dev_shm_objects_are_read_from_ghost_files_and_devshm_tar() {
         )
         .unwrap();
         let address = format!("{:#x}", base + marker["offset"].as_u64().unwrap());
-        let mapped: Vec<(u64, &str)> = hit["mapped_at"]
-            .as_array()
-            .unwrap()
-            .iter()
+        let mapped: Vec<(u64, &str)> = each(&hit["mapped_at"])
             .map(|m| (m["pid"].as_u64().unwrap(), m["address"].as_str().unwrap()))
             .collect();
-        let expected: Vec<(u64, &str)> = object["in"]
-            .as_array()
-            .unwrap()
-            .iter()
+        let expected: Vec<(u64, &str)> = each(&object["in"])
             .map(|p| (p.as_u64().unwrap(), address.as_str()))
             .collect();
         assert_eq!(mapped, expected, "{archive}");

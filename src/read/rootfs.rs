@@ -18,29 +18,66 @@ use crate::warning::{Warning, WarningKind};
 const CHANGE_COST: u64 = std::mem::size_of::<RootfsChange>() as u64;
 
 impl Collector<'_, '_> {
+    /// The tar inside `entry`, read through it; one that does not open is
+    /// a warning.
+    fn open_nested<'e>(
+        &mut self,
+        entry: &'e mut Entry<'_, '_>,
+        outer: &str,
+    ) -> Option<Archive<'e>> {
+        let name = format!("{}/{outer}", self.archive);
+        match Archive::new(Source::from_reader(entry, name)) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                self.warnings.push(Warning::new(
+                    WarningKind::NestedArchive,
+                    Some(outer),
+                    format!("not read: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Takes the nested walk's warnings, named under `outer`, and the
+    /// damage that ended it, if any; whether it read to the end.
+    fn end_nested(
+        &mut self,
+        nested: &mut Archive<'_>,
+        outer: &str,
+        failure: Option<Error>,
+    ) -> bool {
+        for mut w in nested.take_warnings() {
+            w.entry = Some(match w.entry.take() {
+                Some(e) => format!("{outer}/{e}"),
+                None => outer.to_owned(),
+            });
+            self.warnings.push(w);
+        }
+        let Some(e) = failure else {
+            return true;
+        };
+        self.warnings.push(Warning::new(
+            WarningKind::NestedArchive,
+            Some(outer),
+            format!("read up to the damage: {e}"),
+        ));
+        false
+    }
+
     /// Lists the members of `rootfs-diff.tar`. A damaged nested tar is a
     /// warning (what was read before stays listed); a limit is an error.
     pub(super) fn rootfs_diff(&mut self, entry: &mut Entry<'_, '_>) -> Result<()> {
         let outer = entry.name().to_owned();
         let offset = entry.data_offset();
-        let name = format!("{}/{outer}", self.archive);
-        let mut nested = match Archive::new(Source::from_reader(&mut *entry, name)) {
-            Ok(a) => a,
-            Err(e) => {
-                self.warnings.push(Warning::new(
-                    WarningKind::NestedArchive,
-                    Some(&outer),
-                    format!("not read: {e}"),
-                ));
-                return Ok(());
-            }
+        let Some(mut nested) = self.open_nested(entry, &outer) else {
+            return Ok(());
         };
         let compression = nested.compression().unwrap_or(Compression::None);
         // Slots in archive order; a replaced copy leaves an empty slot.
         let mut changes: Vec<Option<RootfsChange>> = Vec::new();
         // A later copy of a path replaces the earlier one.
         let mut at: HashMap<String, usize> = HashMap::new();
-        let mut complete = true;
         let max_records = self.options.limits.max_records;
         let max_total = self.options.limits.max_total_size;
         let limit_error = |limit, max| Error::LimitExceeded {
@@ -99,21 +136,7 @@ impl Collector<'_, '_> {
             }
             Err(e) => failure = Some(e),
         }
-        for mut w in nested.take_warnings() {
-            w.entry = Some(match w.entry.take() {
-                Some(e) => format!("{outer}/{e}"),
-                None => outer.clone(),
-            });
-            self.warnings.push(w);
-        }
-        if let Some(e) = failure {
-            complete = false;
-            self.warnings.push(Warning::new(
-                WarningKind::NestedArchive,
-                Some(&outer),
-                format!("read up to the damage: {e}"),
-            ));
-        }
+        let complete = self.end_nested(&mut nested, &outer, failure);
         self.rootfs_diff = Some(RootfsDiff {
             compression,
             changes: changes.into_iter().flatten().collect(),
@@ -129,17 +152,8 @@ impl Collector<'_, '_> {
     /// warning; what was read before stays.
     pub(super) fn devshm(&mut self, entry: &mut Entry<'_, '_>) -> Result<()> {
         let outer = entry.name().to_owned();
-        let name = format!("{}/{outer}", self.archive);
-        let mut nested = match Archive::new(Source::from_reader(&mut *entry, name)) {
-            Ok(a) => a,
-            Err(e) => {
-                self.warnings.push(Warning::new(
-                    WarningKind::NestedArchive,
-                    Some(&outer),
-                    format!("not read: {e}"),
-                ));
-                return Ok(());
-            }
+        let Some(mut nested) = self.open_nested(entry, &outer) else {
+            return Ok(());
         };
         let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
         let mut failure = None;
@@ -187,20 +201,7 @@ impl Collector<'_, '_> {
         for (name, bytes) in kept {
             self.images.keep_shm_file(None, Some(name), bytes);
         }
-        for mut w in nested.take_warnings() {
-            w.entry = Some(match w.entry.take() {
-                Some(e) => format!("{outer}/{e}"),
-                None => outer.clone(),
-            });
-            self.warnings.push(w);
-        }
-        if let Some(e) = failure {
-            self.warnings.push(Warning::new(
-                WarningKind::NestedArchive,
-                Some(&outer),
-                format!("read up to the damage: {e}"),
-            ));
-        }
+        self.end_nested(&mut nested, &outer, failure);
         Ok(())
     }
 }
