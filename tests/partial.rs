@@ -206,3 +206,29 @@ fn list_shows_a_damaged_archive_and_fails() {
         "{err}"
     );
 }
+
+#[test]
+fn what_is_no_archive_or_damaged_before_anything_gets_the_error_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = write(dir.path(), "notes.txt", b"hello, this is not an archive\n");
+    let gz = std::fs::read(fixture("mini-sleep.gzip.tar.gz")).unwrap();
+    // Cut inside the first entries, before config.dump.
+    let early = write(dir.path(), "early.tar.gz", &gz[..300]);
+    for (path, error) in [
+        (&text, format!("Error: {text}: not a tar archive")),
+        (&early, format!("Error: {early}: truncated gzip stream")),
+    ] {
+        for args in [
+            &["show"][..],
+            &["inspect", "--all"][..],
+            &["memparse"][..],
+            &["memparse", "--search", "X"][..],
+            &["memparse", "-p", "1"][..],
+        ] {
+            let (out, err, code) = ckpt(&[args, &[path.as_str()]].concat(), None);
+            assert_eq!((code, out.as_str()), (1, ""), "{args:?} {path}: {err}");
+            assert_eq!(err.lines().count(), 1, "{args:?} {path}: {err}");
+            assert!(err.starts_with(&error), "{args:?}: {err}");
+        }
+    }
+}

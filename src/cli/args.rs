@@ -95,6 +95,15 @@ pub fn read_view<T>(
 ) -> Partial<T> {
     match read_checkpoint(path, options) {
         Ok(c) => {
+            // Damage before any metadata or image: nothing worth showing.
+            if c.is_empty()
+                && let Some(damage) = c.damage
+            {
+                return Partial {
+                    shown: None,
+                    error: Some(damage),
+                };
+            }
             let shown = view(&c);
             match (shown, c.damage) {
                 (Ok(v), damage) => Partial {

@@ -227,6 +227,14 @@ pub struct EntryInfo {
 }
 
 impl Checkpoint {
+    /// Whether the read found neither metadata nor a CRIU image (a partial
+    /// read damaged from the start, say).
+    pub fn is_empty(&self) -> bool {
+        self.config.is_none()
+            && self.spec.is_none()
+            && self.images.as_ref().is_none_or(ImageSet::is_empty)
+    }
+
     /// `config.dump`, or [`Error::MissingEntry`].
     pub fn require_config(&self) -> Result<&ContainerConfig> {
         self.config.as_ref().ok_or_else(|| Error::MissingEntry {

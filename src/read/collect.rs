@@ -25,6 +25,8 @@ pub(super) struct Collector<'o, 's> {
     metadata: Metadata,
     pub(super) sizes: Sizes,
     has_checkpoint_directory: bool,
+    /// Entries taken in so far.
+    pub(super) visited: u64,
     entries: Vec<EntryInfo>,
     pub(super) warnings: Capped,
     /// What `rootfs-diff.tar` holds, when wanted.
@@ -82,6 +84,7 @@ impl<'o, 's> Collector<'o, 's> {
             metadata: Metadata::default(),
             sizes: Sizes::default(),
             has_checkpoint_directory: false,
+            visited: 0,
             entries: Vec::new(),
             warnings: Capped::default(),
             rootfs_diff: None,
@@ -104,6 +107,7 @@ impl<'o, 's> Collector<'o, 's> {
     /// later entry of the same name replaces an earlier one, as in the
     /// runtime's extraction.
     pub(super) fn visit(&mut self, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        self.visited += 1;
         let kind = entry.kind();
         let size = entry.size();
         let is_file = entry.is_file();

@@ -82,8 +82,16 @@ fn run(
     );
     match pass(&mut archive, &mut collector, options) {
         Ok(complete) => Ok(collector.finish(complete)),
-        // A failing sink is the caller's error, not the archive's damage.
-        Err(e) if !options.keep_partial || matches!(e, Error::Sink { .. }) => Err(e),
+        // A failing sink is the caller's error, not the archive's damage;
+        // what is no tar at all, or fails before its first entry, has no
+        // part to keep.
+        Err(e)
+            if !options.keep_partial
+                || collector.visited == 0
+                || matches!(e, Error::Sink { .. } | Error::NotATar { .. }) =>
+        {
+            Err(e)
+        }
         Err(damage) => {
             collector
                 .warnings

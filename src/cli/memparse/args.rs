@@ -180,6 +180,14 @@ pub(super) fn options(args: &Args) -> Options {
     })
 }
 
+/// The damage alone, when it came before anything worth showing.
+pub(super) fn damaged_early(checkpoint: &mut ckpt::Checkpoint) -> Result<(), Failure> {
+    if checkpoint.is_empty() {
+        return damaged(checkpoint);
+    }
+    Ok(())
+}
+
 /// The damage that cut the read short, once what was read is shown.
 pub(super) fn damaged(checkpoint: &mut ckpt::Checkpoint) -> Result<(), Failure> {
     checkpoint

@@ -14,7 +14,7 @@ use super::super::output::create_output;
 use super::super::progress::with_progress;
 use super::super::report::{emit, report_other, warn};
 use super::super::text;
-use super::args::{Args, Failure, check_pid, damaged, options};
+use super::args::{Args, Failure, check_pid, damaged, damaged_early, options};
 
 /// Writes hexdump rows as memory streams by.
 struct Hexdump<W: Write> {
@@ -234,6 +234,7 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
             );
             let mut checkpoint =
                 with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+            damaged_early(&mut checkpoint)?;
             target.check(&checkpoint)?;
             finish(&mut sink)?;
             warn_advised(&name, &checkpoint.warnings);

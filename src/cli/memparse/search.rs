@@ -13,7 +13,7 @@ use super::super::args::{TableFormat, open};
 use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
-use super::args::{Args, Failure, check_pid, damaged, json, options};
+use super::args::{Args, Failure, check_pid, damaged, damaged_early, json, options};
 
 /// checkpointctl's rendering of matched bytes: printable ASCII as is,
 /// anything else as `?`.
@@ -112,6 +112,7 @@ pub(super) fn run(
     let mut sink = MemorySearch::new(pattern, context, args.filter(), args.max_hits);
     let mut checkpoint = with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
     let SearchResults { hits, stopped, .. } = sink.finish();
+    damaged_early(&mut checkpoint)?;
     if let Some(pid) = args.pid {
         check_pid(&checkpoint, pid)?;
     }

@@ -13,7 +13,7 @@ use super::super::args::{TableFormat, open};
 use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
-use super::args::{Args, Failure, damaged, json, options};
+use super::args::{Args, Failure, damaged, damaged_early, json, options};
 
 /// The table (checkpointctl's), or the pages listing.
 pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
@@ -27,6 +27,7 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
     let mut checkpoint = with_progress(progress, || {
         ckpt::read_with(source, &options, &mut NoMemory)
     })?;
+    damaged_early(&mut checkpoint)?;
     checkpoint.require_checkpoint_directory()?;
     let mut warnings = checkpoint.warnings.clone();
     let out = if args.pages {
