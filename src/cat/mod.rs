@@ -71,8 +71,9 @@ pub struct Cat {
 }
 
 /// Most bytes of names kept to suggest the nearest when nothing matches
-/// (names past it are not suggested; each is cut at 256 bytes).
-const MAX_NAME_BYTES: usize = 4 << 20;
+/// (names past it are not suggested; each is cut at 256 bytes): at most
+/// some 2^28 steps of edit distance for an error message.
+const MAX_NAME_BYTES: usize = 1 << 20;
 /// Longest part of a name kept for suggestions.
 const MAX_NAME_LEN: usize = 256;
 

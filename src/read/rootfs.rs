@@ -172,9 +172,23 @@ impl Collector<'_, '_> {
                     if !member.is_file() {
                         continue;
                     }
-                    // Charged before it is read (a larger one is refused
-                    // by read_to_vec).
-                    let size = member.size().min(max_entry);
+                    let size = member.size();
+                    if size > max_entry {
+                        // Not kept, and not damage: the walk goes on.
+                        self.warnings.push(
+                            Warning::new(
+                                WarningKind::MemoryUnavailable,
+                                Some(&format!("{outer}/{}", member.name())),
+                                format!(
+                                    "{size} bytes, more than the {max_entry} kept of one file: \
+                                     its memory is not read"
+                                ),
+                            )
+                            .with_limit(Some(LimitKind::EntrySize)),
+                        );
+                        continue;
+                    }
+                    // Charged before it is read.
                     match self.held.checked_add(size) {
                         Some(total) if total <= max_total => self.held = total,
                         _ => {
