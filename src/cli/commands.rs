@@ -5,7 +5,7 @@ use clap::{ArgAction, Parser, Subcommand};
 
 #[cfg(feature = "build")]
 use super::build;
-use super::{cat, decode, diff, generate, inspect, list, memparse, show};
+use super::{cat, decode, diff, generate, inspect, list, memparse, plugin, show};
 
 /// Read container checkpoint archives (Podman, CRI-O, containerd) without
 /// unpacking them.
@@ -40,6 +40,9 @@ pub enum Command {
     /// Create an OCI image from a checkpoint archive (no buildah needed).
     #[cfg(feature = "build")]
     Build(build::Args),
+    /// Manage checkpointctl plugins (`checkpointctl-NAME` executables on
+    /// PATH, run as `ckpt NAME`).
+    Plugin(plugin::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completion(generate::CompletionArgs),
     /// Print the man page of ckpt or of one of its commands.

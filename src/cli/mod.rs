@@ -15,22 +15,42 @@ mod inspect;
 mod list;
 mod memparse;
 mod output;
+mod plugin;
 mod progress;
 mod report;
 mod show;
 mod table;
 mod text;
 mod tree;
+mod usage;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use commands::{Cli, Command};
 
-/// Parses the arguments and runs the command.
+/// Parses the arguments and runs the command (or the plugin named).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let builtins = builtin_names();
+    if let Some(name) = args.get(1).and_then(|a| a.to_str())
+        && !name.starts_with('-')
+        && !builtins.iter().any(|b| b == name)
+        && let Some(plugin) = plugin::find(name)
+    {
+        return plugin::exec(&plugin, args.get(2..).unwrap_or_default());
+    }
+    let root = Cli::command().arg_required_else_help(true);
+    let cli = match root
+        .clone()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return usage::handle(&e, root, &args, &builtins),
+    };
     match cli.command {
         Command::Show(args) => show::run(&args),
         Command::Inspect(args) => inspect::run(&args),
@@ -41,7 +61,19 @@ pub fn main() -> ExitCode {
         Command::Cat(args) => cat::run(&args),
         #[cfg(feature = "build")]
         Command::Build(args) => build::run(&args),
+        Command::Plugin(args) => plugin::run(&args, &builtins),
         Command::Completion(args) => generate::completion(&args, Cli::command()),
         Command::Man(args) => generate::man(&args, Cli::command()),
     }
+}
+
+/// The built-in commands' names and aliases, which plugins cannot shadow.
+fn builtin_names() -> Vec<String> {
+    let root = Cli::command();
+    let mut names = vec!["help".to_owned()];
+    for sub in root.get_subcommands() {
+        names.push(sub.get_name().to_owned());
+        names.extend(sub.get_all_aliases().map(str::to_owned));
+    }
+    names
 }

@@ -39,6 +39,11 @@ fn report_with(e: &dyn std::error::Error, advice: &str) {
         source = source.and_then(|e| e.source());
     }
     message.push_str(advice);
+    print_error(&message);
+}
+
+/// Prints `Error: <message>` on stderr, control characters made visible.
+pub fn print_error(message: &str) {
     // Line by line, so that a message of several lines stays one.
     let lines: Vec<_> = message.split('\n').map(text::clean).collect();
     let _ = writeln!(
