@@ -89,6 +89,66 @@ impl Compression {
     }
 }
 
+/// What the first bytes of an input that is no archive look like, for an
+/// error of one line: `text ("…")`, `a zip archive`, `binary data (50 4b
+/// …)`.
+pub(crate) fn describe_head(head: &[u8]) -> String {
+    const SHOWN: usize = 24;
+    let known: [(&[u8], &str); 6] = [
+        (
+            &[0x1f, 0x8b],
+            "a gzip header with an unknown compression method",
+        ),
+        (b"PK\x03\x04", "a zip archive"),
+        (b"\x7fELF", "an ELF executable"),
+        (b"%PDF", "a PDF document"),
+        (b"\x89PNG", "a PNG image"),
+        (b"7z\xbc\xaf", "a 7-Zip archive"),
+    ];
+    if let Some((_, what)) = known.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return (*what).to_owned();
+    }
+    let text = std::str::from_utf8(head)
+        .ok()
+        .or_else(|| {
+            // A multi-byte character cut at the end is still text.
+            let valid = std::str::from_utf8(head).err()?.valid_up_to();
+            (head.len() - valid < 4)
+                .then(|| std::str::from_utf8(head.get(..valid)?).ok())
+                .flatten()
+        })
+        .filter(|t| !t.is_empty() && t.chars().all(|c| !c.is_control() || c.is_whitespace()));
+    match text {
+        Some(t) => {
+            let shown: String = t.chars().take(SHOWN).collect();
+            let more = if t.chars().count() > SHOWN { "…" } else { "" };
+            format!("text ({shown:?}{more})")
+        }
+        None => {
+            let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("binary data ({})", hex.join(" "))
+        }
+    }
+}
+
+/// The compressions this build reads, as `gzip, zstd, xz or bzip2`.
+pub(crate) fn compressions_read() -> String {
+    let names: Vec<&str> = [
+        Compression::Gzip,
+        Compression::Zstd,
+        Compression::Xz,
+        Compression::Bzip2,
+    ]
+    .into_iter()
+    .filter(|c| c.is_supported())
+    .map(Compression::name)
+    .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
 /// The compressions this build reads, as `none, gzip, zstd, xz, bzip2`.
 pub(crate) fn supported_names() -> String {
     [
@@ -218,6 +278,29 @@ pub(crate) fn decoder<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn describes_what_is_no_archive() {
+        assert_eq!(
+            describe_head(b"hello world, this is a text file\n"),
+            r#"text ("hello world, this is a t"…)"#
+        );
+        assert_eq!(describe_head(b"short\n"), r#"text ("short\n")"#);
+        assert_eq!(describe_head(b"PK\x03\x04\x14\0"), "a zip archive");
+        assert_eq!(
+            describe_head(&[0x1f, 0x8b, 0x85, 0x1f]),
+            "a gzip header with an unknown compression method"
+        );
+        assert_eq!(
+            describe_head(&[0, 1, 2, 0xff, 0x80, 5, 6, 7, 8, 9]),
+            "binary data (00 01 02 ff 80 05 06 07)"
+        );
+        // A character cut by the end of what was read is still text.
+        assert_eq!(
+            describe_head("résumé".as_bytes().get(..7).unwrap()),
+            r#"text ("résum")"#
+        );
+    }
 
     #[test]
     fn detects_every_magic() {

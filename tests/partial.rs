@@ -215,7 +215,10 @@ fn what_is_no_archive_or_damaged_before_anything_gets_the_error_alone() {
     // Cut inside the first entries, before config.dump.
     let early = write(dir.path(), "early.tar.gz", &gz[..300]);
     for (path, error) in [
-        (&text, format!("Error: {text}: not a tar archive")),
+        (
+            &text,
+            format!("Error: {text}: unknown format (it looks like text"),
+        ),
         (&early, format!("Error: {early}: truncated gzip stream")),
     ] {
         for args in [

@@ -57,6 +57,52 @@ pub(super) enum WalkError {
     Truncated,
     /// `archive/tar` would refuse this header.
     Invalid { offset: u64, message: String },
+    /// The first block is no tar header (nor part of one): the input is
+    /// something else, which starts with `head`.
+    NotATar { head: Vec<u8>, message: String },
+}
+
+/// How much of an input that is no tar is kept to say what it is.
+const HEAD: usize = 64;
+
+/// The error for a first block that is no tar header (or less than one).
+/// What starts as a tar header does (the `ustar` magic, or a name and a
+/// mode as tar writes them) is a damaged or truncated tar; the rest is
+/// [`WalkError::NotATar`], which says what it looks like.
+pub(super) fn first_block(block: &[u8], message: impl Into<String>) -> WalkError {
+    if !tar_like(block) {
+        return WalkError::NotATar {
+            head: block.iter().take(HEAD).copied().collect(),
+            message: message.into(),
+        };
+    }
+    if block.len() < 512 {
+        WalkError::Truncated
+    } else {
+        invalid(0, message)
+    }
+}
+
+/// Whether `block` (a header block, or the start of one) reads as a tar
+/// header: the `ustar` magic, or a name of printable bytes padded with
+/// NULs followed by an octal mode.
+fn tar_like(block: &[u8]) -> bool {
+    if block.get(257..262) == Some(b"ustar") {
+        return true;
+    }
+    let name = block.get(..100).unwrap_or(block);
+    let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+    let (text, padding) = name.split_at(len);
+    let printable = |b: &u8| *b >= 0x20 && *b != 0x7f;
+    let mode = block.get(100..108.min(block.len())).unwrap_or_default();
+    // Padded with NULs, unless the name fills its field (then the mode
+    // must be there to say so).
+    let ended = !padding.is_empty() || block.len() > 100;
+    !text.is_empty()
+        && text.iter().all(printable)
+        && padding.iter().all(|&b| b == 0)
+        && ended
+        && mode.iter().all(|b| b"01234567 \0".contains(b))
 }
 
 impl From<io::Error> for WalkError {

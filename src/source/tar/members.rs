@@ -8,7 +8,7 @@
 use std::io::{Read, Seek};
 
 use super::block::{self, BLOCK, Block, flag, header_only};
-use super::member::{Member, Members, Step, WalkError, invalid, show};
+use super::member::{Member, Members, Step, WalkError, first_block, invalid, show};
 use super::pax;
 use super::pending::{Pending, global};
 use super::sparse::{self, PaxSparse};
@@ -61,6 +61,10 @@ impl Members {
             match r.fill(&mut blk)? {
                 0 => return end(false, pending),
                 BLOCK => {}
+                n if offset == 0 => {
+                    let got = blk.get(..n).unwrap_or_default();
+                    return Err(first_block(got, "shorter than one tar header block"));
+                }
                 _ => return Err(WalkError::Truncated),
             }
             if blk.iter().all(|&c| c == 0) {
@@ -76,7 +80,10 @@ impl Members {
                     _ => return Err(WalkError::Truncated),
                 }
             }
-            let header = block::parse(&blk).map_err(|e| invalid(offset, e.to_string()))?;
+            let header = block::parse(&blk).map_err(|e| match offset {
+                0 => first_block(&blk, e.to_string()),
+                _ => invalid(offset, e.to_string()),
+            })?;
             let raw_size = header.size;
             self.sized(r.pos, header.typeflag, raw_size, offset)?;
             match header.typeflag {

@@ -7,6 +7,7 @@ use std::hash::BuildHasher;
 use std::io;
 
 use super::member::WalkError;
+use crate::compression::Compression;
 use crate::error::{Error, Result};
 use crate::source::context::Context;
 use crate::warning::{Capped, Warning, WarningKind};
@@ -48,6 +49,22 @@ impl Walk {
                         io::ErrorKind::UnexpectedEof,
                         "shorter than one tar header block",
                     ),
+                };
+            }
+            WalkError::NotATar { head, message } => {
+                let looks_like = crate::compression::describe_head(&head);
+                return match self.ctx.compression {
+                    Compression::None => Error::UnknownFormat {
+                        archive: self.ctx.name.to_string(),
+                        looks_like,
+                    },
+                    c => Error::NotATar {
+                        archive: self.ctx.name.to_string(),
+                        source: io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("{message}: the {c} stream holds {looks_like}"),
+                        ),
+                    },
                 };
             }
             WalkError::Truncated => return self.ctx.truncated(entry),
