@@ -34,7 +34,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The path could not be opened or inspected (it does not exist, or
     /// permission was denied).
-    #[error("{}: cannot open", path.display())]
+    #[error("{}: {}", path.display(), os_reason(source))]
     Open {
         /// The path given.
         path: PathBuf,
@@ -49,8 +49,9 @@ pub enum Error {
         /// The path given.
         path: PathBuf,
     },
-    /// The input holds no bytes at all.
-    #[error("{archive}: empty file")]
+    /// The input holds no bytes at all. (The message begins as
+    /// checkpointctl's, which scripts match.)
+    #[error("checkpoint directory is missing in the archive file: {archive} (the file is empty)")]
     Empty {
         /// The archive's display name.
         archive: String,
@@ -77,6 +78,19 @@ pub enum Error {
         archive: String,
         /// The format recognised from the first bytes.
         compression: Compression,
+    },
+    /// The input is no archive of a format ckpt reads: not a tar, nor
+    /// compressed in a known format.
+    #[error(
+        "{archive}: unknown format (it looks like {looks_like}); ckpt reads tar archives, plain or {} compressed",
+        crate::compression::compressions_read()
+    )]
+    UnknownFormat {
+        /// The archive's display name.
+        archive: String,
+        /// What the first bytes look like: `text ("…")`, `a zip archive`,
+        /// `binary data (…)`.
+        looks_like: String,
     },
     /// The (decompressed) input does not start with a tar header.
     #[error("{archive}: not a tar archive")]
@@ -182,16 +196,18 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    /// A required entry is not in the archive.
-    #[error("{archive}: {entry} not found")]
+    /// A required entry is not in the archive. (The message ends as
+    /// checkpointctl's, which scripts match.)
+    #[error("{archive}: {entry}: no such file or directory")]
     MissingEntry {
         /// The archive's display name.
         archive: String,
         /// The entry's name, e.g. `config.dump`.
         entry: String,
     },
-    /// A required entry is present but holds no bytes.
-    #[error("{archive}: {entry} is empty")]
+    /// A required entry is present but holds no bytes. (The message has
+    /// the words of checkpointctl's, which scripts match.)
+    #[error("{archive}: failed to unmarshal empty entry{}: {entry}: unexpected end of JSON input", at_byte(*offset))]
     EmptyEntry {
         /// The archive's display name.
         archive: String,
@@ -201,7 +217,7 @@ pub enum Error {
         offset: Option<u64>,
     },
     /// A required JSON entry (`config.dump`, `spec.dump`) cannot be parsed.
-    #[error("{archive}: {entry}: invalid JSON")]
+    #[error("{archive}: failed to unmarshal {entry}{}", at_byte(*offset))]
     Json {
         /// The archive's display name.
         archive: String,
@@ -212,6 +228,21 @@ pub enum Error {
         /// What the JSON parser said.
         #[source]
         source: serde_json::Error,
+    },
+    /// A part of a checkpoint asked for explicitly cannot be shown: what it
+    /// needs is not in the archive or does not decode (see
+    /// [`InspectOptions::strict`](crate::views::InspectOptions::strict)).
+    /// The message has checkpointctl's words, which scripts match.
+    #[error("{archive}: failed to {what}: {reason}")]
+    Unavailable {
+        /// The archive's display name.
+        archive: String,
+        /// What failed: `get dump statistics`, `get process tree`,
+        /// `process command line arguments`, `get environment variables`,
+        /// `get file descriptors`, `get sockets`, `get mounts`.
+        what: String,
+        /// Why: the entry missing, or what the warning said.
+        reason: String,
     },
     /// A pid asked for is not in the process tree.
     #[error("{archive}: no process with PID {pid}")]
@@ -242,8 +273,9 @@ pub enum Error {
         #[source]
         source: crate::criu::ImageError,
     },
-    /// The archive holds neither a `checkpoint/` directory nor anything in it.
-    #[error("{archive}: not a container checkpoint: no checkpoint/ directory")]
+    /// The archive holds neither a `checkpoint/` directory nor anything in
+    /// it. (The message is checkpointctl's, which scripts match.)
+    #[error("checkpoint directory is missing in the archive file: {archive}")]
     NoCheckpointDirectory {
         /// The archive's display name.
         archive: String,
@@ -322,6 +354,7 @@ impl Error {
             | Error::UnsupportedCompression { archive, .. }
             | Error::LayerCompression { archive, .. }
             | Error::NotATar { archive, .. }
+            | Error::UnknownFormat { archive, .. }
             | Error::Truncated { archive, .. }
             | Error::Decompress { archive, .. }
             | Error::Tar { archive, .. }
@@ -332,6 +365,7 @@ impl Error {
             | Error::EmptyEntry { archive, .. }
             | Error::Json { archive, .. }
             | Error::NoSuchProcess { archive, .. }
+            | Error::Unavailable { archive, .. }
             | Error::Image { archive, .. }
             | Error::NoCheckpointDirectory { archive }
             | Error::Ambiguous { archive, .. }
@@ -385,6 +419,30 @@ impl Error {
             Error::LimitExceeded { limit, .. } => Some(*limit),
             _ => None,
         }
+    }
+}
+
+/// What the operating system said, as Go and the C library word it: `no
+/// such file or directory`, without Rust's `(os error 2)`.
+fn os_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(i) if e.raw_os_error().is_some() => &text[..i],
+        _ => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if chars.next().is_some_and(char::is_lowercase) => {
+            first.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+fn at_byte(offset: Option<u64>) -> String {
+    match offset {
+        Some(o) => format!(" at byte {o}"),
+        None => String::new(),
     }
 }
 

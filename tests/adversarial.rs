@@ -331,7 +331,11 @@ fn run(args: &[String]) -> (i32, String, String) {
     );
     assert!(!stderr.contains("panicked"), "ckpt {args:?}: {stderr}");
     if code == 1 {
-        assert!(stderr.contains("Error: "), "ckpt {args:?}: {stderr}");
+        // `list` says it as checkpointctl does.
+        assert!(
+            stderr.contains("Error: ") || stderr.contains("Error extracting information from "),
+            "ckpt {args:?}: {stderr}"
+        );
     }
     for (what, text) in [("stdout", &stdout), ("stderr", &stderr)] {
         if let Some(c) = text

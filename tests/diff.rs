@@ -434,7 +434,13 @@ fn one_unreadable_side_is_an_error_naming_it() {
     let (out, err, code) = ckpt(&["diff", &fx(A), &bad]);
     assert_eq!(code, 1);
     assert_eq!(out, "");
-    assert!(err.starts_with(&format!("Error: {bad}: ")), "{err}");
+    // checkpointctl's words first, then which file and why.
+    assert!(
+        err.starts_with(&format!(
+            "Error: failed to load checkpoint B: {bad}: unknown format"
+        )),
+        "{err}"
+    );
     let (_, err, code) = ckpt(&["diff", "-", "-"]);
     assert_eq!(code, 1);
     assert!(err.contains("standard input"), "{err}");

@@ -499,7 +499,7 @@ fn the_checkpoint_time_falls_back_to_what_the_archive_says() {
     let (tree, _, _) = on_archive(&["inspect"]);
     assert!(
         tree.contains(&format!(
-            "Checkpointed: {} (from the stats-dump entry time)\n",
+            "Checkpointed: {} (no time in config.dump; from the stats-dump entry time)\n",
             at.time.to_rfc3339()
         )),
         "{tree}"

@@ -55,15 +55,23 @@ fn good_archives_listed_by_time_bad_ones_named_on_stderr() {
          * config.dump has no checkpoint time: taken from the stats-dump entry time\n"
     );
     assert_eq!(out, expected);
+    // In checkpointctl's words, between the path listed and the table.
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 3, "{err}");
     for (line, name, reason) in [
         (lines[0], "checkpoint-cut.tar.gz", "truncated gzip"),
-        (lines[1], "checkpoint-empty.tar", "empty file"),
-        (lines[2], "checkpoint-text.tar", "not a tar archive"),
+        (lines[1], "checkpoint-empty.tar", "(the file is empty)"),
+        (
+            lines[2],
+            "checkpoint-text.tar",
+            "unknown format (it looks like text",
+        ),
     ] {
         let file = path(&dir.path().join(name));
-        assert!(line.starts_with(&format!("Error: {file}: ")), "{line}");
+        assert!(
+            line.starts_with(&format!("Error extracting information from {file}: ")),
+            "{line}"
+        );
         assert!(line.contains(reason), "{line}");
     }
 }
@@ -107,13 +115,26 @@ fn no_checkpoints_and_unreadable_directories() {
         (format!("No checkpoints found in [{e}]\n"), String::new(), 0)
     );
 
-    // A directory that cannot be read is named; with nothing readable the
-    // status is 1.
+    // A directory that does not exist holds no checkpoints, as
+    // checkpointctl has it.
     let missing = empty.path().join("missing");
     let m = path(&missing);
     let (out, err, code) = ckpt(&["list", &m]);
-    assert_eq!(out, format!("No checkpoints found in [{m}]\n"));
-    assert!(err.starts_with(&format!("Error: {m}: ")), "{err}");
+    assert_eq!(
+        (out, err, code),
+        (format!("No checkpoints found in [{m}]\n"), String::new(), 0)
+    );
+    // One that cannot be read is named; with nothing readable the status
+    // is 1.
+    let file = empty.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let f = path(&file);
+    let (out, err, code) = ckpt(&["list", &f]);
+    assert_eq!(out, format!("No checkpoints found in [{f}]\n"));
+    assert!(
+        err.starts_with(&format!("Error: {f}: not a directory")),
+        "{err}"
+    );
     assert_eq!(code, 1);
 
     // One readable directory is enough for 0.

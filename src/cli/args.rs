@@ -5,8 +5,10 @@ use std::path::Path;
 
 use clap::ValueEnum;
 
-/// Options shared by the commands that read archives.
+/// Options shared by the commands that read archives: the limits, under
+/// their own heading in `--help`.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Limits (each caps what an archive can make ckpt hold)")]
 pub struct ReadArgs {
     /// Largest entry decoded in memory (config.dump, spec.dump, …), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = ckpt::Limits::DEFAULT.max_entry_size)]
@@ -52,12 +54,13 @@ impl ReadArgs {
     }
 }
 
-/// Output formats of `show`.
+/// Output formats of the commands that print tables (each command's
+/// `--format` help says what its JSON holds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableFormat {
-    /// A table, as checkpointctl prints it.
+    /// Text, as checkpointctl prints it.
     Table,
-    /// JSON: an array with one object per archive.
+    /// JSON (keys listed in the README).
     Json,
 }
 

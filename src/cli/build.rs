@@ -38,7 +38,8 @@ pub struct Args {
     /// may be truncated (no end-of-archive marker).
     #[arg(long)]
     allow_ambiguous: bool,
-    /// Output format of the report.
+    /// Output format of the report on what was built: text, or JSON (one
+    /// object).
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
 

@@ -9,7 +9,7 @@ use ckpt::views::list::{KUBELET_CHECKPOINTS, candidates, entries};
 
 use super::advice::advise;
 use super::args::TableFormat;
-use super::report::{emit, report, warn};
+use super::report::{self, ERROR, emit, report, warn};
 use super::{table, text};
 
 /// Arguments of `ckpt list`.
@@ -20,7 +20,8 @@ pub struct Args {
     #[arg(value_name = "DIR")]
     dirs: Vec<PathBuf>,
 
-    /// Output format.
+    /// Output format: a table, or JSON (an array with one object per
+    /// checkpoint listed).
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
 }
@@ -42,6 +43,11 @@ pub fn run(args: &Args) -> ExitCode {
                     listing.push(dir.clone());
                     paths.extend(found);
                 }
+            }
+            // What does not exist holds no checkpoints, as checkpointctl
+            // has it.
+            Err(ckpt::Error::Open { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                readable += 1;
             }
             Err(e) => report(&e),
         }
@@ -71,6 +77,15 @@ pub fn run(args: &Args) -> ExitCode {
                     "Listing checkpoints in path: {}\n",
                     text::clean(&dir.display().to_string())
                 ));
+            }
+            // As checkpointctl: what could not be read, between the paths
+            // listed and the table.
+            if let Err(code) = emit(&s) {
+                return code;
+            }
+            s.clear();
+            for (path, e) in &failed {
+                extraction_failed(path, e);
             }
             let table: Vec<Vec<String>> = rows
                 .iter()
@@ -119,9 +134,11 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     let emitted = emit(&out);
-    // After the table, which shows what damaged archives still said.
-    for (_, e) in &failed {
-        report(e);
+    if args.format == TableFormat::Json {
+        // After the JSON, which shows what damaged archives still said.
+        for (path, e) in &failed {
+            extraction_failed(path, e);
+        }
     }
     if let Err(code) = emitted {
         return code;
@@ -134,4 +151,19 @@ pub fn run(args: &Args) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `Error extracting information from PATH: …`, checkpointctl's words.
+fn extraction_failed(path: &std::path::Path, e: &ckpt::Error) {
+    let path = path.display().to_string();
+    let mut message = report::message(e);
+    if let Some(rest) = message.strip_prefix(&format!("{path}: ")) {
+        message = rest.to_owned();
+    }
+    let _ = writeln!(
+        anstream::stderr(),
+        "{ERROR}Error{ERROR:#} extracting information from {}: {}",
+        text::clean(&path),
+        text::clean(&message)
+    );
 }

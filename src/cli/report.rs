@@ -18,16 +18,31 @@ pub const CHANGED: anstyle::Style = anstyle::AnsiColor::Yellow.on_default();
 
 /// Prints `Error: <message> <advice>: <cause>: …` on stderr.
 pub fn report(e: &ckpt::Error) {
-    report_with(e, &advice::for_error(e));
+    print_error(&message(e));
+}
+
+/// Prints `Error: <context>: <message>…`: what failed, then why.
+pub fn report_in(context: &str, e: &ckpt::Error) {
+    print_error(&format!("{context}: {}", message(e)));
+}
+
+/// An error's message with its causes and the advice, as [`report`]
+/// prints it.
+pub fn message(e: &ckpt::Error) -> String {
+    if let ckpt::Error::Open { .. } = e {
+        // The message already says what the operating system said.
+        return e.to_string();
+    }
+    chain(e, &advice::for_error(e))
 }
 
 /// Prints an error that is not the library's.
 pub fn report_other(e: &dyn std::error::Error) {
-    report_with(e, "");
+    print_error(&chain(e, ""));
 }
 
 /// The message, its causes (each once), then the advice.
-fn report_with(e: &dyn std::error::Error, advice: &str) {
+fn chain(e: &dyn std::error::Error, advice: &str) -> String {
     let mut message = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -39,7 +54,7 @@ fn report_with(e: &dyn std::error::Error, advice: &str) {
         source = source.and_then(|e| e.source());
     }
     message.push_str(advice);
-    print_error(&message);
+    message
 }
 
 /// Prints `Error: <message>` on stderr, control characters made visible.
@@ -57,7 +72,7 @@ pub fn print_error(message: &str) {
 /// [`advice::advise`]).
 pub fn warn(archive: &str, warnings: &[ckpt::Warning]) {
     let mut err = anstream::stderr().lock();
-    for w in warnings {
+    for w in warnings.iter().filter(|w| worth_a_line(w)) {
         let _ = writeln!(
             err,
             "{WARNING}Warning:{WARNING:#} {}: {}",
@@ -83,4 +98,12 @@ pub fn emit(out: &str) -> Result<(), ExitCode> {
             Err(ExitCode::FAILURE)
         }
     }
+}
+
+/// Whether a warning is printed. A broken `network.status` is not: the
+/// networks are only left out, as checkpointctl leaves them out (the
+/// warning stays in the JSON output).
+fn worth_a_line(w: &ckpt::Warning) -> bool {
+    !(w.kind == ckpt::WarningKind::InvalidJson
+        && w.entry.as_deref() == Some(ckpt::layout::NETWORK_STATUS_FILE))
 }

@@ -18,7 +18,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    /// Output format.
+    /// Output format: a table, or JSON (an array with one object per
+    /// archive).
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
 

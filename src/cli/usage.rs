@@ -36,7 +36,9 @@ pub fn handle(
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let text = if subcommand(&root, args).is_none() {
+            let root_help =
+                e.kind() != ErrorKind::DisplayVersion && subcommand(&root, args).is_none();
+            let text = if root_help {
                 // The top-level help also lists the plugins found on PATH.
                 let mut root = root.bin_name(&program);
                 if let Some(section) = plugin::help_section(builtins) {
@@ -119,12 +121,19 @@ fn message(
             if arg.starts_with("--format") {
                 (format!("invalid output format: {value}"), None)
             } else {
-                let flag = arg.split(' ').next().unwrap_or(&arg);
-                let mut message = format!("invalid argument {value:?} for {flag:?} flag");
+                let name = arg.split(' ').next().unwrap_or(&arg);
+                let mut message = if name.starts_with('-') {
+                    format!("invalid argument {value:?} for {name:?} flag")
+                } else {
+                    format!("invalid argument {value:?} for {name}")
+                };
                 if e.kind() == ErrorKind::ValueValidation
                     && let Some(cause) = std::error::Error::source(e)
                 {
                     message.push_str(&format!(": {cause}"));
+                }
+                if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
+                    message.push_str(&format!(" (possible values: {})", valid.join(", ")));
                 }
                 (message, None)
             }
@@ -257,6 +266,11 @@ mod tests {
         assert_eq!(m, "invalid output format: invalid");
         let (m, _) = error_of(&["checkpointctl", "inspect", "a.tar", "--pid", "x"]);
         assert!(m.starts_with("invalid argument \"x\" for \"--pid"), "{m}");
+        let (m, _) = error_of(&["checkpointctl", "completion", "tcsh"]);
+        assert_eq!(
+            m,
+            "invalid argument \"tcsh\" for <SHELL> (possible values: bash, elvish, fish, powershell, zsh)"
+        );
     }
 
     #[test]

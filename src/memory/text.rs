@@ -250,7 +250,7 @@ impl TextReader {
 
     /// The results, by pid.
     pub(crate) fn finish(mut self) -> BTreeMap<(u32, Text), MemoryText> {
-        self.abandon("not found in the archive");
+        self.abandon("no such file or directory");
         self.requests
             .into_iter()
             .map(|r| {

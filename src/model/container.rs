@@ -24,7 +24,7 @@ pub enum Engine {
     /// containerd (`io.kubernetes.cri.*` annotations or a `status` file).
     #[serde(rename = "containerd")]
     Containerd,
-    /// Nothing says.
+    /// Not worked out: no spec.dump was read.
     #[default]
     #[serde(rename = "unknown")]
     Unknown,
@@ -103,9 +103,7 @@ pub struct ContainerInfo {
 /// Works out the engine and what it says about the container.
 ///
 /// Podman and CRI-O name themselves in the `io.container.manager`
-/// annotation. Anything else with `io.kubernetes.cri.*` annotations or a
-/// containerd `status` file is containerd; the rest is unknown (where
-/// checkpointctl says containerd).
+/// annotation; anything else is containerd, as checkpointctl has it.
 pub fn container_info(
     config: Option<&ContainerConfig>,
     spec: Option<&SpecDump>,
@@ -160,28 +158,20 @@ pub fn container_info(
                 ..ContainerInfo::default()
             }
         }
+        // Neither Podman nor CRI-O: containerd, as checkpointctl has it
+        // (whether or not containerd's annotations or `status` say so).
         _ => {
-            let containerd = has_containerd_status
-                || spec
-                    .annotations
-                    .keys()
-                    .any(|k| k.starts_with("io.kubernetes.cri."));
-            if containerd {
-                ContainerInfo {
-                    engine: Engine::Containerd,
-                    name: annotation("io.kubernetes.cri.container-name"),
-                    created: created(),
-                    pod: annotation("io.kubernetes.cri.sandbox-name"),
-                    namespace: annotation("io.kubernetes.cri.sandbox-namespace"),
-                    ..ContainerInfo::default()
-                }
-            } else {
-                ContainerInfo {
-                    engine: Engine::Unknown,
-                    name: config_name(),
-                    created: created(),
-                    ..ContainerInfo::default()
-                }
+            let mut name = annotation("io.kubernetes.cri.container-name");
+            if name.is_empty() && !has_containerd_status {
+                name = config_name();
+            }
+            ContainerInfo {
+                engine: Engine::Containerd,
+                name,
+                created: created(),
+                pod: annotation("io.kubernetes.cri.sandbox-name"),
+                namespace: annotation("io.kubernetes.cri.sandbox-namespace"),
+                ..ContainerInfo::default()
             }
         }
     }
@@ -272,11 +262,15 @@ mod tests {
             ("ctr-name", "pod", "ns")
         );
 
+        // Nothing says: containerd, as checkpointctl has it.
         let s = spec("{}");
         let info = container_info(None, Some(&s), None, true, &mut Vec::new());
         assert_eq!(info.engine, Engine::Containerd);
         let info = container_info(None, Some(&s), None, false, &mut Vec::new());
-        assert_eq!(info.engine, Engine::Unknown);
+        assert_eq!(info.engine, Engine::Containerd);
+        let s = spec(r#"{"annotations": {"io.container.manager": "different-runtime"}}"#);
+        let info = container_info(None, Some(&s), None, false, &mut Vec::new());
+        assert_eq!(info.engine, Engine::Containerd);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::memory::{PAGE_SIZE, PageSource, SharedKind, SharedMemory, VmaKind, VmaMap};
 use crate::model::{Checkpoint, TaskState};
 use crate::warning::Warning;
@@ -30,16 +31,21 @@ pub struct MemoryRow {
 
 /// The memory table: alive and stopped processes, by pid. Needs
 /// [`Want::processes`](crate::Want::processes) and
-/// [`Want::memory`](crate::Want::memory).
-pub fn memory_table(checkpoint: &Checkpoint, warnings: &mut Vec<Warning>) -> Vec<MemoryRow> {
-    if checkpoint.images.is_none() {
-        return Vec::new();
-    }
+/// [`Want::memory`](crate::Want::memory). Without a process tree there
+/// is no table: [`Error::Unavailable`].
+pub fn memory_table(
+    checkpoint: &Checkpoint,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<MemoryRow>> {
     let Some(table) = checkpoint.process_table() else {
-        return Vec::new();
+        return Err(Error::Unavailable {
+            archive: checkpoint.archive.clone(),
+            what: "get process tree".to_owned(),
+            reason: "checkpoint/pstree.img: no such file or directory".to_owned(),
+        });
     };
     warnings.extend(table.warnings.iter().cloned());
-    table
+    let rows = table
         .by_pid
         .values()
         .filter(|p| p.state().has_resources() || p.state() == TaskState::Unknown(0))
@@ -54,7 +60,8 @@ pub fn memory_table(checkpoint: &Checkpoint, warnings: &mut Vec<Warning>) -> Vec
                 pages_id: memory.map(|m| m.pagemap.pages_id),
             }
         })
-        .collect()
+        .collect();
+    Ok(rows)
 }
 
 /// A shared memory object of `memparse`'s listing.

@@ -12,7 +12,7 @@ use ckpt::diff::{Diff, DiffOptions, read_both};
 use super::advice::advise;
 use super::args::{ReadArgs, open};
 use super::progress::with_progress_all;
-use super::report::{emit, report, report_other, warn};
+use super::report::{emit, report, report_in, report_other, warn};
 use render::render;
 
 /// Output formats of `diff`.
@@ -20,7 +20,7 @@ use render::render;
 pub enum DiffFormat {
     /// Boxes and trees, as checkpointctl prints them.
     Tree,
-    /// JSON: one object.
+    /// JSON (keys listed in the README).
     Json,
 }
 
@@ -46,7 +46,7 @@ pub struct Args {
     /// Compare checkpoints of different containers anyway.
     #[arg(long)]
     force: bool,
-    /// Output format.
+    /// Output format: boxes and trees, or JSON (one object).
     #[arg(long, value_enum, default_value_t = DiffFormat::Tree)]
     format: DiffFormat,
     /// Compare each process's memory page by page (pages added, removed
@@ -95,9 +95,7 @@ pub fn run(args: &Args) -> ExitCode {
     let (a, b) = match (open(&args.a), open(&args.b)) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
-            for e in [a.err(), b.err()].into_iter().flatten() {
-                report(&e);
-            }
+            report_load_errors(a.err(), b.err());
             return ExitCode::FAILURE;
         }
     };
@@ -110,9 +108,7 @@ pub fn run(args: &Args) -> ExitCode {
     let (mut side_a, mut side_b) = match sides {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
-            for e in [a.err(), b.err()].into_iter().flatten() {
-                report(&e);
-            }
+            report_load_errors(a.err(), b.err());
             return ExitCode::FAILURE;
         }
     };
@@ -138,5 +134,15 @@ pub fn run(args: &Args) -> ExitCode {
     match emit(&out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => code,
+    }
+}
+
+/// `failed to load checkpoint A: …`, checkpointctl's words, for each side
+/// that could not be read.
+fn report_load_errors(a: Option<ckpt::Error>, b: Option<ckpt::Error>) {
+    for (side, e) in [("A", a), ("B", b)] {
+        if let Some(e) = e {
+            report_in(&format!("failed to load checkpoint {side}"), &e);
+        }
     }
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod annotations;
 mod render;
 
 use ckpt::views::{InspectOptions, Inspection};
@@ -17,7 +18,7 @@ use render::tree;
 pub enum TreeFormat {
     /// A tree, as checkpointctl prints it.
     Tree,
-    /// JSON: an array with one object per archive.
+    /// JSON (keys listed in the README).
     Json,
 }
 
@@ -37,7 +38,8 @@ pub struct Args {
     /// Show the open files of each process.
     #[arg(long)]
     files: bool,
-    /// Output format.
+    /// Output format: a tree, or JSON (an array with one object per
+    /// archive).
     #[arg(long, value_enum, default_value_t = TreeFormat::Tree)]
     format: TreeFormat,
     /// Show pod, namespace and annotations.
@@ -93,6 +95,8 @@ impl Args {
             metadata: self.metadata,
             rootfs_diff: self.rootfs_diff,
             pid: self.pid,
+            // Each section named is a promise; `--all` shows what there is.
+            strict: true,
         }
         .normalized()
     }

@@ -5,6 +5,7 @@ use ckpt::model::TimeSource;
 use ckpt::views::{Inspection, PsNode, RootfsNode, SocketNode};
 
 use super::super::tree::Tree;
+use super::annotations::{JSON_ANNOTATIONS, add_json, json_value_text};
 
 /// go-crit's `FormatTime`: microseconds as `µs`, `ms` or `s`, five
 /// significant digits, trailing zeros dropped.
@@ -28,68 +29,6 @@ fn format_time(us: u32) -> String {
     format!("{text} {unit}")
 }
 
-/// Annotations whose values checkpointctl expands as JSON.
-const JSON_ANNOTATIONS: &[&str] = &[
-    "io.kubernetes.cri-o.Labels",
-    "io.kubernetes.cri-o.Annotations",
-    "io.kubernetes.cri-o.Metadata",
-    "kubectl.kubernetes.io/last-applied-configuration",
-];
-
-fn json_value_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => "<nil>".to_owned(),
-        other => other.to_string(),
-    }
-}
-
-fn add_json(tree: &mut Tree, value: &serde_json::Value, depth: usize) {
-    // Deeper than this is not worth drawing (and an archive cannot make it
-    // recurse for ever).
-    if depth > 32 {
-        return;
-    }
-    match value {
-        serde_json::Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            for k in keys {
-                let v = &map[k];
-                match v {
-                    serde_json::Value::Object(_) => {
-                        add_json(tree.branch(format!("{k}:")), v, depth + 1)
-                    }
-                    serde_json::Value::Array(_) => {
-                        add_json(tree.branch(format!("{k}: ")), v, depth + 1)
-                    }
-                    _ => {
-                        tree.branch(format!("{k}: {}", json_value_text(v)));
-                    }
-                }
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                match v {
-                    serde_json::Value::Object(_) => {
-                        add_json(tree.branch(format!("[{i}]:")), v, depth + 1)
-                    }
-                    serde_json::Value::Array(_) => {
-                        add_json(tree.branch(format!("[{i}]: ")), v, depth + 1)
-                    }
-                    _ => {
-                        tree.branch(format!("[{i}]: {}", json_value_text(v)));
-                    }
-                }
-            }
-        }
-        other => {
-            tree.branch(json_value_text(other));
-        }
-    }
-}
-
 /// checkpointctl's tree of one inspection.
 pub(super) fn tree(i: &Inspection) -> Tree {
     let h = &i.header;
@@ -103,14 +42,9 @@ pub(super) fn tree(i: &Inspection) -> Tree {
     t.branch(format!("ID: {}", h.id));
     t.branch(format!("Runtime: {}", h.runtime));
     t.branch(format!("Created: {}", h.created));
-    match (&h.checkpointed, h.checkpointed_from) {
-        (Some(c), Some(TimeSource::ConfigDump) | None) => {
-            t.branch(format!("Checkpointed: {c}"));
-        }
-        (Some(c), Some(from)) => {
-            t.branch(format!("Checkpointed: {c} (from the {})", from.name()));
-        }
-        (None, _) => {}
+    // A time not from config.dump comes last: checkpointctl's lines stay put.
+    if let (Some(c), Some(TimeSource::ConfigDump) | None) = (&h.checkpointed, h.checkpointed_from) {
+        t.branch(format!("Checkpointed: {c}"));
     }
     t.branch(format!("Engine: {}", h.engine));
     if !h.networks.is_empty() {
@@ -247,6 +181,14 @@ pub(super) fn tree(i: &Inspection) -> Tree {
     }
     if let Some(r) = &i.rootfs_diff {
         rootfs_changes(&mut t, r);
+    }
+    if let (Some(c), Some(from)) = (&h.checkpointed, h.checkpointed_from)
+        && from != TimeSource::ConfigDump
+    {
+        let from = from.name();
+        t.branch(format!(
+            "Checkpointed: {c} (no time in config.dump; from the {from})"
+        ));
     }
     t
 }

@@ -37,7 +37,12 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
             TableFormat::Table => pages_table(&name, &listing),
         }
     } else {
-        let rows = memory_table(&checkpoint, &mut warnings);
+        let rows = match memory_table(&checkpoint, &mut warnings) {
+            Ok(rows) => rows,
+            // Damage may have cut the tree off: that is what is reported.
+            Err(_) if checkpoint.damage.is_some() => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
         match args.format {
             TableFormat::Json => json(&rows),
             TableFormat::Table => {

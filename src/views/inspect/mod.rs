@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use nodes::{COMMAND_LINE, ENVIRONMENT, find_ps, open_file_node, ps_node};
 pub use nodes::{
     CriuMountNode, FdNode, Metadata, MountNode, OpenFileNode, PsNode, Statistics, ThreadNode,
     count_bytes,
 };
-use nodes::{find_ps, open_file_node, ps_node};
 use sockets::socket_node;
 pub use sockets::{SkNode, SocketData, SocketNode};
 
@@ -67,11 +67,35 @@ pub struct Inspection {
 impl Inspection {
     /// Builds the inspection. It needs a checkpoint directory; a missing
     /// `config.dump` or `spec.dump` (a bare CRIU image directory) is a
-    /// warning. An unknown `pid` is an error.
+    /// warning. An unknown `pid` is an error, and so is a section asked
+    /// for that cannot be shown when the options are
+    /// [`strict`](InspectOptions::strict).
     pub fn new(checkpoint: &Checkpoint, options: &InspectOptions) -> Result<Inspection> {
         let o = options.clone().normalized();
         checkpoint.require_checkpoint_directory()?;
+        let unavailable = |what: &str, reason: String| Error::Unavailable {
+            archive: checkpoint.archive.clone(),
+            what: what.to_owned(),
+            reason,
+        };
+        // Why an entry gave nothing: the warning about it, else its absence.
+        let why_missing = |entry: &str| {
+            checkpoint
+                .warnings
+                .iter()
+                .find(|w| w.entry.as_deref() == Some(entry))
+                .map_or_else(
+                    || format!("{entry}: no such file or directory"),
+                    |w| format!("{entry}: {}", w.message.replace(", ignored", "")),
+                )
+        };
         let mut warnings = checkpoint.warnings.clone();
+        // A container checkpoint needs both; a bare CRIU image directory
+        // has neither.
+        if checkpoint.complete && (checkpoint.config.is_some() || checkpoint.spec.is_some()) {
+            checkpoint.require_config()?;
+            checkpoint.require_spec()?;
+        }
         for (have, name) in [
             (checkpoint.config.is_some(), crate::layout::CONFIG_DUMP_FILE),
             (checkpoint.spec.is_some(), crate::layout::SPEC_DUMP_FILE),
@@ -96,10 +120,20 @@ impl Inspection {
                     "no dump statistics in the archive",
                 ));
             }
+            if statistics.is_none() && o.strict {
+                return Err(unavailable(
+                    "get dump statistics",
+                    why_missing("stats-dump"),
+                ));
+            }
             statistics
         } else {
             None
         };
+        if o.mounts && o.strict && checkpoint.spec.is_none() {
+            let spec = crate::layout::SPEC_DUMP_FILE;
+            return Err(unavailable("get mounts", why_missing(spec)));
+        }
 
         let metadata = o.metadata.then(|| Metadata {
             pod_name: checkpoint.container.pod.clone(),
@@ -107,11 +141,33 @@ impl Inspection {
             annotations: spec.annotations.clone(),
         });
 
+        let before = warnings.len();
         let process_tree = if o.ps_tree {
             process_tree(checkpoint, &o, &mut warnings)?
         } else {
             None
         };
+        if o.strict && o.ps_tree {
+            if process_tree.is_none() {
+                let pstree = "checkpoint/pstree.img";
+                return Err(unavailable("get process tree", why_missing(pstree)));
+            }
+            let memory = warnings.get(before..).unwrap_or_default().iter();
+            // A limit that stopped the read is ckpt's choice, not a gap in
+            // the archive: that stays a warning, with its advice.
+            let gaps =
+                memory.filter(|w| w.kind == WarningKind::MemoryUnavailable && w.limit.is_none());
+            for w in gaps {
+                let what = if w.message.contains(&format!(": {COMMAND_LINE} unavailable")) {
+                    "process command line arguments"
+                } else if w.message.contains(&format!(": {ENVIRONMENT} unavailable")) {
+                    "get environment variables"
+                } else {
+                    continue;
+                };
+                return Err(unavailable(what, w.message.clone()));
+            }
+        }
         let shown: BTreeSet<u32> = process_tree
             .iter()
             .flat_map(|t| t.walk())
@@ -127,9 +183,35 @@ impl Inspection {
                     .is_some_and(|n| n.task_state.has_resources())
             })
             .collect();
+        let files_img = "checkpoint/files.img";
+        let no_files_img = checkpoint.images.as_ref().is_none_or(|i| i.files.is_none());
+        let before = warnings.len();
         let file_descriptors = o
             .files
             .then(|| file_descriptors(checkpoint, &alive, &mut warnings));
+        if o.strict && o.files && !alive.is_empty() {
+            if no_files_img {
+                return Err(unavailable("get file descriptors", why_missing(files_img)));
+            }
+            if let Some(w) = warnings.get(before..).unwrap_or_default().first() {
+                return Err(unavailable("get file descriptors", w.message.clone()));
+            }
+        }
+        if o.strict && o.sockets && !alive.is_empty() {
+            if no_files_img {
+                return Err(unavailable("get sockets", why_missing(files_img)));
+            }
+            let unknown = alive.iter().find(|&&pid| {
+                checkpoint
+                    .process(pid)
+                    .is_none_or(|p| p.sockets().is_none())
+            });
+            if let Some(pid) = unknown {
+                let reason =
+                    format!("pid {pid}: open sockets unknown (ids or fdinfo image missing)");
+                return Err(unavailable("get sockets", reason));
+            }
+        }
         let sockets = o.sockets.then(|| {
             alive
                 .iter()

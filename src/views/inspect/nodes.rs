@@ -173,6 +173,11 @@ pub(super) fn find_ps(node: &PsNode, pid: u32) -> Option<&PsNode> {
     None
 }
 
+/// What a warning calls a command line it could not read.
+pub(super) const COMMAND_LINE: &str = "command line";
+/// What a warning calls an environment it could not read.
+pub(super) const ENVIRONMENT: &str = "environment";
+
 pub(super) fn ps_node(
     node: &ProcessNode<'_>,
     o: &InspectOptions,
@@ -195,12 +200,12 @@ pub(super) fn ps_node(
     };
     let cmdline = (o.cmdline && alive).then(|| p.cmdline()).flatten();
     if o.cmdline && alive && cmdline.is_none() {
-        warnings.push(unavailable("command line", p.args_text()));
+        warnings.push(unavailable(COMMAND_LINE, p.args_text()));
     }
     let environment = if o.env && alive {
         let env = p.environment();
         if env.is_none() {
-            warnings.push(unavailable("environment", p.env_text()));
+            warnings.push(unavailable(ENVIRONMENT, p.env_text()));
         }
         env
     } else {

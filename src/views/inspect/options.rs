@@ -28,6 +28,11 @@ pub struct InspectOptions {
     pub rootfs_diff: bool,
     /// Show the process tree from this pid (`--pid`).
     pub pid: Option<u32>,
+    /// Whether a section asked for that the archive cannot give is an
+    /// error ([`Error::Unavailable`](crate::Error::Unavailable)) rather
+    /// than a warning: checkpointctl's explicit flags are promises, its
+    /// `--all` is not (and [`InspectOptions::all`] is not strict).
+    pub strict: bool,
 }
 
 impl InspectOptions {
@@ -44,6 +49,7 @@ impl InspectOptions {
             metadata: true,
             rootfs_diff: true,
             pid: None,
+            strict: false,
         }
     }
 
