@@ -126,3 +126,60 @@ fn the_ellipsis_matches_any_run_of_lines_and_nothing_else() {
     assert!(!matches(&e(&["a", "b"]), &["a", "b", "c"]));
     assert!(matches(&e(&["a", "…"]), &["a", "b", "c"]));
 }
+
+/// The README's install lines, pasted into a fresh shell with a fresh
+/// home: every line but `cargo install` (the test's own build stands in
+/// for what it installs, in `~/.cargo/bin`) must succeed and leave what it
+/// says.
+#[test]
+fn the_install_lines_work_in_a_fresh_home() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block: Vec<&str> = readme
+        .split("## Install")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("README.md has an Install section with a sh block")
+        .lines()
+        .collect();
+    assert!(block.first().unwrap().starts_with("cargo install --path ."));
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join(".cargo/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_ckpt"), bin.join("ckpt")).unwrap();
+    let script = block[1..].join("\n");
+    let out = std::process::Command::new("bash")
+        .args(["-euc", &script])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let completion = home
+        .path()
+        .join(".local/share/bash-completion/completions/ckpt");
+    assert!(
+        std::fs::read_to_string(completion)
+            .unwrap()
+            .contains("_ckpt()")
+    );
+    let man = home.path().join(".local/share/man/man1/ckpt.1");
+    assert!(std::fs::read_to_string(man).unwrap().starts_with(".ie"));
+    // The alias answers as checkpointctl does.
+    let alias = std::process::Command::new(bin.join("checkpointctl"))
+        .arg("--wrong-parameter")
+        .output()
+        .unwrap();
+    assert_eq!(alias.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&alias.stderr),
+        "Error: unknown flag: --wrong-parameter\n"
+    );
+}
