@@ -87,6 +87,36 @@ fn usage_errors_are_cobras() {
 }
 
 #[test]
+fn help_fits_80_columns() {
+    let commands = [
+        "",
+        "show",
+        "inspect",
+        "memparse",
+        "list",
+        "diff",
+        "decode",
+        "cat",
+        "build",
+        "plugin",
+        "completion",
+        "man",
+    ];
+    for command in commands {
+        let mut cmd = ckpt();
+        cmd.env("COLUMNS", "80");
+        if !command.is_empty() {
+            cmd.arg(command);
+        }
+        let (out, _, code) = run(cmd.arg("--help"));
+        assert_eq!(code, 0, "{command}");
+        for line in out.lines() {
+            assert!(line.chars().count() <= 80, "{command}: {line}");
+        }
+    }
+}
+
+#[test]
 fn help_groups_the_limits_and_says_true_formats() {
     for command in ["show", "inspect", "memparse", "diff", "list"] {
         let (out, _, code) = run(ckpt().args([command, "--help"]));
