@@ -181,8 +181,11 @@ fn arity(sub: &clap::Command, args: &[OsString]) -> String {
         .iter()
         .any(|a| a.get_num_args().is_some_and(|n| n.max_values() > 1));
     let received = count_positionals(sub, args);
+    let most = positionals.len();
     if unbounded {
         format!("requires at least {required} arg(s), only received {received}")
+    } else if most > required {
+        format!("accepts between {required} and {most} arg(s), received {received}")
     } else {
         format!("accepts {required} arg(s), received {received}")
     }
@@ -258,6 +261,10 @@ mod tests {
         assert_eq!(m, "accepts 2 arg(s), received 3");
         let (m, _) = error_of(&["checkpointctl", "show"]);
         assert_eq!(m, "requires at least 1 arg(s), only received 0");
+        let (m, _) = error_of(&["checkpointctl", "decode"]);
+        assert_eq!(m, "accepts between 1 and 2 arg(s), received 0");
+        let (m, _) = error_of(&["checkpointctl", "decode", "a", "b", "c"]);
+        assert_eq!(m, "accepts between 1 and 2 arg(s), received 3");
     }
 
     #[test]
