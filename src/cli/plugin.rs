@@ -50,11 +50,16 @@ pub struct Plugin {
     pub path: PathBuf,
 }
 
-impl Plugin {
-    /// Its description, or `None` when it gives none.
-    pub fn description(&self) -> Option<String> {
-        describe(&self.path)
-    }
+/// The descriptions of `plugins`, asked of all at once (each may take
+/// up to the timeout).
+fn descriptions(plugins: &[Plugin]) -> Vec<Option<String>> {
+    std::thread::scope(|s| {
+        let asked: Vec<_> = plugins
+            .iter()
+            .map(|p| s.spawn(|| describe(&p.path)))
+            .collect();
+        asked.into_iter().map(|h| h.join().ok().flatten()).collect()
+    })
 }
 
 /// Runs `ckpt plugin …`.
@@ -66,10 +71,8 @@ pub fn run(args: &Args, builtins: &[String]) -> ExitCode {
         out.push_str("No plugins found in PATH\n");
     } else {
         out.push_str("Available plugins:\n");
-        for p in &plugins {
-            let description = p
-                .description()
-                .unwrap_or_else(|| "(no description)".to_owned());
+        for (p, description) in plugins.iter().zip(descriptions(&plugins)) {
+            let description = description.unwrap_or_else(|| "(no description)".to_owned());
             out.push_str(&format!(
                 "  {:<20} {}\n  {:<20} {}\n",
                 clean(&p.name),
@@ -152,9 +155,8 @@ pub fn help_section(builtins: &[String]) -> Option<String> {
     }
     let width = plugins.iter().map(|p| p.name.len()).max().unwrap_or(0);
     let mut out = String::from("Plugins:\n");
-    for p in &plugins {
-        let description = p
-            .description()
+    for (p, description) in plugins.iter().zip(descriptions(&plugins)) {
+        let description = description
             .unwrap_or_else(|| format!("Plugin provided by {}", p.path.to_string_lossy()));
         out.push_str(&format!(
             "  {:<width$}  {}\n",
