@@ -198,7 +198,13 @@ fn errors() {
 
 #[test]
 fn hexdump_rows_and_filters() {
-    let out = stdout(&["memparse", "tests/fixtures/multi-proc.none.tar", "-p", "1"]);
+    let out = stdout(&[
+        "memparse",
+        "tests/fixtures/multi-proc.none.tar",
+        "-p",
+        "1",
+        "--no-squeeze",
+    ]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[1],
@@ -209,7 +215,7 @@ fn hexdump_rows_and_filters() {
         lines[5],
         "0000000000401000  48 83 ec 08 48 c7 c0 00 00 00 00 48 85 c0 74 02  |H...H......H..t.|"
     );
-    // Every row (no collapsing): 128 KiB of memory, 16 bytes a row.
+    // Every row (not squeezed): 128 KiB of memory, 16 bytes a row.
     assert_eq!(lines.len() - 5, 128 * 1024 / 16);
     assert!(out.contains(
         "0000000001f5a6d0  53 45 43 52 45 54 5f 4d 41 52 4b 45 52 5f 37 66  |SECRET_MARKER_7f|"
@@ -223,6 +229,7 @@ fn hexdump_rows_and_filters() {
         "1",
         "--vma",
         "stack",
+        "-v",
     ]);
     let rows: Vec<&str> = out.lines().skip(5).collect();
     assert_eq!(rows.len(), 8192 / 16);
@@ -243,7 +250,7 @@ fn hexdump_rows_and_filters() {
 #[test]
 fn hexdump_as_json_has_the_same_rows_as_the_table() {
     let args = ["memparse", "tests/fixtures/multi-proc.none.tar", "-p", "1"];
-    let table = stdout(&args);
+    let table = stdout(&[&args[..], &["--no-squeeze"]].concat());
     let json = stdout(&[&args[..], &["--format", "json"]].concat());
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["archive"], "tests/fixtures/multi-proc.none.tar");
@@ -306,7 +313,13 @@ fn output_file_is_written_whole_and_never_clobbered() {
         )
     );
     let written = std::fs::read_to_string(&target).unwrap();
-    let shown = stdout(&["memparse", "tests/fixtures/multi-proc.none.tar", "-p", "1"]);
+    let shown = stdout(&[
+        "memparse",
+        "tests/fixtures/multi-proc.none.tar",
+        "-p",
+        "1",
+        "--no-squeeze",
+    ]);
     assert_eq!(written, shown.splitn(4, '\n').nth(3).unwrap());
     // Only the file asked for is in the directory: no temporary left over.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -60,6 +60,12 @@ pub struct Args {
     /// Write the hexdump to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(super) output: Option<PathBuf>,
+    /// Print every line of the hexdump. By default a line that repeats the
+    /// one above it is squeezed, as `hexdump -C` does: the first repeat
+    /// becomes `*`, and a run that ends at a gap between memory areas
+    /// prints its last line. The `-o` file and JSON have every line.
+    #[arg(short = 'v', long)]
+    pub(super) no_squeeze: bool,
     /// Replace the output file if it exists.
     #[arg(long)]
     pub(super) force: bool,

@@ -15,6 +15,7 @@ use super::super::progress::with_progress;
 use super::super::report::{emit, report_other, warn};
 use super::super::text;
 use super::args::{Args, Failure, check_pid, damaged, damaged_early, options};
+use super::lines::{Squeeze, json_row, text_line};
 
 /// Writes hexdump rows as memory streams by.
 struct Hexdump<W: Write> {
@@ -31,12 +32,22 @@ struct Hexdump<W: Write> {
     /// were written (for the commas).
     json: bool,
     rows: u64,
+    /// Repeated lines squeezed into `*` (text to standard output, unless
+    /// `--no-squeeze`).
+    squeeze: Option<Squeeze>,
     /// The row being formatted, kept to reuse its allocation.
     line: Vec<u8>,
 }
 
 impl<W: Write> Hexdump<W> {
-    fn new(out: W, header: String, target: Target, filter: MemoryFilter, json: bool) -> Hexdump<W> {
+    fn new(
+        out: W,
+        header: String,
+        target: Target,
+        filter: MemoryFilter,
+        json: bool,
+        squeeze: bool,
+    ) -> Hexdump<W> {
         Hexdump {
             out,
             header: Some(header),
@@ -46,6 +57,7 @@ impl<W: Write> Hexdump<W> {
             row_at: 0,
             json,
             rows: 0,
+            squeeze: (squeeze && !json).then(Squeeze::default),
             line: Vec::with_capacity(96),
         }
     }
@@ -55,50 +67,31 @@ impl<W: Write> Hexdump<W> {
             return Ok(());
         }
         self.write_header()?;
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let printable = |b: u8| if (32..127).contains(&b) { b } else { b'.' };
         // One buffer for every row: a dump of gigabytes has millions.
         let mut line = std::mem::take(&mut self.line);
         line.clear();
-        if self.json {
-            let sep = if self.rows == 0 { "\n    " } else { ",\n    " };
-            let _ = write!(
-                line,
-                "{sep}{{\"address\":\"{:#x}\",\"vaddr\":{},\"hex\":\"",
-                self.row_at, self.row_at
-            );
-            for &b in &self.row {
-                line.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-            }
-            line.extend_from_slice(b"\",\"ascii\":\"");
-            for &b in &self.row {
-                // Printable ASCII: only these two need escaping in JSON.
-                if matches!(b, b'"' | b'\\') {
-                    line.push(b'\\');
-                }
-                line.push(printable(b));
-            }
-            line.extend_from_slice(b"\"}");
-        } else {
-            let _ = write!(line, "{:016x}  ", self.row_at);
-            for i in 0..16 {
-                match self.row.get(i) {
-                    Some(&b) => line.extend_from_slice(&[
-                        HEX[usize::from(b >> 4)],
-                        HEX[usize::from(b & 15)],
-                        b' ',
-                    ]),
-                    None => line.extend_from_slice(b"   "),
-                }
-            }
-            line.extend_from_slice(b" |");
-            line.extend(self.row.iter().map(|&b| printable(b)));
-            line.extend_from_slice(b"|\n");
+        match (&mut self.squeeze, self.json) {
+            (_, true) => json_row(&mut line, self.row_at, &self.row, self.rows == 0),
+            (Some(squeeze), false) => squeeze.line(&mut line, self.row_at, &self.row),
+            (None, false) => text_line(&mut line, self.row_at, &self.row),
         }
         self.rows += 1;
         let written = self.out.write_all(&line);
         self.line = line;
         self.row.clear();
+        written
+    }
+
+    /// Ends a run of repeated lines where the memory dumped ends.
+    fn end_squeeze(&mut self) -> io::Result<()> {
+        let Some(squeeze) = self.squeeze.as_mut() else {
+            return Ok(());
+        };
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        squeeze.end(&mut line);
+        let written = self.out.write_all(&line);
+        self.line = line;
         written
     }
 }
@@ -153,6 +146,7 @@ impl<W: Write> MemorySink for Hexdump<W> {
 
     fn end(&mut self, _pid: u32) -> io::Result<bool> {
         self.flush_row()?;
+        self.end_squeeze()?;
         Ok(true)
     }
 }
@@ -231,6 +225,7 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
                 target.clone(),
                 filter,
                 args.format == TableFormat::Json,
+                !args.no_squeeze,
             );
             let mut checkpoint =
                 with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
@@ -260,6 +255,8 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
                     target.clone(),
                     filter,
                     args.format == TableFormat::Json,
+                    // As checkpointctl writes it: every line.
+                    false,
                 );
                 let mut checkpoint =
                     with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
@@ -308,6 +305,7 @@ fn finish<W: Write>(sink: &mut Hexdump<W>) -> Result<(), Failure> {
     let mut write = || {
         sink.write_header()?;
         sink.flush_row()?;
+        sink.end_squeeze()?;
         if sink.json {
             sink.out.write_all(b"\n  ]\n}\n")?;
         }

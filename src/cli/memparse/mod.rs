@@ -1,9 +1,10 @@
 //! `ckpt memparse`: process memory sizes ([`sizes`]), a hexdump of one
-//! process ([`hexdump`]), and search ([`search`]), with checkpointctl's
-//! flags and more ([`args`]).
+//! process ([`hexdump`], its [`lines`]), and search ([`search`]), with
+//! checkpointctl's flags and more ([`args`]).
 
 mod args;
 mod hexdump;
+mod lines;
 mod search;
 mod sizes;
 
