@@ -416,3 +416,107 @@ fn pages_listing_as_json() {
     assert_eq!(files[0]["pages"], 32);
     assert_eq!(files[0]["by_kind"]["stack"], 8192);
 }
+
+/// Two archives at once: text is each archive's output, headed by the
+/// archive; JSON is one array, an element per archive naming it and
+/// holding what that archive alone prints.
+#[test]
+fn several_archives_give_one_json_array_and_text_headed_per_archive() {
+    let (a, b) = (
+        "tests/fixtures/mini-sleep.none.tar",
+        "tests/fixtures/multi-proc.none.tar",
+    );
+    let pattern = "SECRET_MARKER_7f3a9c";
+    for (mode, key) in [
+        (&[][..], Some("processes")),
+        (&["--pages"][..], Some("pages_files")),
+        (&["--search", pattern][..], Some("matches")),
+        (&["-p", "1", "--address", "0x401000-0x401040"][..], None),
+    ] {
+        let run = |archives: &[&str], json: bool| {
+            let format: &[&str] = if json { &["--format", "json"] } else { &[] };
+            stdout(&[&["memparse"][..], mode, format, archives].concat())
+        };
+        let both: serde_json::Value = serde_json::from_str(&run(&[a, b], true)).unwrap();
+        let both = both.as_array().unwrap();
+        assert_eq!(both.len(), 2, "{mode:?}");
+        for (element, archive) in both.iter().zip([a, b]) {
+            assert_eq!(element["archive"], archive, "{mode:?}");
+            let alone: serde_json::Value = serde_json::from_str(&run(&[archive], true)).unwrap();
+            match key {
+                Some(key) => {
+                    // The one-archive document, unchanged, under its key.
+                    assert!(alone.is_array(), "{mode:?}");
+                    assert_eq!(element[key], alone, "{mode:?} {archive}");
+                    assert_eq!(element.as_object().unwrap().len(), 2);
+                }
+                None => assert_eq!(*element, alone, "{mode:?} {archive}"),
+            }
+        }
+        // Something to compare: multi-proc has processes, pages files,
+        // matches and rows.
+        let b_items = match key {
+            Some(key) => &both[1][key],
+            None => &both[1]["rows"],
+        };
+        assert!(!b_items.as_array().unwrap().is_empty(), "{mode:?}");
+
+        // Text: each archive's output in turn, each headed by its archive.
+        let text = run(&[a, b], false);
+        let heading = |archive: &str| match mode.first() {
+            None => format!("\nDisplaying processes memory sizes from {archive}\n\n"),
+            Some(&"--pages") => format!("\nDisplaying pages files from {archive}\n\n"),
+            Some(&"--search") => {
+                format!("\nDisplaying matches for pattern \"{pattern}\" from {archive}\n\n")
+            }
+            Some(_) => format!(
+                "\nDisplaying memory pages content for process ID 1 from checkpoint: {archive}\n\n"
+            ),
+        };
+        let mut expected = String::new();
+        for archive in [a, b] {
+            let alone = run(&[archive], false);
+            if mode.first() == Some(&"--search") {
+                // checkpointctl's search of one archive has no heading.
+                assert!(!alone.contains("Displaying"), "{alone}");
+                expected.push_str(&heading(archive));
+            } else {
+                assert!(alone.starts_with(&heading(archive)), "{alone}");
+            }
+            expected.push_str(&alone);
+        }
+        assert_eq!(text, expected, "{mode:?}");
+        let (at_a, at_b) = (
+            text.find(&heading(a)).unwrap(),
+            text.find(&heading(b)).unwrap(),
+        );
+        assert!(at_a == 0 && at_b > at_a, "{mode:?}");
+    }
+}
+
+#[test]
+fn an_unreadable_archive_among_several_is_left_out_of_the_array() {
+    let out = ckpt()
+        .args([
+            "memparse",
+            "--format",
+            "json",
+            "tests/fixtures/no-such.tar",
+            "tests/fixtures/multi-proc.none.tar",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no-such.tar"))
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let archives: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["archive"].as_str().unwrap())
+        .collect();
+    assert_eq!(archives, ["tests/fixtures/multi-proc.none.tar"]);
+    assert_eq!(v[0]["processes"].as_array().unwrap().len(), 5);
+}

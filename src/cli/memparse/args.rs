@@ -96,8 +96,9 @@ pub struct Args {
     /// Most search hits kept.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub(super) max_hits: usize,
-    /// Output format of the tables, search results and hexdump (one JSON
-    /// document per archive).
+    /// Output format of the tables, search results and hexdump (with
+    /// several archives, JSON is one array: an object per archive, naming
+    /// it).
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub(super) format: TableFormat,
 

@@ -15,6 +15,7 @@ use super::super::progress::with_progress;
 use super::super::report::{emit, report_other, warn};
 use super::super::text;
 use super::args::{Args, Failure, check_pid, damaged, damaged_early, options};
+use super::combine::Combined;
 use super::lines::{Squeeze, json_row, text_line};
 
 /// Writes hexdump rows as memory streams by.
@@ -32,6 +33,9 @@ struct Hexdump<W: Write> {
     /// were written (for the commas).
     json: bool,
     rows: u64,
+    /// What JSON lines are indented by (an element of an array of
+    /// several archives' documents).
+    pad: &'static str,
     /// Repeated lines squeezed into `*` (text to standard output, unless
     /// `--no-squeeze`).
     squeeze: Option<Squeeze>,
@@ -57,9 +61,15 @@ impl<W: Write> Hexdump<W> {
             row_at: 0,
             json,
             rows: 0,
+            pad: "",
             squeeze: (squeeze && !json).then(Squeeze::default),
             line: Vec::with_capacity(96),
         }
+    }
+
+    /// JSON lines indented by `pad`.
+    fn indented(self, pad: &'static str) -> Hexdump<W> {
+        Hexdump { pad, ..self }
     }
 
     fn flush_row(&mut self) -> io::Result<()> {
@@ -71,7 +81,7 @@ impl<W: Write> Hexdump<W> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
         match (&mut self.squeeze, self.json) {
-            (_, true) => json_row(&mut line, self.row_at, &self.row, self.rows == 0),
+            (_, true) => json_row(&mut line, self.row_at, &self.row, self.rows == 0, self.pad),
             (Some(squeeze), false) => squeeze.line(&mut line, self.row_at, &self.row),
             (None, false) => text_line(&mut line, self.row_at, &self.row),
         }
@@ -199,7 +209,12 @@ fn object_named(object: &SharedMemory, name: &str) -> bool {
     object.name == name || object.shmid.to_string() == name
 }
 
-pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failure> {
+pub(super) fn run(
+    args: &Args,
+    path: &Path,
+    target: Target,
+    combined: &mut Combined,
+) -> Result<(), Failure> {
     let source = open(path)?;
     let name = source.name().to_owned();
     let progress = source.progress();
@@ -210,8 +225,12 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
         None => {
             let stdout = io::stdout();
             let out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let (start, pad) = combined.stream();
             let header = match args.format {
-                TableFormat::Json => json_header(&name, &target),
+                TableFormat::Json => format!(
+                    "{start}{}",
+                    json_header(&name, &target).replace('\n', &format!("\n{pad}"))
+                ),
                 TableFormat::Table => format!(
                     "\nDisplaying memory pages content for {} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
                     target.describe(),
@@ -226,12 +245,14 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
                 filter,
                 args.format == TableFormat::Json,
                 !args.no_squeeze,
-            );
+            )
+            .indented(pad);
             let mut checkpoint =
                 with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
             damaged_early(&mut checkpoint)?;
             target.check(&checkpoint)?;
             finish(&mut sink)?;
+            combined.streamed();
             warn_advised(&name, &checkpoint.warnings);
             damaged(&mut checkpoint)?;
         }
@@ -307,7 +328,11 @@ fn finish<W: Write>(sink: &mut Hexdump<W>) -> Result<(), Failure> {
         sink.flush_row()?;
         sink.end_squeeze()?;
         if sink.json {
-            sink.out.write_all(b"\n  ]\n}\n")?;
+            let pad = sink.pad;
+            // Alone, a document ends its line; in an array, the array
+            // does.
+            let end = if pad.is_empty() { "\n" } else { "" };
+            write!(sink.out, "\n{pad}  ]\n{pad}}}{end}")?;
         }
         sink.out.flush()
     };

@@ -26,12 +26,13 @@ pub(super) fn text_line(line: &mut Vec<u8>, at: u64, bytes: &[u8]) {
 }
 
 /// Appends the JSON row of `bytes` at `at` (`address`, `vaddr`, `hex`,
-/// `ascii`), after a comma unless it is the `first`.
-pub(super) fn json_row(line: &mut Vec<u8>, at: u64, bytes: &[u8], first: bool) {
-    let sep = if first { "\n    " } else { ",\n    " };
+/// `ascii`), after a comma unless it is the `first`, on a line indented
+/// by `pad` more than a document's rows.
+pub(super) fn json_row(line: &mut Vec<u8>, at: u64, bytes: &[u8], first: bool, pad: &str) {
+    let sep = if first { "" } else { "," };
     let _ = write!(
         line,
-        "{sep}{{\"address\":\"{at:#x}\",\"vaddr\":{at},\"hex\":\""
+        "{sep}\n{pad}    {{\"address\":\"{at:#x}\",\"vaddr\":{at},\"hex\":\""
     );
     for &b in bytes {
         line.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);

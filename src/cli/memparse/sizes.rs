@@ -14,9 +14,11 @@ use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
 use super::args::{Args, Failure, damaged, damaged_early, json, options};
+use super::combine::Combined;
 
-/// The table (checkpointctl's), or the pages listing.
-pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
+/// The table (checkpointctl's), or the pages listing; each headed by the
+/// archive's name.
+pub(super) fn run(args: &Args, path: &Path, combined: &mut Combined) -> Result<(), Failure> {
     let source = open(path)?;
     let name = source.name().to_owned();
     let progress = source.progress();
@@ -33,13 +35,13 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
     let out = if args.pages {
         let listing = pages_listing(&checkpoint);
         match args.format {
-            TableFormat::Json => json(&listing),
+            TableFormat::Json => combined.element(&name, "pages_files", &json(&listing)),
             TableFormat::Table => pages_table(&name, &listing),
         }
     } else {
         let rows = memory_table(&checkpoint, &mut warnings);
         match args.format {
-            TableFormat::Json => json(&rows),
+            TableFormat::Json => combined.element(&name, "processes", &json(&rows)),
             TableFormat::Table => {
                 let mut out = size_table(&name, &rows);
                 out.push_str(&shared_objects(&shared_table(&checkpoint)));
