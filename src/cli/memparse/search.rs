@@ -218,7 +218,9 @@ pub(super) fn run(
             } else {
                 &["PID", "Address", "VMA", "Match", "Instance"]
             };
-            table::render(header, &rows)
+            // Every column but the instance number is copied (an address,
+            // a pid, an object for --shared, the match): none is cut.
+            table::render(header, &rows, &["PID", "Address", "VMA", "Match"])
         }
     };
     // checkpointctl searches one archive and says nothing of it; with

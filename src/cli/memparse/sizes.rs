@@ -72,7 +72,8 @@ fn size_table(name: &str, rows: &[MemoryRow]) -> String {
         text::clean(name),
         table::render(
             &["PID", "Process name", "Memory size", "Shared memory size"],
-            &rows
+            &rows,
+            &["PID", "Process name"],
         )
     )
 }
@@ -122,7 +123,11 @@ fn shared_objects(objects: &[SharedRow]) -> String {
 Shared memory (dumped once for the processes that map it)
 
 {}",
-        table::render(&["Object", "Size", "Dumped", "File", "Mapped by"], &rows)
+        table::render(
+            &["Object", "Size", "Dumped", "File", "Mapped by"],
+            &rows,
+            &["Object", "File", "Mapped by"],
+        )
     )
 }
 
@@ -152,6 +157,10 @@ fn pages_table(name: &str, files: &[PagesFile]) -> String {
     format!(
         "\nDisplaying pages files from {}\n\n{}",
         text::clean(name),
-        table::render(&["File", "Owner", "Size", "Pages", "Runs", "Areas"], &rows)
+        table::render(
+            &["File", "Owner", "Size", "Pages", "Runs", "Areas"],
+            &rows,
+            &["File", "Owner"],
+        )
     )
 }
