@@ -213,14 +213,17 @@ pub(super) fn run(
                     row
                 })
                 .collect();
-            let header: &[&str] = if args.pid.is_some() {
-                &["Address", "Match", "Instance"]
-            } else {
-                &["PID", "Address", "VMA", "Match", "Instance"]
-            };
             // Every column but the instance number is copied (an address,
             // a pid, an object for --shared, the match): none is cut.
-            table::render(header, &rows, &["PID", "Address", "VMA", "Match"])
+            let (header, whole): (&[&str], &[&str]) = if args.pid.is_some() {
+                (&["Address", "Match", "Instance"], &["Address", "Match"])
+            } else {
+                (
+                    &["PID", "Address", "VMA", "Match", "Instance"],
+                    &["PID", "Address", "VMA", "Match"],
+                )
+            };
+            table::render(header, &rows, whole)
         }
     };
     // checkpointctl searches one archive and says nothing of it; with
