@@ -198,7 +198,13 @@ fn errors() {
 
 #[test]
 fn hexdump_rows_and_filters() {
-    let out = stdout(&["memparse", "tests/fixtures/multi-proc.none.tar", "-p", "1"]);
+    let out = stdout(&[
+        "memparse",
+        "tests/fixtures/multi-proc.none.tar",
+        "-p",
+        "1",
+        "--no-squeeze",
+    ]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[1],
@@ -209,7 +215,7 @@ fn hexdump_rows_and_filters() {
         lines[5],
         "0000000000401000  48 83 ec 08 48 c7 c0 00 00 00 00 48 85 c0 74 02  |H...H......H..t.|"
     );
-    // Every row (no collapsing): 128 KiB of memory, 16 bytes a row.
+    // Every row (not squeezed): 128 KiB of memory, 16 bytes a row.
     assert_eq!(lines.len() - 5, 128 * 1024 / 16);
     assert!(out.contains(
         "0000000001f5a6d0  53 45 43 52 45 54 5f 4d 41 52 4b 45 52 5f 37 66  |SECRET_MARKER_7f|"
@@ -223,6 +229,7 @@ fn hexdump_rows_and_filters() {
         "1",
         "--vma",
         "stack",
+        "-v",
     ]);
     let rows: Vec<&str> = out.lines().skip(5).collect();
     assert_eq!(rows.len(), 8192 / 16);
@@ -243,7 +250,7 @@ fn hexdump_rows_and_filters() {
 #[test]
 fn hexdump_as_json_has_the_same_rows_as_the_table() {
     let args = ["memparse", "tests/fixtures/multi-proc.none.tar", "-p", "1"];
-    let table = stdout(&args);
+    let table = stdout(&[&args[..], &["--no-squeeze"]].concat());
     let json = stdout(&[&args[..], &["--format", "json"]].concat());
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["archive"], "tests/fixtures/multi-proc.none.tar");
@@ -306,7 +313,13 @@ fn output_file_is_written_whole_and_never_clobbered() {
         )
     );
     let written = std::fs::read_to_string(&target).unwrap();
-    let shown = stdout(&["memparse", "tests/fixtures/multi-proc.none.tar", "-p", "1"]);
+    let shown = stdout(&[
+        "memparse",
+        "tests/fixtures/multi-proc.none.tar",
+        "-p",
+        "1",
+        "--no-squeeze",
+    ]);
     assert_eq!(written, shown.splitn(4, '\n').nth(3).unwrap());
     // Only the file asked for is in the directory: no temporary left over.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -402,4 +415,108 @@ fn pages_listing_as_json() {
     assert_eq!(files[0]["size"], 131_072);
     assert_eq!(files[0]["pages"], 32);
     assert_eq!(files[0]["by_kind"]["stack"], 8192);
+}
+
+/// Two archives at once: text is each archive's output, headed by the
+/// archive; JSON is one array, an element per archive naming it and
+/// holding what that archive alone prints.
+#[test]
+fn several_archives_give_one_json_array_and_text_headed_per_archive() {
+    let (a, b) = (
+        "tests/fixtures/mini-sleep.none.tar",
+        "tests/fixtures/multi-proc.none.tar",
+    );
+    let pattern = "SECRET_MARKER_7f3a9c";
+    for (mode, key) in [
+        (&[][..], Some("processes")),
+        (&["--pages"][..], Some("pages_files")),
+        (&["--search", pattern][..], Some("matches")),
+        (&["-p", "1", "--address", "0x401000-0x401040"][..], None),
+    ] {
+        let run = |archives: &[&str], json: bool| {
+            let format: &[&str] = if json { &["--format", "json"] } else { &[] };
+            stdout(&[&["memparse"][..], mode, format, archives].concat())
+        };
+        let both: serde_json::Value = serde_json::from_str(&run(&[a, b], true)).unwrap();
+        let both = both.as_array().unwrap();
+        assert_eq!(both.len(), 2, "{mode:?}");
+        for (element, archive) in both.iter().zip([a, b]) {
+            assert_eq!(element["archive"], archive, "{mode:?}");
+            let alone: serde_json::Value = serde_json::from_str(&run(&[archive], true)).unwrap();
+            match key {
+                Some(key) => {
+                    // The one-archive document, unchanged, under its key.
+                    assert!(alone.is_array(), "{mode:?}");
+                    assert_eq!(element[key], alone, "{mode:?} {archive}");
+                    assert_eq!(element.as_object().unwrap().len(), 2);
+                }
+                None => assert_eq!(*element, alone, "{mode:?} {archive}"),
+            }
+        }
+        // Something to compare: multi-proc has processes, pages files,
+        // matches and rows.
+        let b_items = match key {
+            Some(key) => &both[1][key],
+            None => &both[1]["rows"],
+        };
+        assert!(!b_items.as_array().unwrap().is_empty(), "{mode:?}");
+
+        // Text: each archive's output in turn, each headed by its archive.
+        let text = run(&[a, b], false);
+        let heading = |archive: &str| match mode.first() {
+            None => format!("\nDisplaying processes memory sizes from {archive}\n\n"),
+            Some(&"--pages") => format!("\nDisplaying pages files from {archive}\n\n"),
+            Some(&"--search") => {
+                format!("\nDisplaying matches for pattern \"{pattern}\" from {archive}\n\n")
+            }
+            Some(_) => format!(
+                "\nDisplaying memory pages content for process ID 1 from checkpoint: {archive}\n\n"
+            ),
+        };
+        let mut expected = String::new();
+        for archive in [a, b] {
+            let alone = run(&[archive], false);
+            if mode.first() == Some(&"--search") {
+                // checkpointctl's search of one archive has no heading.
+                assert!(!alone.contains("Displaying"), "{alone}");
+                expected.push_str(&heading(archive));
+            } else {
+                assert!(alone.starts_with(&heading(archive)), "{alone}");
+            }
+            expected.push_str(&alone);
+        }
+        assert_eq!(text, expected, "{mode:?}");
+        let (at_a, at_b) = (
+            text.find(&heading(a)).unwrap(),
+            text.find(&heading(b)).unwrap(),
+        );
+        assert!(at_a == 0 && at_b > at_a, "{mode:?}");
+    }
+}
+
+#[test]
+fn an_unreadable_archive_among_several_is_left_out_of_the_array() {
+    let out = ckpt()
+        .args([
+            "memparse",
+            "--format",
+            "json",
+            "tests/fixtures/no-such.tar",
+            "tests/fixtures/multi-proc.none.tar",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no-such.tar"))
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let archives: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["archive"].as_str().unwrap())
+        .collect();
+    assert_eq!(archives, ["tests/fixtures/multi-proc.none.tar"]);
+    assert_eq!(v[0]["processes"].as_array().unwrap().len(), 5);
 }

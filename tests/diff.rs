@@ -71,9 +71,20 @@ fn piggie_tree_has_checkpointctls_lines_in_sorted_order() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(err, "");
-    // The same lines as checkpointctl's, which come in a random order.
+    // Each checkpoint is named by its file, where checkpointctl prints
+    // "Checkpoint A:" alone.
+    let (a, b) = (fx(A), fx(B));
+    let named_a = format!("Checkpoint A: {a}\n  Created: 2026-01-01T00:00:00Z\n");
+    let named_b = format!("Checkpoint B: {b}\n  Created: 2026-01-01T00:00:00Z\n");
+    assert!(out.contains(&named_a), "{out}");
+    assert!(out.contains(&named_b), "{out}");
+    // Otherwise the same lines as checkpointctl's, which come in a random
+    // order.
+    let as_theirs = out
+        .replace(&format!("Checkpoint A: {a}\n"), "Checkpoint A:\n")
+        .replace(&format!("Checkpoint B: {b}\n"), "Checkpoint B:\n");
     assert_eq!(
-        sorted_lines(&out),
+        sorted_lines(&as_theirs),
         sorted_lines(&golden("piggie-diff-a-vs-b.txt"))
     );
     // Ours come sorted by pid.
@@ -220,6 +231,8 @@ fn the_same_checkpoint_twice_has_no_change_whatever_its_compression() {
         "--files",
     ]);
     assert_eq!(code, 0, "{err}");
+    // Memory (size and pages) and processes: checkpointctl's bats test
+    // counts at least two.
     assert_eq!(out.matches("│ = No change").count(), 2, "{out}");
     // pid 1 (sleep): every dumped page unchanged.
     let pages: u64 = pagemap_pages("mini-sleep", 1).len() as u64;
@@ -410,6 +423,24 @@ fn memory_pages_and_environment_compared_on_checkpoints_built_in_code() {
 
     let (out, err, code) = ckpt(&["diff", "--memory", "--ps-tree-env", &pa, &pb]);
     assert_eq!(code, 0, "{err}");
+    // Both have five pages: the same size, but never "No change" above
+    // the pages that changed.
+    assert_eq!(v["memory_changes"]["size_change_bytes"], 0);
+    assert!(!out.contains("No change"), "{out}");
+    let memory: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.contains("Memory Changes"))
+        .skip(1)
+        .take(2)
+        .collect();
+    assert_eq!(
+        memory,
+        [
+            "│ ~ Same size, pages differ: +1 -1 ~2",
+            "│ Pages (4 KiB) per process: +added -removed ~changed =unchanged",
+        ],
+        "{out}"
+    );
     for line in [
         "│   PID 1     +1 -1 ~2 =2\n",
         "│     + 0000000000020000-0000000000021000      1 page\n",

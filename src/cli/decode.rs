@@ -199,7 +199,7 @@ fn render_list(name: &str, images: &[(String, u64, &str)]) -> String {
     format!(
         "\nCRIU images in {}; decode one with `ckpt decode FILE IMAGE`\n\n{}",
         super::text::clean(name),
-        super::table::render(&["Image", "Size", "Content"], &rows)
+        super::table::render(&["Image", "Size", "Content"], &rows, &["Image"])
     )
 }
 

@@ -116,6 +116,8 @@ pub fn run(args: &Args) -> ExitCode {
                     "Checkpoint Name",
                 ],
                 &table,
+                // What a user copies, to restore or inspect: never cut.
+                &["Namespace", "Pod", "Container", "Checkpoint Name"],
             ));
             let fallbacks: std::collections::BTreeSet<&str> = rows
                 .iter()

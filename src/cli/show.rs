@@ -102,6 +102,7 @@ fn table(shown: &[Overview], single: bool) -> String {
             super::text::clean(&o.archive)
         ));
     }
-    out.push_str(&super::table::render(&header, &rows));
+    // The name and ID are what a user copies: never cut.
+    out.push_str(&super::table::render(&header, &rows, &["Container", "ID"]));
     out
 }

@@ -1,6 +1,8 @@
 //! Tables laid out as Go's `text/tabwriter` lays out checkpointctl's
 //! (minimum width 6, padding 3, spaces; the last column unpadded), narrowed
-//! to fit the terminal when standard output is one.
+//! to fit the terminal when standard output is one. What people copy (IDs,
+//! names, paths, addresses, matches) is never cut: only the other columns
+//! are narrowed, and a line they cannot make fit is longer.
 
 use std::io::IsTerminal;
 
@@ -12,10 +14,11 @@ const PADDING: usize = 3;
 const MIN_FITTED: usize = 8;
 
 /// Renders a header (upper-cased, underlined with dashes) and rows, fitted
-/// to the terminal's width when standard output is a terminal. Piped output
-/// is never cut: scripts get every character.
-pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
-    layout(header, rows, terminal_width())
+/// to the terminal's width when standard output is a terminal by narrowing
+/// the columns not named in `whole` (names as in `header`), which are
+/// printed whole. Piped output is never cut: scripts get every character.
+pub fn render(header: &[&str], rows: &[Vec<String>], whole: &[&str]) -> String {
+    layout(header, rows, whole, terminal_width())
 }
 
 /// The width to fit tables to: the terminal's (or `COLUMNS`, as `ls` reads
@@ -35,7 +38,11 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0))
 }
 
-fn layout(header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+fn layout(header: &[&str], rows: &[Vec<String>], whole: &[&str], width: Option<usize>) -> String {
+    debug_assert!(
+        whole.iter().all(|w| header.contains(w)),
+        "{whole:?} not all in {header:?}"
+    );
     let mut lines: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 2);
     lines.push(header.iter().map(|h| h.to_uppercase()).collect());
     lines.push(header.iter().map(|h| "-".repeat(h.len())).collect());
@@ -54,7 +61,10 @@ fn layout(header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String
         }
     }
     if let Some(width) = width {
-        fit(&mut content, header, width);
+        let kept: Vec<bool> = (0..columns)
+            .map(|i| header.get(i).is_some_and(|h| whole.contains(h)))
+            .collect();
+        fit(&mut content, header, &kept, width);
         for line in &mut lines {
             for (cell, &cap) in line.iter_mut().zip(&content) {
                 cut(cell, cap);
@@ -106,13 +116,14 @@ fn line_width(content: &[usize]) -> usize {
         .sum()
 }
 
-/// Narrows the widest columns until the line fits `width`: every column
-/// wider than a common cap is cut to it (never below its floor: its header,
-/// or [`MIN_FITTED`] characters), with the cap as high as fits, and what is
-/// left over given back a character at a time from the right. A table too
-/// wide even at its floors is printed at them (and wraps). Found by
-/// bisection, so a cell of megabytes costs no more than a short one.
-fn fit(content: &mut [usize], header: &[&str], width: usize) {
+/// Narrows the widest columns not `kept` whole until the line fits
+/// `width`: every such column wider than a common cap is cut to it (never
+/// below its floor: its header, or [`MIN_FITTED`] characters), with the cap
+/// as high as fits, and what is left over given back a character at a time
+/// from the right. A table too wide even at its floors is printed at them
+/// (and wraps). Found by bisection, so a cell of megabytes costs no more
+/// than a short one.
+fn fit(content: &mut [usize], header: &[&str], kept: &[bool], width: usize) {
     if line_width(content) <= width {
         return;
     }
@@ -128,7 +139,8 @@ fn fit(content: &mut [usize], header: &[&str], width: usize) {
         content
             .iter()
             .zip(&floors)
-            .map(|(&c, &f)| c.min(f.max(cap)))
+            .zip(kept)
+            .map(|((&c, &f), &keep)| if keep { c } else { c.min(f.max(cap)) })
             .collect()
     };
     // The largest cap that fits; line_width(capped(cap)) grows with cap.
@@ -179,6 +191,7 @@ mod tests {
         let out = layout(
             &["Container", "ID", "Created"],
             &[vec!["".into(), "".into(), "0001-01-01T00:00:00Z".into()]],
+            &[],
             None,
         );
         assert_eq!(
@@ -204,9 +217,9 @@ mod tests {
     #[test]
     fn a_wide_table_is_narrowed_to_the_terminal() {
         let (header, rows) = show_like();
-        let natural = layout(&header, &rows, None);
+        let natural = layout(&header, &rows, &[], None);
         assert_eq!(natural.lines().map(|l| l.chars().count()).max(), Some(119));
-        let out = layout(&header, &rows, Some(80));
+        let out = layout(&header, &rows, &[], Some(80));
         for line in out.lines() {
             assert!(line.chars().count() <= 80, "{line:?}");
         }
@@ -224,15 +237,15 @@ mod tests {
     fn a_table_that_fits_is_left_alone() {
         let (header, rows) = show_like();
         assert_eq!(
-            layout(&header, &rows, Some(200)),
-            layout(&header, &rows, None)
+            layout(&header, &rows, &[], Some(200)),
+            layout(&header, &rows, &[], None)
         );
     }
 
     #[test]
     fn a_terminal_too_narrow_gets_the_narrowest_table_not_a_hang() {
         let (header, rows) = show_like();
-        let out = layout(&header, &rows, Some(1));
+        let out = layout(&header, &rows, &[], Some(1));
         assert!(out.contains("docker.…"), "{out}");
         assert!(out.contains("CONTAINER"), "{out}");
     }
@@ -241,7 +254,7 @@ mod tests {
     fn a_cell_of_megabytes_is_cut_at_once() {
         let (header, mut rows) = show_like();
         rows[0][1] = "x".repeat(50 << 20);
-        let out = layout(&header, &rows, Some(80));
+        let out = layout(&header, &rows, &[], Some(80));
         assert_eq!(out.lines().nth(2).map(|l| l.chars().count()), Some(80));
         assert!(out.contains("xxxxxxxxxxx…   4f3c2a1b0d9e"), "{out}");
     }
@@ -251,5 +264,120 @@ mod tests {
         let mut s = "äöüäöüäöü".to_owned();
         cut(&mut s, 4);
         assert_eq!(s, "äöü…");
+    }
+
+    const ID: &str = "03a2940bd01c6ab0d88ec5bd1e3e43a1c8b1d5ba72f0b6a7f8f4b3e2c1d0e9f8";
+    const NAME: &str = "counter-with-a-rather-long-container-name";
+
+    /// Each of `cells` is a whole field of some line of `out`.
+    fn assert_whole(out: &str, cells: &[&str]) {
+        for cell in cells {
+            assert!(
+                out.lines()
+                    .any(|l| l.split("   ").any(|field| field.trim() == *cell)),
+                "{cell} cut in\n{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_people_copy_is_never_cut_at_80_columns() {
+        // show: the full ID (as `show --format json` has it) and a long name.
+        let header = ["Container", "Image", "ID", "Runtime", "Created", "Engine"];
+        let rows = vec![vec![
+            NAME.to_owned(),
+            "registry.example.com/team/counter-image:2024-02-09".to_owned(),
+            ID.to_owned(),
+            "runc".to_owned(),
+            "2024-02-09T11:01:26.123456789Z".to_owned(),
+            "CRI-O".to_owned(),
+        ]];
+        let out = layout(&header, &rows, &["Container", "ID"], Some(80));
+        assert_whole(&out, &[NAME, ID]);
+        // The rest is narrowed to its floor; the line is as long as the
+        // kept cells make it, and no longer.
+        assert!(out.contains("registr…"), "{out}");
+        let row = out.lines().nth(2).unwrap();
+        assert_eq!(
+            row,
+            format!("{NAME}   registr…   {ID}   runc      2024-02…   CRI-O")
+        );
+        // The same table, nothing kept, cuts both.
+        let cut = layout(&header, &rows, &[], Some(80));
+        assert!(!cut.contains(ID) && !cut.contains(NAME), "{cut}");
+    }
+
+    #[test]
+    fn a_kubelet_checkpoint_name_is_listed_whole() {
+        let file = "checkpoint-counters_default-counter-2024-02-09T11:01:26Z.tar";
+        let header = [
+            "Namespace",
+            "Pod",
+            "Container",
+            "Engine",
+            "Time Checkpointed",
+            "Checkpoint Name",
+        ];
+        let rows = vec![vec![
+            "default".to_owned(),
+            "counters".to_owned(),
+            "counter".to_owned(),
+            "CRI-O".to_owned(),
+            "09 Feb 24 11:01 UTC".to_owned(),
+            file.to_owned(),
+        ]];
+        let whole = ["Namespace", "Pod", "Container", "Checkpoint Name"];
+        let out = layout(&header, &rows, &whole, Some(80));
+        assert_whole(&out, &[file, "default", "counters", "counter"]);
+        let row = out.lines().nth(2).unwrap();
+        assert_eq!(
+            row,
+            format!("default     counters   counter     CRI-O    09 Feb 24 11:01 …   {file}")
+        );
+    }
+
+    #[test]
+    fn a_search_match_is_shown_whole_the_narrow_columns_give_way() {
+        let matched = "user=alice password=correct-horse-battery-staple token=0123456789abcdef";
+        let header = ["PID", "Address", "VMA", "Match", "Instance"];
+        let rows = vec![vec![
+            "13127".to_owned(),
+            "00007f1bfbc5506c".to_owned(),
+            "shm:/dev/shm/ckpt-shm".to_owned(),
+            matched.to_owned(),
+            "1".to_owned(),
+        ]];
+        let whole = ["PID", "Address", "VMA", "Match"];
+        let out = layout(&header, &rows, &whole, Some(80));
+        assert_whole(
+            &out,
+            &[matched, "00007f1bfbc5506c", "shm:/dev/shm/ckpt-shm"],
+        );
+        assert!(
+            out.lines()
+                .nth(2)
+                .unwrap()
+                .ends_with(&format!("{matched}   1"))
+        );
+    }
+
+    #[test]
+    fn kept_columns_cost_the_others_only_what_they_must() {
+        let (header, rows) = show_like();
+        // ID kept: the image and the time give way, as without it.
+        assert_eq!(
+            layout(&header, &rows, &["ID"], Some(80)),
+            layout(&header, &rows, &[], Some(80))
+        );
+        // The image kept: the others at their floors, the line longer.
+        let out = layout(&header, &rows, &["Image"], Some(80));
+        assert_eq!(
+            out.lines().nth(2),
+            Some(
+                "mini-sle…   docker.io/library/busybox:latest-with-a-long-tag   \
+                 4f3c2a1…   runc      2026-11…"
+            ),
+            "{out}"
+        );
     }
 }

@@ -273,14 +273,9 @@ impl Diff {
         if m.size_change_bytes != 0 {
             s.push_str(&format!("\nMemory: {:+.2} MB", m.size_change_mb));
         }
-        if !m.processes.is_empty() {
-            let (a, r, c) = m.processes.iter().fold((0, 0, 0), |acc, p| {
-                let (a, r, c) = p.counts();
-                (acc.0 + a, acc.1 + r, acc.2 + c)
-            });
-            if a + r + c > 0 {
-                s.push_str(&format!("\nMemory pages: +{a} -{r} ~{c}"));
-            }
+        let (a, r, c) = m.page_counts();
+        if a + r + c > 0 {
+            s.push_str(&format!("\nMemory pages: +{a} -{r} ~{c}"));
         }
         s
     }

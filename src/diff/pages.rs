@@ -54,6 +54,17 @@ pub struct MemoryDiff {
     pub processes: Vec<ProcessMemoryDiff>,
 }
 
+impl MemoryDiff {
+    /// Pages added, removed and changed in every process compared (all
+    /// zero when pages were not compared).
+    pub fn page_counts(&self) -> (u64, u64, u64) {
+        self.processes.iter().fold((0, 0, 0), |acc, p| {
+            let (a, r, c) = p.counts();
+            (acc.0 + a, acc.1 + r, acc.2 + c)
+        })
+    }
+}
+
 /// Hashes every page of every process as it streams by; give one to
 /// [`read_with`](crate::read_with) for each checkpoint, built from the same
 /// `BuildHasher` so that their hashes compare.

@@ -63,7 +63,8 @@ pub(super) fn render(d: &Diff, show_unchanged: bool) -> String {
     }
     let _ = writeln!(s, "╚{bar}╝\n");
     for (name, c) in [("A", &d.checkpoint_a), ("B", &d.checkpoint_b)] {
-        let _ = writeln!(s, "Checkpoint {name}:");
+        // checkpointctl prints "Checkpoint A:" alone; the file is named too.
+        let _ = writeln!(s, "Checkpoint {name}: {}", clean(&c.archive));
         let _ = writeln!(s, "  Created: {}", clean(&c.created));
         let _ = writeln!(s, "  Size:    {} bytes\n", c.total_size);
     }
@@ -167,6 +168,14 @@ fn memory_section(s: &mut String, d: &Diff) {
         let _ = writeln!(s, "│ ↑ Increased by {:.2} MB", m.size_change_mb);
     } else if m.size_change_bytes < 0 {
         let _ = writeln!(s, "│ ↓ Decreased by {:.2} MB", -m.size_change_mb);
+    } else if let (added, removed, changed) = m.page_counts()
+        && added + removed + changed > 0
+    {
+        // The same size is no "No change" when pages differ.
+        let _ = writeln!(
+            s,
+            "│ ~ Same size, pages differ: +{added} -{removed} ~{changed}"
+        );
     } else {
         let _ = writeln!(s, "│ = No change");
     }

@@ -60,6 +60,12 @@ pub struct Args {
     /// Write the hexdump to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(super) output: Option<PathBuf>,
+    /// Print every line of the hexdump. By default a line that repeats the
+    /// one above it is squeezed, as `hexdump -C` does: the first repeat
+    /// becomes `*`, and a run that ends at a gap between memory areas
+    /// prints its last line. The `-o` file and JSON have every line.
+    #[arg(short = 'v', long)]
+    pub(super) no_squeeze: bool,
     /// Replace the output file if it exists.
     #[arg(long)]
     pub(super) force: bool,
@@ -90,8 +96,9 @@ pub struct Args {
     /// Most search hits kept.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub(super) max_hits: usize,
-    /// Output format of the tables, search results and hexdump (one JSON
-    /// document per archive).
+    /// Output format of the tables, search results and hexdump (with
+    /// several archives, JSON is one array: an object per archive, naming
+    /// it).
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub(super) format: TableFormat,
 

@@ -15,6 +15,8 @@ use super::super::progress::with_progress;
 use super::super::report::{emit, report_other, warn};
 use super::super::text;
 use super::args::{Args, Failure, check_pid, damaged, damaged_early, options};
+use super::combine::Combined;
+use super::lines::{Squeeze, json_row, text_line};
 
 /// Writes hexdump rows as memory streams by.
 struct Hexdump<W: Write> {
@@ -31,12 +33,25 @@ struct Hexdump<W: Write> {
     /// were written (for the commas).
     json: bool,
     rows: u64,
+    /// What JSON lines are indented by (an element of an array of
+    /// several archives' documents).
+    pad: &'static str,
+    /// Repeated lines squeezed into `*` (text to standard output, unless
+    /// `--no-squeeze`).
+    squeeze: Option<Squeeze>,
     /// The row being formatted, kept to reuse its allocation.
     line: Vec<u8>,
 }
 
 impl<W: Write> Hexdump<W> {
-    fn new(out: W, header: String, target: Target, filter: MemoryFilter, json: bool) -> Hexdump<W> {
+    fn new(
+        out: W,
+        header: String,
+        target: Target,
+        filter: MemoryFilter,
+        json: bool,
+        squeeze: bool,
+    ) -> Hexdump<W> {
         Hexdump {
             out,
             header: Some(header),
@@ -46,8 +61,15 @@ impl<W: Write> Hexdump<W> {
             row_at: 0,
             json,
             rows: 0,
+            pad: "",
+            squeeze: (squeeze && !json).then(Squeeze::default),
             line: Vec::with_capacity(96),
         }
+    }
+
+    /// JSON lines indented by `pad`.
+    fn indented(self, pad: &'static str) -> Hexdump<W> {
+        Hexdump { pad, ..self }
     }
 
     fn flush_row(&mut self) -> io::Result<()> {
@@ -55,50 +77,31 @@ impl<W: Write> Hexdump<W> {
             return Ok(());
         }
         self.write_header()?;
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let printable = |b: u8| if (32..127).contains(&b) { b } else { b'.' };
         // One buffer for every row: a dump of gigabytes has millions.
         let mut line = std::mem::take(&mut self.line);
         line.clear();
-        if self.json {
-            let sep = if self.rows == 0 { "\n    " } else { ",\n    " };
-            let _ = write!(
-                line,
-                "{sep}{{\"address\":\"{:#x}\",\"vaddr\":{},\"hex\":\"",
-                self.row_at, self.row_at
-            );
-            for &b in &self.row {
-                line.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-            }
-            line.extend_from_slice(b"\",\"ascii\":\"");
-            for &b in &self.row {
-                // Printable ASCII: only these two need escaping in JSON.
-                if matches!(b, b'"' | b'\\') {
-                    line.push(b'\\');
-                }
-                line.push(printable(b));
-            }
-            line.extend_from_slice(b"\"}");
-        } else {
-            let _ = write!(line, "{:016x}  ", self.row_at);
-            for i in 0..16 {
-                match self.row.get(i) {
-                    Some(&b) => line.extend_from_slice(&[
-                        HEX[usize::from(b >> 4)],
-                        HEX[usize::from(b & 15)],
-                        b' ',
-                    ]),
-                    None => line.extend_from_slice(b"   "),
-                }
-            }
-            line.extend_from_slice(b" |");
-            line.extend(self.row.iter().map(|&b| printable(b)));
-            line.extend_from_slice(b"|\n");
+        match (&mut self.squeeze, self.json) {
+            (_, true) => json_row(&mut line, self.row_at, &self.row, self.rows == 0, self.pad),
+            (Some(squeeze), false) => squeeze.line(&mut line, self.row_at, &self.row),
+            (None, false) => text_line(&mut line, self.row_at, &self.row),
         }
         self.rows += 1;
         let written = self.out.write_all(&line);
         self.line = line;
         self.row.clear();
+        written
+    }
+
+    /// Ends a run of repeated lines where the memory dumped ends.
+    fn end_squeeze(&mut self) -> io::Result<()> {
+        let Some(squeeze) = self.squeeze.as_mut() else {
+            return Ok(());
+        };
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        squeeze.end(&mut line);
+        let written = self.out.write_all(&line);
+        self.line = line;
         written
     }
 }
@@ -153,6 +156,7 @@ impl<W: Write> MemorySink for Hexdump<W> {
 
     fn end(&mut self, _pid: u32) -> io::Result<bool> {
         self.flush_row()?;
+        self.end_squeeze()?;
         Ok(true)
     }
 }
@@ -205,7 +209,12 @@ fn object_named(object: &SharedMemory, name: &str) -> bool {
     object.name == name || object.shmid.to_string() == name
 }
 
-pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failure> {
+pub(super) fn run(
+    args: &Args,
+    path: &Path,
+    target: Target,
+    combined: &mut Combined,
+) -> Result<(), Failure> {
     let source = open(path)?;
     let name = source.name().to_owned();
     let progress = source.progress();
@@ -216,8 +225,12 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
         None => {
             let stdout = io::stdout();
             let out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let (start, pad) = combined.stream();
             let header = match args.format {
-                TableFormat::Json => json_header(&name, &target),
+                TableFormat::Json => format!(
+                    "{start}{}",
+                    json_header(&name, &target).replace('\n', &format!("\n{pad}"))
+                ),
                 TableFormat::Table => format!(
                     "\nDisplaying memory pages content for {} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
                     target.describe(),
@@ -231,12 +244,15 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
                 target.clone(),
                 filter,
                 args.format == TableFormat::Json,
-            );
+                !args.no_squeeze,
+            )
+            .indented(pad);
             let mut checkpoint =
                 with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
             damaged_early(&mut checkpoint)?;
             target.check(&checkpoint)?;
             finish(&mut sink)?;
+            combined.streamed();
             warn_advised(&name, &checkpoint.warnings);
             damaged(&mut checkpoint)?;
         }
@@ -260,6 +276,8 @@ pub(super) fn run(args: &Args, path: &Path, target: Target) -> Result<(), Failur
                     target.clone(),
                     filter,
                     args.format == TableFormat::Json,
+                    // As checkpointctl writes it: every line.
+                    false,
                 );
                 let mut checkpoint =
                     with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
@@ -308,8 +326,13 @@ fn finish<W: Write>(sink: &mut Hexdump<W>) -> Result<(), Failure> {
     let mut write = || {
         sink.write_header()?;
         sink.flush_row()?;
+        sink.end_squeeze()?;
         if sink.json {
-            sink.out.write_all(b"\n  ]\n}\n")?;
+            let pad = sink.pad;
+            // Alone, a document ends its line; in an array, the array
+            // does.
+            let end = if pad.is_empty() { "\n" } else { "" };
+            write!(sink.out, "\n{pad}  ]\n{pad}}}{end}")?;
         }
         sink.out.flush()
     };

@@ -14,6 +14,7 @@ use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
 use super::args::{Args, Failure, check_pid, damaged, damaged_early, json, options};
+use super::combine::Combined;
 
 /// checkpointctl's rendering of matched bytes: printable ASCII as is,
 /// anything else as `?`.
@@ -104,6 +105,7 @@ pub(super) fn run(
     path: &Path,
     pattern: &Pattern,
     context: usize,
+    combined: &mut Combined,
 ) -> Result<(), Failure> {
     let source = open(path)?;
     let name = source.name().to_owned();
@@ -166,7 +168,7 @@ pub(super) fn run(
                     }),
                 })
                 .collect();
-            json(&list)
+            combined.element(&name, "matches", &json(&list))
         }
         TableFormat::Table if hits.is_empty() => match args.pid {
             Some(pid) => format!(
@@ -211,13 +213,28 @@ pub(super) fn run(
                     row
                 })
                 .collect();
-            let header: &[&str] = if args.pid.is_some() {
-                &["Address", "Match", "Instance"]
+            // Every column but the instance number is copied (an address,
+            // a pid, an object for --shared, the match): none is cut.
+            let (header, whole): (&[&str], &[&str]) = if args.pid.is_some() {
+                (&["Address", "Match", "Instance"], &["Address", "Match"])
             } else {
-                &["PID", "Address", "VMA", "Match", "Instance"]
+                (
+                    &["PID", "Address", "VMA", "Match", "Instance"],
+                    &["PID", "Address", "VMA", "Match"],
+                )
             };
-            table::render(header, &rows)
+            table::render(header, &rows, whole)
         }
+    };
+    // checkpointctl searches one archive and says nothing of it; with
+    // several, each archive's matches say whose they are.
+    let out = match args.format {
+        TableFormat::Table if combined.several() => format!(
+            "\nDisplaying matches for pattern \"{}\" from {}\n\n{out}",
+            text::clean(&shown),
+            text::clean(&name)
+        ),
+        _ => out,
     };
     emit(&out).map_err(Failure::Quiet)?;
     damaged(&mut checkpoint)

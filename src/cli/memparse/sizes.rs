@@ -14,9 +14,11 @@ use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
 use super::args::{Args, Failure, damaged, damaged_early, json, options};
+use super::combine::Combined;
 
-/// The table (checkpointctl's), or the pages listing.
-pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
+/// The table (checkpointctl's), or the pages listing; each headed by the
+/// archive's name.
+pub(super) fn run(args: &Args, path: &Path, combined: &mut Combined) -> Result<(), Failure> {
     let source = open(path)?;
     let name = source.name().to_owned();
     let progress = source.progress();
@@ -33,7 +35,7 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
     let out = if args.pages {
         let listing = pages_listing(&checkpoint);
         match args.format {
-            TableFormat::Json => json(&listing),
+            TableFormat::Json => combined.element(&name, "pages_files", &json(&listing)),
             TableFormat::Table => pages_table(&name, &listing),
         }
     } else {
@@ -44,7 +46,7 @@ pub(super) fn run(args: &Args, path: &Path) -> Result<(), Failure> {
             Err(e) => return Err(e.into()),
         };
         match args.format {
-            TableFormat::Json => json(&rows),
+            TableFormat::Json => combined.element(&name, "processes", &json(&rows)),
             TableFormat::Table => {
                 let mut out = size_table(&name, &rows);
                 out.push_str(&shared_objects(&shared_table(&checkpoint)));
@@ -75,7 +77,8 @@ fn size_table(name: &str, rows: &[MemoryRow]) -> String {
         text::clean(name),
         table::render(
             &["PID", "Process name", "Memory size", "Shared memory size"],
-            &rows
+            &rows,
+            &["PID", "Process name"],
         )
     )
 }
@@ -125,7 +128,11 @@ fn shared_objects(objects: &[SharedRow]) -> String {
 Shared memory (dumped once for the processes that map it)
 
 {}",
-        table::render(&["Object", "Size", "Dumped", "File", "Mapped by"], &rows)
+        table::render(
+            &["Object", "Size", "Dumped", "File", "Mapped by"],
+            &rows,
+            &["Object", "File", "Mapped by"],
+        )
     )
 }
 
@@ -155,6 +162,10 @@ fn pages_table(name: &str, files: &[PagesFile]) -> String {
     format!(
         "\nDisplaying pages files from {}\n\n{}",
         text::clean(name),
-        table::render(&["File", "Owner", "Size", "Pages", "Runs", "Areas"], &rows)
+        table::render(
+            &["File", "Owner", "Size", "Pages", "Runs", "Areas"],
+            &rows,
+            &["File", "Owner"],
+        )
     )
 }
