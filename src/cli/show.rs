@@ -102,7 +102,11 @@ fn table(shown: &[Overview], single: bool) -> String {
             super::text::clean(&o.archive)
         ));
     }
-    // The name and ID are what a user copies: never cut.
-    out.push_str(&super::table::render(&header, &rows, &["Container", "ID"]));
+    // The name, image and ID are what a user copies: never cut.
+    out.push_str(&super::table::render(
+        &header,
+        &rows,
+        &["Container", "Image", "ID"],
+    ));
     out
 }
