@@ -78,15 +78,33 @@ fn piggie_tree_has_checkpointctls_lines_in_sorted_order() {
     let named_b = format!("Checkpoint B: {b}\n  Created: 2026-01-01T00:00:00Z\n");
     assert!(out.contains(&named_a), "{out}");
     assert!(out.contains(&named_b), "{out}");
+    // The header box holds the whole ID (checkpointctl's box is 64 wide
+    // and cuts it to 48 characters and "..."): it grows to 79 columns.
+    let id = "46285833bab5c5ff97162e54e7e7dae8dc5576a009d2bcee13e5c53ac9e83fef";
+    assert!(out.contains(&format!("║ ID:        {id} ║\n")), "{out}");
+    let boxed: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with(['║', '╔', '╠', '╚']))
+        .collect();
+    assert_eq!(boxed.len(), 7);
+    assert!(boxed.iter().all(|l| l.chars().count() == 79), "{boxed:?}");
     // Otherwise the same lines as checkpointctl's, which come in a random
     // order.
+    let unboxed = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.starts_with(['║', '╔', '╠', '╚']))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
     let as_theirs = out
         .replace(&format!("Checkpoint A: {a}\n"), "Checkpoint A:\n")
         .replace(&format!("Checkpoint B: {b}\n"), "Checkpoint B:\n");
+    let theirs = golden("piggie-diff-a-vs-b.txt");
     assert_eq!(
-        sorted_lines(&as_theirs),
-        sorted_lines(&golden("piggie-diff-a-vs-b.txt"))
+        sorted_lines(&unboxed(&as_theirs)),
+        sorted_lines(&unboxed(&theirs))
     );
+    assert!(theirs.contains("║ ID:        46285833bab5c5ff97162e54e7e7dae8dc5576a009d2bcee... ║"));
     // Ours come sorted by pid.
     // The pids listed under the first `title` (in the process tree box).
     let section = |title: &str| -> Vec<u32> {

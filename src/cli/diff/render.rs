@@ -21,16 +21,6 @@ fn styled(mark: &str) -> String {
     format!("{style}{mark}{style:#}")
 }
 
-/// `s` cut to `max` characters, the last three replaced by `...`.
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut t: String = s.chars().take(max.saturating_sub(3)).collect();
-    t.push_str("...");
-    t
-}
-
 const BOX_TOP_END: &str = "┐";
 const BOX_BOTTOM: &str = "└──────────────────────────────────────────────────────────────┘";
 const SOCKET_BOX_BOTTOM: &str =
@@ -50,16 +40,27 @@ const MAX_RANGES_SHOWN: usize = 16;
 
 pub(super) fn render(d: &Diff, show_unchanged: bool) -> String {
     let mut s = String::new();
-    let bar = "═".repeat(64);
+    let fields = [
+        ("Container: ", clean(&d.container_name)),
+        ("Image:     ", clean(&d.image)),
+        ("ID:        ", clean(&d.container_id)),
+    ];
+    // checkpointctl's box is 64 wide and cuts what does not fit; this one
+    // grows to what it holds (a full ID needs 75 columns): names and IDs
+    // are what people copy.
+    let inner = fields
+        .iter()
+        .map(|(label, value)| label.len() + value.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(62);
+    let bar = "═".repeat(inner + 2);
     let _ = writeln!(s, "╔{bar}╗");
-    let _ = writeln!(s, "║ {:<62} ║", "Checkpoint Diff");
+    let _ = writeln!(s, "║ {:<inner$} ║", "Checkpoint Diff");
     let _ = writeln!(s, "╠{bar}╣");
-    for (label, value) in [
-        ("Container: ", &d.container_name),
-        ("Image:     ", &d.image),
-        ("ID:        ", &d.container_id),
-    ] {
-        let _ = writeln!(s, "║ {label}{:<51} ║", truncate(&clean(value), 51));
+    for (label, value) in &fields {
+        let width = inner - label.len();
+        let _ = writeln!(s, "║ {label}{value:<width$} ║");
     }
     let _ = writeln!(s, "╚{bar}╝\n");
     for (name, c) in [("A", &d.checkpoint_a), ("B", &d.checkpoint_b)] {
@@ -117,7 +118,7 @@ pub(super) fn render(d: &Diff, show_unchanged: bool) -> String {
                     styled(mark),
                     file.pid,
                     clean(&file.file_type),
-                    truncate(&clean(&file.path), 38)
+                    clean(&file.path)
                 );
             }
         }
@@ -267,7 +268,7 @@ fn process_section(s: &mut String, d: &Diff, show_unchanged: bool) {
                         clean(&proc.command)
                     );
                     if let Some(c) = proc.cmdline.as_deref().filter(|c| !c.is_empty()) {
-                        let _ = writeln!(s, "│             {}", truncate(&clean(c), 55));
+                        let _ = writeln!(s, "│             {}", clean(c));
                     }
                 }
             };
