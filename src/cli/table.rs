@@ -313,7 +313,7 @@ mod tests {
         let out = layout(&header, &rows, &["Container", "ID"], Some(80));
         let row = out.lines().nth(2).unwrap();
         assert!(row.chars().count() <= 80, "{out}");
-        assert!(row.starts_with(&format!("counter     registry.")), "{row}");
+        assert!(row.starts_with("counter     registry."), "{row}");
         assert!(
             row.contains(&format!("…   {short_id}   runc      2024-02-09T")),
             "{row}"
