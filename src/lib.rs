@@ -183,6 +183,7 @@
 pub mod build;
 pub mod cat;
 mod compression;
+pub mod coredump;
 pub mod criu;
 #[cfg(feature = "views")]
 pub mod diff;

@@ -365,6 +365,7 @@ const COMMANDS: &[&[&str]] = &[
     &["decode", "{}", "core-1.img"],
     &["decode", "{}", "pstree.img"],
     &["cat", "{}", "/etc/motd"],
+    &["coredump", "{}", "-o", "{}.cores"],
     &["diff", "--memory", "{}", "{}"],
 ];
 
@@ -400,10 +401,7 @@ fn hostile_archives_through_every_command_within_2_gib_and_30_s() {
 /// One reading command over one case; `show` must also show what the case
 /// expects.
 fn run_command(case: &Case, path: &Path, command: &[&str]) {
-    let args: Vec<String> = command
-        .iter()
-        .map(|a| if *a == "{}" { s(path) } else { (*a).to_owned() })
-        .collect();
+    let args: Vec<String> = command.iter().map(|a| a.replace("{}", &s(path))).collect();
     let (code, stdout, stderr) = run(&args);
     if args[0] == "show" && args.len() == 2 {
         let e = &case.expect;

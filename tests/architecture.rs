@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["read", "cat"],
     &["views"],
-    &["diff", "build"],
+    &["diff", "build", "coredump"],
 ];
 
 /// Most lines in a file that does not say why it has more.

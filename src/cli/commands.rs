@@ -5,7 +5,7 @@ use clap::{ArgAction, Parser, Subcommand};
 
 #[cfg(feature = "build")]
 use super::build;
-use super::{cat, decode, diff, generate, inspect, list, memparse, plugin, show};
+use super::{cat, coredump, decode, diff, generate, inspect, list, memparse, plugin, show};
 
 /// Read container checkpoint archives (Podman, CRI-O, containerd) without
 /// unpacking them.
@@ -37,6 +37,8 @@ pub enum Command {
     /// Write one file of a checkpoint: an archive entry, a file of
     /// rootfs-diff.tar, or a deleted file's saved content.
     Cat(cat::Args),
+    /// Write each process as an ELF core file that gdb opens (x86-64).
+    Coredump(coredump::Args),
     /// Create an OCI image from a checkpoint archive (no buildah needed).
     #[cfg(feature = "build")]
     Build(build::Args),

@@ -8,6 +8,7 @@ mod args;
 mod build;
 mod cat;
 mod commands;
+mod coredump;
 mod decode;
 mod diff;
 mod generate;
@@ -59,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Decode(args) => decode::run(&args),
         Command::Cat(args) => cat::run(&args),
+        Command::Coredump(args) => coredump::run(&args),
         #[cfg(feature = "build")]
         Command::Build(args) => build::run(&args),
         Command::Plugin(args) => plugin::run(&args, &builtins),

@@ -75,7 +75,7 @@ use ckpt::criu::proto::{
     CoreEntry, DumpStatsEntry, FdinfoEntry, FileEntry, FownEntry, FsEntry, InventoryEntry,
     MAP_ANON, MAP_PRIVATE, MmEntry, PE_PRESENT, PagemapEntry, PagemapHead, PluginsEntry,
     PstreeEntry, RegFileEntry, StatsEntry, TASK_ALIVE, TaskCoreEntry, TaskKobjIdsEntry,
-    ThreadCoreEntry, VMA_ANON_PRIVATE, VMA_AREA_REGULAR, VMA_AREA_STACK, VMA_FILE_PRIVATE,
+    ThreadCoreEntry, ThreadInfoX86, UserX86RegsEntry, VMA_ANON_PRIVATE, VMA_AREA_REGULAR, VMA_AREA_STACK, VMA_FILE_PRIVATE,
     VmaEntry,
 };
 use prost::Message;
@@ -702,7 +702,21 @@ fn stats_dump(memory: &Memory) -> Vec<u8> {
 fn criu_images(memory: &Memory) -> Vec<(&'static str, Vec<u8>)> {
     let core = CoreEntry {
         mtype: MARCH_X86_64,
-        thread_info: None,
+        // Registers as a 64-bit task has them, for `coredump`.
+        thread_info: Some(ThreadInfoX86 {
+            clear_tid_addr: 0,
+            gpregs: Some(UserX86RegsEntry {
+                ip: 0x40_1000,
+                sp: 0x7ffd_0000_0000,
+                cs: 0x33,
+                ss: 0x2b,
+                flags: 0x246,
+                mode: Some(1),
+                ..UserX86RegsEntry::default()
+            }),
+            fpregs: None,
+            tls: Vec::new(),
+        }),
         tc: Some(TaskCoreEntry {
             task_state: TASK_ALIVE,
             exit_code: 0,

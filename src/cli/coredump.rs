@@ -1,0 +1,129 @@
+//! `ckpt coredump`: each process of a checkpoint as an ELF core file.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tempfile::NamedTempFile;
+
+use super::args::ReadArgs;
+use super::output::create_output;
+use super::report::{emit, report, report_other};
+
+/// Arguments of `ckpt coredump`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  ckpt coredump checkpoint.tar.zst -o cores/ && gdb -c cores/core.1
+  ckpt coredump checkpoint.tar -p 1 -o - > core.1")]
+pub struct Args {
+    /// A checkpoint archive or extracted checkpoint directory (read twice:
+    /// not standard input).
+    #[arg(value_name = "FILE")]
+    archive: PathBuf,
+
+    /// The processes to write (default: every process with memory).
+    #[arg(short, long = "pid", value_name = "PID")]
+    pids: Vec<u32>,
+
+    /// The directory to write `core.<pid>` files into (created if needed),
+    /// or `-` to write the one process asked for to standard output.
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+
+    /// Replace core files that exist.
+    #[arg(long)]
+    force: bool,
+
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    if args.archive.as_os_str() == "-" {
+        report_other(&io::Error::other(
+            "coredump reads the archive twice (the images, then the pages): give it a file, not standard input",
+        ));
+        return ExitCode::FAILURE;
+    }
+    let options = args.read.options(ckpt::Want::none());
+    if args.output.as_os_str() == "-" {
+        return to_stdout(args, &options);
+    }
+    let dir = &args.output;
+    if let Err(source) = std::fs::create_dir_all(dir) {
+        report(&ckpt::Error::Write {
+            path: dir.clone(),
+            source,
+        });
+        return ExitCode::FAILURE;
+    }
+    // Each core goes to a temporary file renamed into place once every core
+    // is complete; on an error, only those temporary files are removed.
+    let mut temps: Vec<(PathBuf, NamedTempFile)> = Vec::new();
+    let written = ckpt::coredump::coredump(&args.archive, &args.pids, &options, &mut |pid| {
+        let target = dir.join(format!("core.{pid}"));
+        let temp =
+            create_output(&target, args.force).map_err(|e| io::Error::other(e.to_string()))?;
+        let file = temp.reopen()?;
+        temps.push((target, temp));
+        Ok(Box::new(ckpt::coredump::Sparse::new(file)) as Box<dyn ckpt::coredump::CoreOutput>)
+    });
+    let dumps = match written {
+        Ok(d) => d,
+        Err(e) => {
+            report(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = String::new();
+    for (target, temp) in temps {
+        if let Err(e) = temp.persist(&target) {
+            report(&ckpt::Error::Write {
+                path: target,
+                source: e.error,
+            });
+            return ExitCode::FAILURE;
+        }
+    }
+    for d in &dumps {
+        out.push_str(&format!(
+            "{}: {} thread{}, {} memory areas, {} bytes of memory\n",
+            super::text::clean(&dir.join(format!("core.{}", d.pid)).display().to_string()),
+            d.threads,
+            if d.threads == 1 { "" } else { "s" },
+            d.segments,
+            d.memory_bytes
+        ));
+    }
+    match emit(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// `-o -`: the one process asked for, to standard output.
+fn to_stdout(args: &Args, options: &ckpt::Options) -> ExitCode {
+    let [pid] = args.pids[..] else {
+        report_other(&io::Error::other(
+            "-o - writes one core: name its process with -p PID",
+        ));
+        return ExitCode::FAILURE;
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+    match ckpt::coredump::write_core(&args.archive, pid, &mut out, options).and_then(|d| {
+        out.flush()
+            .map(|()| d)
+            .map_err(|source| ckpt::Error::Output {
+                archive: args.archive.display().to_string(),
+                entry: format!("core of pid {pid}"),
+                source,
+            })
+    }) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::FAILURE
+        }
+    }
+}

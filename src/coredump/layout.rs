@@ -1,0 +1,180 @@
+//! Where a process's memory goes in its core file: one `PT_LOAD` for each
+//! memory area, split where what CRIU saved of it changes. Private
+//! anonymous memory is written whole (pages never touched are zeros);
+//! file-backed, shared and special areas are written where CRIU dumped
+//! pages and left out elsewhere (`p_filesz` 0), as the kernel leaves out
+//! what the file holds.
+
+use crate::criu::proto::{
+    MAP_SHARED, MmEntry, VMA_ANON_PRIVATE, VMA_ANON_SHARED, VMA_AREA_HEAP, VMA_AREA_STACK,
+    VMA_AREA_SYSVIPC, VMA_AREA_VDSO, VMA_AREA_VSYSCALL, VMA_AREA_VVAR, VMA_FILE_SHARED,
+};
+use crate::memory::{PageMap, PageSource};
+
+use super::elf::{PF_R, PF_W, PF_X};
+
+/// A `PT_LOAD` segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Segment {
+    /// First address.
+    pub(super) start: u64,
+    /// End address (exclusive).
+    pub(super) end: u64,
+    /// `PF_*` from the area's protection.
+    pub(super) flags: u32,
+    /// Whether its bytes are in the file (else `p_filesz` is 0).
+    pub(super) filled: bool,
+}
+
+impl Segment {
+    /// Bytes in memory.
+    pub(super) fn size(&self) -> u64 {
+        self.end - self.start
+    }
+}
+
+/// The segments of a process, by address, from its memory areas and
+/// pagemap. An area that is not page-aligned or ends before it starts is
+/// left out (CRIU never writes one).
+pub(super) fn segments(mm: &MmEntry, pagemap: Option<&PageMap>) -> Vec<Segment> {
+    let mut vmas: Vec<_> = mm.vmas.iter().filter(|v| v.start < v.end).collect();
+    vmas.sort_by_key(|v| v.start);
+    let mut out: Vec<Segment> = Vec::new();
+    let mut last_end = 0;
+    for vma in vmas {
+        if vma.start < last_end {
+            continue; // overlapping areas: the first wins
+        }
+        last_end = vma.end;
+        let special = vma.status & (VMA_AREA_VDSO | VMA_AREA_VVAR | VMA_AREA_VSYSCALL) != 0;
+        let shared = vma.flags & MAP_SHARED != 0
+            || vma.status & (VMA_ANON_SHARED | VMA_AREA_SYSVIPC | VMA_FILE_SHARED) != 0;
+        let anon_private = !special
+            && !shared
+            && vma.status & (VMA_ANON_PRIVATE | VMA_AREA_HEAP | VMA_AREA_STACK) != 0;
+        let flags = protection(vma.prot);
+        let spans = match pagemap {
+            Some(map) => map.locate(vma.start, vma.end),
+            None => Vec::new(),
+        };
+        let mut at = vma.start;
+        let push = |out: &mut Vec<Segment>, start: u64, end: u64, filled: bool| {
+            if start >= end {
+                return;
+            }
+            match out.last_mut() {
+                Some(s)
+                    if s.end == start
+                        && s.filled == filled
+                        && s.flags == flags
+                        && s.start >= vma.start =>
+                {
+                    s.end = end;
+                }
+                _ => out.push(Segment {
+                    start,
+                    end,
+                    flags,
+                    filled,
+                }),
+            }
+        };
+        for span in spans {
+            let (start, end) = (
+                span.vaddr.max(at),
+                span.vaddr.saturating_add(span.len).min(vma.end),
+            );
+            if start >= end {
+                continue;
+            }
+            // A gap the spans do not cover is memory never touched.
+            push(&mut out, at, start, anon_private);
+            let filled = match span.source {
+                PageSource::File { .. } => true,
+                PageSource::Missing => anon_private,
+                _ => false,
+            };
+            push(&mut out, start, end, filled);
+            at = end;
+        }
+        push(&mut out, at, vma.end, anon_private);
+    }
+    out
+}
+
+/// `PF_*` from `PROT_*`.
+fn protection(prot: u32) -> u32 {
+    let mut flags = 0;
+    if prot & 1 != 0 {
+        flags |= PF_R;
+    }
+    if prot & 2 != 0 {
+        flags |= PF_W;
+    }
+    if prot & 4 != 0 {
+        flags |= PF_X;
+    }
+    flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criu::proto::{
+        PE_PRESENT, PagemapEntry, VMA_AREA_REGULAR, VMA_FILE_PRIVATE, VmaEntry,
+    };
+
+    fn entry(vaddr: u64, nr_pages: u64) -> PagemapEntry {
+        PagemapEntry {
+            vaddr,
+            compat_nr_pages: 0,
+            in_parent: None,
+            flags: Some(PE_PRESENT),
+            nr_pages: Some(nr_pages),
+        }
+    }
+
+    fn vma(start: u64, end: u64, status: u32, flags: u32) -> VmaEntry {
+        VmaEntry {
+            start,
+            end,
+            prot: 3,
+            status: status | VMA_AREA_REGULAR,
+            flags,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn anonymous_memory_is_written_whole_file_memory_where_dumped() {
+        let mm = MmEntry {
+            vmas: vec![
+                vma(0x10000, 0x14000, VMA_FILE_PRIVATE, 2),
+                vma(0x20000, 0x24000, VMA_ANON_PRIVATE, 0x22),
+                vma(0x30000, 0x32000, VMA_ANON_SHARED, 0x21),
+            ],
+            ..Default::default()
+        };
+        // One page dumped in the file mapping, one in the anonymous area.
+        let map = PageMap::new(1, &[entry(0x11000, 1), entry(0x22000, 1)]).unwrap();
+        let got: Vec<(u64, u64, bool)> = segments(&mm, Some(&map))
+            .iter()
+            .map(|s| (s.start, s.end, s.filled))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0x10000, 0x11000, false),
+                (0x11000, 0x12000, true),
+                (0x12000, 0x14000, false),
+                (0x20000, 0x24000, true),
+                (0x30000, 0x32000, false),
+            ]
+        );
+        assert!(
+            segments(&mm, Some(&map))
+                .iter()
+                .all(|s| s.flags == PF_R | PF_W)
+        );
+    }
+}

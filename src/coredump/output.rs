@@ -1,0 +1,75 @@
+//! Where a core goes: a stream, which gets the zeros of memory never
+//! touched as bytes, or a file, which gets them as a hole (the kernel
+//! writes cores sparse too), so that a large untouched area costs no disk.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+
+/// The output of one core.
+pub trait CoreOutput: Write {
+    /// `n` zero bytes.
+    fn zeros(&mut self, n: u64) -> io::Result<()>;
+    /// Called once everything was written.
+    fn finish(&mut self) -> io::Result<()> {
+        self.flush()
+    }
+}
+
+/// A stream (a pipe, a `Vec`): zeros are written.
+#[derive(Debug)]
+pub struct Stream<W: Write>(pub W);
+
+impl<W: Write> Write for Stream<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl<W: Write> CoreOutput for Stream<W> {
+    fn zeros(&mut self, mut n: u64) -> io::Result<()> {
+        const ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+        while n > 0 {
+            let step = n.min(ZEROS.len() as u64) as usize;
+            self.0.write_all(&ZEROS[..step])?;
+            n -= step as u64;
+        }
+        Ok(())
+    }
+}
+
+/// A file: zeros are a hole.
+#[derive(Debug)]
+pub struct Sparse(BufWriter<File>);
+
+impl Sparse {
+    /// Writes into `file`, from its start.
+    pub fn new(file: File) -> Sparse {
+        Sparse(BufWriter::with_capacity(1 << 20, file))
+    }
+}
+
+impl Write for Sparse {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl CoreOutput for Sparse {
+    fn zeros(&mut self, n: u64) -> io::Result<()> {
+        let n =
+            i64::try_from(n).map_err(|_| io::Error::other("a hole larger than a file holds"))?;
+        self.0.seek(SeekFrom::Current(n)).map(|_| ())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        // A hole at the end is no length: set it.
+        let end = self.0.stream_position()?;
+        self.0.flush()?;
+        self.0.get_ref().set_len(end)
+    }
+}

@@ -1,0 +1,308 @@
+//! `ckpt coredump`: core files of the real fixtures, opened by gdb in batch
+//! mode and read by readelf. The values come from the fixtures' ground
+//! truth (tests/fixtures/workload-src/truth.json) and crit's decoding of
+//! the core and mm images (crit.tar.zst).
+//!
+//! Without gdb the gdb checks say so and pass, unless CKPT_REQUIRE_GDB is
+//! set (CI installs gdb and sets it).
+
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{crit_file, fixture, run_ckpt};
+
+const THREADS: &str = "threads-memfd.tar.zst";
+
+fn have(tool: &str) -> bool {
+    let found = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CKPT_REQUIRE_GDB").is_none(),
+            "{tool} is required (CKPT_REQUIRE_GDB) but not installed"
+        );
+        eprintln!("{tool} is not installed: its checks are SKIPPED");
+    }
+    found
+}
+
+/// gdb in batch mode on `core`, running `commands`; its output.
+fn gdb(core: &Path, commands: &[&str]) -> String {
+    let mut cmd = Command::new("gdb");
+    cmd.args(["-batch", "-nx"]);
+    for c in commands {
+        cmd.args(["-ex", c]);
+    }
+    let out = cmd.arg("-c").arg(core).output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(!text.contains("not supported"), "{text}");
+    text
+}
+
+fn json(name: &str) -> serde_json::Value {
+    serde_json::from_str(&crit_file(name)).unwrap()
+}
+
+/// crit's `gpregs` field of a core image, as a number.
+fn greg(dump: &str, tid: u32, field: &str) -> u64 {
+    let core = json(&format!("{dump}/core-{tid}.img.json"));
+    let hex = core["entries"][0]["thread_info"]["gpregs"][field]
+        .as_str()
+        .unwrap();
+    u64::from_str_radix(hex.trim_start_matches("0x"), 16).unwrap()
+}
+
+fn coredump(archive: &str, dir: &Path) -> String {
+    let out = dir.display().to_string();
+    let (stdout, err, code) = run_ckpt(&[
+        "coredump",
+        &fixture(archive).display().to_string(),
+        "-o",
+        &out,
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""), "{stdout}");
+    stdout
+}
+
+#[test]
+fn gdb_sees_the_threads_registers_memory_auxv_and_mappings() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = coredump(THREADS, dir.path());
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("workload-src/truth.json")).unwrap())
+            .unwrap();
+    let processes = truth["processes"].as_array().unwrap();
+    assert_eq!(processes.len(), 2);
+    for p in processes {
+        let pid = p["pid"].as_u64().unwrap() as u32;
+        let tids: Vec<u32> = p["threads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_u64().unwrap() as u32)
+            .collect();
+        let core = dir.path().join(format!("core.{pid}"));
+        let plural = if tids.len() == 1 { "" } else { "s" };
+        assert!(
+            said.contains(&format!(
+                "{}: {} thread{plural}, ",
+                core.display(),
+                tids.len()
+            )),
+            "{said}"
+        );
+        if !have("gdb") {
+            continue;
+        }
+        // Every thread, with the registers CRIU saved.
+        let mut commands = vec!["info threads".to_owned()];
+        for n in 1..=tids.len() {
+            commands.push(format!("thread {n}"));
+            commands.push("info registers rip rsp".to_owned());
+        }
+        let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
+        let out = gdb(&core, &commands);
+        for &tid in &tids {
+            assert!(out.contains(&format!("LWP {tid}")), "{tid}: {out}");
+            let (ip, sp) = (
+                greg("threads-memfd", tid, "ip"),
+                greg("threads-memfd", tid, "sp"),
+            );
+            assert!(
+                out.contains(&format!("rip            {ip:#x}")),
+                "{tid} {ip:#x}: {out}"
+            );
+            assert!(
+                out.contains(&format!("rsp            {sp:#x}")),
+                "{tid} {sp:#x}: {out}"
+            );
+        }
+        // The leader is gdb's current thread.
+        assert!(out.contains(&format!("* 1    LWP {pid} ")), "{out}");
+        // Private memory: the marker each process wrote on its heap.
+        let marker = truth["markers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| {
+                m["object"].as_str().unwrap().ends_with("_heap")
+                    && m["pids"].as_array().unwrap() == &[serde_json::json!(pid)]
+            })
+            .unwrap();
+        let (vaddr, text) = (
+            marker["vaddr"].as_str().unwrap(),
+            marker["marker"].as_str().unwrap(),
+        );
+        let out = gdb(&core, &[&format!("x/s {vaddr}")]);
+        assert!(out.contains(&format!("{vaddr}:\t\"{text}\"")), "{out}");
+        // The auxiliary vector CRIU saved.
+        let mm = json(&format!("threads-memfd/mm-{pid}.img.json"));
+        let auxv: Vec<u64> = mm["entries"][0]["mm_saved_auxv"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        let entry = auxv.chunks(2).find(|p| p[0] == 9).unwrap()[1];
+        let out = gdb(&core, &["info auxv"]);
+        assert!(
+            out.contains("AT_PAGESZ            System page size               4096"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "AT_ENTRY             Entry point of program         {entry:#x}"
+            )),
+            "{out}"
+        );
+        // The file mappings (NT_FILE), with the executable CRIU dumped.
+        let exe = truth["criu"]["exe_path"].as_str().unwrap();
+        let out = gdb(&core, &["info proc mappings"]);
+        assert!(
+            out.contains(&format!(
+                "0x400000           0x401000     0x1000        0x0 {exe}"
+            )),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn readelf_reads_every_note() {
+    let dir = tempfile::tempdir().unwrap();
+    coredump(THREADS, dir.path());
+    let Ok(out) = Command::new("readelf")
+        .arg("-n")
+        .arg(dir.path().join("core.13127"))
+        .output()
+    else {
+        eprintln!("readelf is not installed: SKIPPED");
+        return;
+    };
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let count = |what: &str| text.lines().filter(|l| l.contains(what)).count();
+    assert_eq!(count("NT_PRSTATUS"), 3, "{text}");
+    assert_eq!(count("NT_FPREGSET"), 3, "{text}");
+    assert_eq!(count("NT_X86_XSTATE"), 3, "{text}");
+    assert_eq!(count("NT_PRPSINFO"), 1, "{text}");
+    assert_eq!(count("NT_AUXV"), 1, "{text}");
+    assert_eq!(count("NT_FILE"), 1, "{text}");
+}
+
+#[test]
+fn every_source_gives_the_same_core_and_stdout_is_one_core() {
+    // One archive plain (read by offset), gzip- and zstd-compressed
+    // (streamed); one process to standard output.
+    let tmp = tempfile::tempdir().unwrap();
+    let tar = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
+    let plain = fixture("mini-sleep.none.tar");
+    let gz = tmp.path().join("mini.tar.gz");
+    let zst = tmp.path().join("mini.tar.zst");
+    std::fs::write(&gz, common::gzip(&tar)).unwrap();
+    std::fs::write(&zst, common::zstd(&tar)).unwrap();
+    let cores: Vec<Vec<u8>> = [&plain, &gz, &zst]
+        .iter()
+        .map(|archive| {
+            let dir = tempfile::tempdir().unwrap();
+            let (_, err, code) = run_ckpt(&[
+                "coredump",
+                &archive.display().to_string(),
+                "-o",
+                &dir.path().display().to_string(),
+            ]);
+            assert_eq!((code, err.as_str()), (0, ""));
+            std::fs::read(dir.path().join("core.1")).unwrap()
+        })
+        .collect();
+    assert!(cores[0].starts_with(b"\x7fELF\x02\x01\x01"));
+    assert!(cores.windows(2).all(|w| w[0] == w[1]));
+    let out = assert_cmd::Command::cargo_bin("ckpt")
+        .unwrap()
+        .args([
+            "coredump",
+            &plain.display().to_string(),
+            "-p",
+            "1",
+            "-o",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, cores[0]);
+}
+
+#[test]
+fn never_over_a_file_and_only_what_was_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let archive = fixture(THREADS).display().to_string();
+    let existing = dir.path().join("core.13129");
+    std::fs::write(&existing, b"keep me").unwrap();
+    let (_, err, code) = run_ckpt(&["coredump", &archive, "-p", "13129", "-o", &out]);
+    assert_eq!(code, 1);
+    assert!(err.contains("exists; use --force to replace it"), "{err}");
+    assert_eq!(std::fs::read(&existing).unwrap(), b"keep me");
+    // Nothing else was left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let (said, err, code) = run_ckpt(&["coredump", &archive, "-p", "13129", "-o", &out, "--force"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(said.contains("core.13129: 1 thread, "), "{said}");
+    assert_ne!(std::fs::read(&existing).unwrap(), b"keep me");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    // A pid not in the tree, several pids to standard output, stdin.
+    let (_, err, code) = run_ckpt(&["coredump", &archive, "-p", "4242", "-o", &out]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no process with PID 4242"), "{err}");
+    let (_, err, code) = run_ckpt(&["coredump", &archive, "-o", "-"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("-o - writes one core"), "{err}");
+    let (_, err, code) = run_ckpt(&["coredump", "-", "-o", &out]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not standard input"), "{err}");
+}
+
+#[test]
+fn a_plain_tar_core_to_standard_output_has_the_heap_secret() {
+    // multi-proc: pid 1 wrote SECRET_MARKER_7f3a9c on its heap at
+    // 0x1f5a6d0 (the address the search example of .ci/run checks).
+    let dir = tempfile::tempdir().unwrap();
+    let core = dir.path().join("core.1");
+    let out = assert_cmd::Command::cargo_bin("ckpt")
+        .unwrap()
+        .args([
+            "coredump",
+            "tests/fixtures/multi-proc.none.tar",
+            "-p",
+            "1",
+            "-o",
+            "-",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(&core, &out.stdout).unwrap();
+    if !have("gdb") {
+        return;
+    }
+    let text = gdb(&core, &["x/s 0x1f5a6d0", "info threads"]);
+    assert!(
+        text.contains("0x1f5a6d0:\t\"SECRET_MARKER_7f3a9c\""),
+        "{text}"
+    );
+    assert!(text.contains("* 1    LWP 1 "), "{text}");
+}
