@@ -198,10 +198,29 @@ fn readelf_reads_every_note() {
     assert_eq!(count("NT_FILE"), 1, "{text}");
 }
 
+/// The memory of a core: each `PT_LOAD`'s address, size and bytes.
+fn memory(core: &[u8]) -> Vec<(u64, u64, Vec<u8>)> {
+    let word = |at: usize| u64::from_le_bytes(core[at..at + 8].try_into().unwrap());
+    let phoff = word(32) as usize;
+    let phnum = u16::from_le_bytes([core[56], core[57]]) as usize;
+    (0..phnum)
+        .map(|i| phoff + 56 * i)
+        .filter(|&h| u32::from_le_bytes(core[h..h + 4].try_into().unwrap()) == 1)
+        .map(|h| {
+            let (offset, vaddr, filesz, memsz) =
+                (word(h + 8), word(h + 16), word(h + 32), word(h + 40));
+            let bytes = core[offset as usize..(offset + filesz) as usize].to_vec();
+            (vaddr, memsz, bytes)
+        })
+        .collect()
+}
+
 #[test]
 fn every_source_gives_the_same_core_and_stdout_is_one_core() {
     // One archive plain (read by offset), gzip- and zstd-compressed
-    // (streamed); one process to standard output.
+    // (streamed), and on standard input; into a directory (one read, the
+    // notes after the memory) and to standard output (two reads, the
+    // notes first).
     let tmp = tempfile::tempdir().unwrap();
     let tar = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
     let plain = fixture("mini-sleep.none.tar");
@@ -209,36 +228,56 @@ fn every_source_gives_the_same_core_and_stdout_is_one_core() {
     let zst = tmp.path().join("mini.tar.zst");
     std::fs::write(&gz, common::gzip(&tar)).unwrap();
     std::fs::write(&zst, common::zstd(&tar)).unwrap();
-    let cores: Vec<Vec<u8>> = [&plain, &gz, &zst]
-        .iter()
-        .map(|archive| {
-            let dir = tempfile::tempdir().unwrap();
-            let (_, err, code) = run_ckpt(&[
+    let to_dir = |archive: &str, stdin: Option<&[u8]>| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = assert_cmd::Command::cargo_bin("ckpt").unwrap();
+        cmd.args(["coredump", archive, "-o", &dir.path().display().to_string()]);
+        if let Some(bytes) = stdin {
+            cmd.write_stdin(bytes.to_vec());
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read(dir.path().join("core.1")).unwrap()
+    };
+    let to_stdout = |archive: &Path| {
+        let out = assert_cmd::Command::cargo_bin("ckpt")
+            .unwrap()
+            .args([
                 "coredump",
                 &archive.display().to_string(),
+                "-p",
+                "1",
                 "-o",
-                &dir.path().display().to_string(),
-            ]);
-            assert_eq!((code, err.as_str()), (0, ""));
-            std::fs::read(dir.path().join("core.1")).unwrap()
-        })
+                "-",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let mut one_read: Vec<Vec<u8>> = [&plain, &gz, &zst]
+        .iter()
+        .map(|a| to_dir(&a.display().to_string(), None))
         .collect();
-    assert!(cores[0].starts_with(b"\x7fELF\x02\x01\x01"));
-    assert!(cores.windows(2).all(|w| w[0] == w[1]));
-    let out = assert_cmd::Command::cargo_bin("ckpt")
-        .unwrap()
-        .args([
-            "coredump",
-            &plain.display().to_string(),
-            "-p",
-            "1",
-            "-o",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert_eq!(out.stdout, cores[0]);
+    one_read.push(to_dir("-", Some(&common::zstd(&tar))));
+    assert!(one_read.windows(2).all(|w| w[0] == w[1]));
+    let two_reads: Vec<Vec<u8>> = [&plain, &gz, &zst].iter().map(|a| to_stdout(a)).collect();
+    assert!(two_reads.windows(2).all(|w| w[0] == w[1]));
+    for core in [&one_read[0], &two_reads[0]] {
+        assert!(core.starts_with(b"\x7fELF\x02\x01\x01"));
+    }
+    // The same memory either way.
+    let memory_one = memory(&one_read[0]);
+    assert_eq!(memory_one, memory(&two_reads[0]));
+    assert!(memory_one.iter().any(|(_, _, bytes)| !bytes.is_empty()));
 }
 
 #[test]
@@ -266,7 +305,7 @@ fn never_over_a_file_and_only_what_was_asked() {
     let (_, err, code) = run_ckpt(&["coredump", &archive, "-o", "-"]);
     assert_eq!(code, 1);
     assert!(err.contains("-o - writes one core"), "{err}");
-    let (_, err, code) = run_ckpt(&["coredump", "-", "-o", &out]);
+    let (_, err, code) = run_ckpt(&["coredump", "-", "-p", "1", "-o", "-"]);
     assert_eq!(code, 1);
     assert!(err.contains("not standard input"), "{err}");
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use tempfile::NamedTempFile;
 
-use super::args::ReadArgs;
+use super::args::{ReadArgs, open};
 use super::output::create_output;
 use super::report::{emit, report, report_other};
 
@@ -16,8 +16,8 @@ use super::report::{emit, report, report_other};
   ckpt coredump checkpoint.tar.zst -o cores/ && gdb -c cores/core.1
   ckpt coredump checkpoint.tar -p 1 -o - > core.1")]
 pub struct Args {
-    /// A checkpoint archive or extracted checkpoint directory (read twice:
-    /// not standard input).
+    /// A checkpoint archive, an extracted checkpoint directory, or `-` for
+    /// standard input (not with `-o -`).
     #[arg(value_name = "FILE")]
     archive: PathBuf,
 
@@ -39,16 +39,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    if args.archive.as_os_str() == "-" {
-        report_other(&io::Error::other(
-            "coredump reads the archive twice (the images, then the pages): give it a file, not standard input",
-        ));
-        return ExitCode::FAILURE;
-    }
     let options = args.read.options(ckpt::Want::none());
     if args.output.as_os_str() == "-" {
         return to_stdout(args, &options);
     }
+    let source = match open(&args.archive) {
+        Ok(s) => s,
+        Err(e) => {
+            report(&e);
+            return ExitCode::FAILURE;
+        }
+    };
     let dir = &args.output;
     if let Err(source) = std::fs::create_dir_all(dir) {
         report(&ckpt::Error::Write {
@@ -60,7 +61,7 @@ pub fn run(args: &Args) -> ExitCode {
     // Each core goes to a temporary file renamed into place once every core
     // is complete; on an error, only those temporary files are removed.
     let mut temps: Vec<(PathBuf, NamedTempFile)> = Vec::new();
-    let written = ckpt::coredump::coredump(&args.archive, &args.pids, &options, &mut |pid| {
+    let written = ckpt::coredump::coredump_in_one_read(source, &args.pids, &options, &mut |pid| {
         let target = dir.join(format!("core.{pid}"));
         let temp =
             create_output(&target, args.force).map_err(|e| io::Error::other(e.to_string()))?;
@@ -101,8 +102,15 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// `-o -`: the one process asked for, to standard output.
+/// `-o -`: the one process asked for, to standard output, which cannot go
+/// back: the archive is read twice, the notes before the memory.
 fn to_stdout(args: &Args, options: &ckpt::Options) -> ExitCode {
+    if args.archive.as_os_str() == "-" {
+        report_other(&io::Error::other(
+            "-o - reads the archive twice (what the core holds, then the pages): give it a file, not standard input",
+        ));
+        return ExitCode::FAILURE;
+    }
     let [pid] = args.pids[..] else {
         report_other(&io::Error::other(
             "-o - writes one core: name its process with -p PID",

@@ -28,6 +28,8 @@ pub(super) const NT_PRSTATUS: u32 = 1;
 pub(super) const NT_PRFPREG: u32 = 2;
 /// Process information (`elf_prpsinfo`).
 pub(super) const NT_PRPSINFO: u32 = 3;
+/// A signal's `siginfo_t`.
+pub(super) const NT_SIGINFO: u32 = 0x5349_4749;
 /// The auxiliary vector.
 pub(super) const NT_AUXV: u32 = 6;
 /// The mapped files.

@@ -5,13 +5,13 @@
 //! pages and left out elsewhere (`p_filesz` 0), as the kernel leaves out
 //! what the file holds.
 
-use crate::criu::proto::{
-    MAP_SHARED, MmEntry, VMA_ANON_PRIVATE, VMA_ANON_SHARED, VMA_AREA_HEAP, VMA_AREA_STACK,
-    VMA_AREA_SYSVIPC, VMA_AREA_VDSO, VMA_AREA_VSYSCALL, VMA_AREA_VVAR, VMA_FILE_SHARED,
-};
-use crate::memory::{PageMap, PageSource};
+use crate::criu::proto::MAP_SHARED;
+use crate::memory::{PageMap, PageSource, VmaKind, VmaMap};
 
-use super::elf::{PF_R, PF_W, PF_X};
+use super::elf::{
+    self, Bytes, EHDR_SIZE, PAGE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_LOAD, PT_NOTE, ProgramHeader,
+};
+use super::x86_64;
 
 /// A `PT_LOAD` segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,24 +34,17 @@ impl Segment {
 }
 
 /// The segments of a process, by address, from its memory areas and
-/// pagemap. An area that is not page-aligned or ends before it starts is
-/// left out (CRIU never writes one).
-pub(super) fn segments(mm: &MmEntry, pagemap: Option<&PageMap>) -> Vec<Segment> {
-    let mut vmas: Vec<_> = mm.vmas.iter().filter(|v| v.start < v.end).collect();
-    vmas.sort_by_key(|v| v.start);
+/// pagemap.
+pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     let mut last_end = 0;
-    for vma in vmas {
+    for vma in vmas.vmas() {
         if vma.start < last_end {
             continue; // overlapping areas: the first wins
         }
         last_end = vma.end;
-        let special = vma.status & (VMA_AREA_VDSO | VMA_AREA_VVAR | VMA_AREA_VSYSCALL) != 0;
-        let shared = vma.flags & MAP_SHARED != 0
-            || vma.status & (VMA_ANON_SHARED | VMA_AREA_SYSVIPC | VMA_FILE_SHARED) != 0;
-        let anon_private = !special
-            && !shared
-            && vma.status & (VMA_ANON_PRIVATE | VMA_AREA_HEAP | VMA_AREA_STACK) != 0;
+        let anon_private = vma.flags & MAP_SHARED == 0
+            && matches!(vma.kind, VmaKind::Anon | VmaKind::Heap | VmaKind::Stack);
         let flags = protection(vma.prot);
         let spans = match pagemap {
             Some(map) => map.locate(vma.start, vma.end),
@@ -63,12 +56,7 @@ pub(super) fn segments(mm: &MmEntry, pagemap: Option<&PageMap>) -> Vec<Segment> 
                 return;
             }
             match out.last_mut() {
-                Some(s)
-                    if s.end == start
-                        && s.filled == filled
-                        && s.flags == flags
-                        && s.start >= vma.start =>
-                {
+                Some(s) if s.end == start && s.filled == filled && s.start >= vma.start => {
                     s.end = end;
                 }
                 _ => out.push(Segment {
@@ -102,6 +90,58 @@ pub(super) fn segments(mm: &MmEntry, pagemap: Option<&PageMap>) -> Vec<Segment> 
     out
 }
 
+/// The program header of notes of `len` bytes at `offset`.
+pub(super) fn notes_header(offset: u64, len: u64) -> ProgramHeader {
+    ProgramHeader {
+        kind: PT_NOTE,
+        flags: 0,
+        offset,
+        vaddr: 0,
+        filesz: len,
+        memsz: 0,
+        align: 0,
+    }
+}
+
+/// The file header, the program headers, the notes when they are known
+/// (else they come after the memory: their header is written again then),
+/// and zeros up to the page where the memory starts.
+pub(super) fn head(segments: &[Segment], notes: Option<&[u8]>) -> Vec<u8> {
+    let phnum = segments.len() + 1;
+    let notes_at = EHDR_SIZE + PHDR_SIZE * phnum as u64;
+    let notes_len = notes.map_or(0, |n| n.len() as u64);
+    let memory_at = (notes_at + notes_len).next_multiple_of(PAGE);
+    let memory_len: u64 = segments.iter().filter(|s| s.filled).map(|s| s.size()).sum();
+    let mut b = Bytes::with_capacity(memory_at as usize);
+    b.raw(&elf::file_header(x86_64::MACHINE, phnum as u16));
+    let at = if notes.is_some() {
+        notes_at
+    } else {
+        memory_at.saturating_add(memory_len)
+    };
+    notes_header(at, notes_len).bytes(&mut b);
+    let mut at = memory_at;
+    for s in segments {
+        let filesz = if s.filled { s.size() } else { 0 };
+        ProgramHeader {
+            kind: PT_LOAD,
+            flags: s.flags,
+            offset: at,
+            vaddr: s.start,
+            filesz,
+            memsz: s.size(),
+            align: PAGE,
+        }
+        .bytes(&mut b);
+        at = at.saturating_add(filesz);
+    }
+    if let Some(notes) = notes {
+        b.raw(notes);
+    }
+    b.zeros((memory_at as usize).saturating_sub(b.0.len()));
+    b.0
+}
+
 /// `PF_*` from `PROT_*`.
 fn protection(prot: u32) -> u32 {
     let mut flags = 0;
@@ -121,7 +161,8 @@ fn protection(prot: u32) -> u32 {
 mod tests {
     use super::*;
     use crate::criu::proto::{
-        PE_PRESENT, PagemapEntry, VMA_AREA_REGULAR, VMA_FILE_PRIVATE, VmaEntry,
+        MmEntry, PE_PRESENT, PagemapEntry, VMA_ANON_PRIVATE, VMA_ANON_SHARED, VMA_AREA_REGULAR,
+        VMA_FILE_PRIVATE, VmaEntry,
     };
 
     fn entry(vaddr: u64, nr_pages: u64) -> PagemapEntry {
@@ -157,7 +198,7 @@ mod tests {
         };
         // One page dumped in the file mapping, one in the anonymous area.
         let map = PageMap::new(1, &[entry(0x11000, 1), entry(0x22000, 1)]).unwrap();
-        let got: Vec<(u64, u64, bool)> = segments(&mm, Some(&map))
+        let got: Vec<(u64, u64, bool)> = segments(&VmaMap::new(&mm), Some(&map))
             .iter()
             .map(|s| (s.start, s.end, s.filled))
             .collect();
@@ -172,7 +213,7 @@ mod tests {
             ]
         );
         assert!(
-            segments(&mm, Some(&map))
+            segments(&VmaMap::new(&mm), Some(&map))
                 .iter()
                 .all(|s| s.flags == PF_R | PF_W)
         );

@@ -3,14 +3,21 @@
 //! moment of the checkpoint.
 //!
 //! A core is an ELF64 file: the file header, one program header for the
-//! notes and one `PT_LOAD` for each memory area ([`layout`]), the notes
-//! (each thread's registers and signal state, the process's
-//! `prpsinfo`, its auxiliary vector and mapped files: [`notes`]), then the
-//! memory. The archive is read twice, never extracted: once for the images
-//! that say what each core holds (a plain tar seeks past the pages), then
-//! for the pages, written to each core as they stream past, in address
-//! order, with zeros for the private memory never touched. Memory use does
-//! not grow with the size of the processes.
+//! notes and one `PT_LOAD` for each memory area, the notes
+//! (each thread's registers and signal state, the process's `prpsinfo`,
+//! its auxiliary vector and mapped files), and the memory: the
+//! pages CRIU dumped, zeros for the private memory never touched. Nothing
+//! is extracted, and memory use does not grow with the size of the
+//! processes. Two ways to write:
+//!
+//! * [`coredump_in_one_read`]: one read of any source (a file, a stream),
+//!   the memory written to each core as its pages stream past, the notes
+//!   after it once the whole archive is known; the outputs go back to say
+//!   where the notes are ([`Sparse`] files, whose untouched memory is a
+//!   hole, as the kernel writes cores).
+//! * [`coredump`] and [`write_core`]: any output, even a pipe, written
+//!   sequentially with the notes first; the archive is read twice (a plain
+//!   tar seeks past the pages the first time).
 //!
 //! Only x86-64 is written yet (its specifics are in one module, so that
 //! other architectures can follow); another architecture is an error that
@@ -43,18 +50,20 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::memory::VmaMap;
 use crate::model::Checkpoint;
 use crate::options::{Options, Want};
 use crate::source::Source;
 
-use elf::{Bytes, EHDR_SIZE, MAX_PHDRS, PAGE, PHDR_SIZE, PT_LOAD, PT_NOTE, ProgramHeader};
-use layout::Segment;
+use elf::{Bytes, EHDR_SIZE, MAX_PHDRS, PHDR_SIZE};
+use layout::{head, notes_header};
 pub use output::{CoreOutput, Sparse, Stream};
 pub use sink::CoreDump;
-use sink::{CoreSink, Plan};
+use sink::{CoreSink, Plan, Plans};
 
 /// Writes the core of `pid` of the checkpoint at `path` to `out`,
-/// sequentially (`out` may be a pipe).
+/// sequentially (`out` may be a pipe). The archive is read twice: once for
+/// what the core holds, once for the pages.
 pub fn write_core(
     path: impl AsRef<Path>,
     pid: u32,
@@ -73,18 +82,9 @@ pub fn write_core(
         .ok_or_else(|| unavailable(&path.display().to_string(), pid, "no core written".into()))
 }
 
-/// Writes the cores of `pids` (every process with memory when empty) of
-/// the checkpoint at `path`, each to the output `open` gives for its pid;
-/// `open` is called when the process's memory comes, in the order of the
-/// archive.
-pub fn coredump<'o>(
-    path: impl AsRef<Path>,
-    pids: &[u32],
-    options: &Options,
-    open: &mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
-) -> Result<Vec<CoreDump>> {
-    let path = path.as_ref();
-    let first = Options {
+/// What the reads for cores decode besides the pages.
+fn images_wanted(options: &Options) -> Options {
+    Options {
         want: Want {
             processes: true,
             memory: true,
@@ -94,26 +94,102 @@ pub fn coredump<'o>(
         },
         keep_partial: false,
         ..*options
-    };
-    let checkpoint = crate::read(Source::open(path)?, &first)?;
-    let plans = plan(&checkpoint, pids)?;
-    let mut sink = CoreSink {
-        plans,
-        open,
-        writing: BTreeMap::new(),
-        done: Vec::new(),
-    };
+    }
+}
+
+/// Writes the cores of `pids` (every process with memory when empty) of
+/// the checkpoint at `path`, each to the output `open` gives for its pid,
+/// sequentially: the archive is read twice, once for what the cores hold,
+/// once for the pages. `open` is called when a process's memory comes.
+pub fn coredump<'o>(
+    path: impl AsRef<Path>,
+    pids: &[u32],
+    options: &Options,
+    open: &mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
+) -> Result<Vec<CoreDump>> {
+    let path = path.as_ref();
+    let checkpoint = crate::read(Source::open(path)?, &images_wanted(options))?;
+    let mut plans = BTreeMap::new();
+    for pid in chosen(&checkpoint, pids)? {
+        plans.insert(pid, plan(&checkpoint, pid)?);
+    }
+    let mut sink = CoreSink::new(Plans::Known(plans), open);
     let second = Options {
         want: Want::default(),
         keep_partial: false,
         ..*options
     };
     crate::read_with(Source::open(path)?, &second, &mut sink)?;
-    // A process whose pages never came: only zeros to write, unless the
-    // pagemap says there were pages.
+    let left = sink.left();
+    write_left(&checkpoint, &mut sink, &left)?;
+    Ok(dumps(sink))
+}
+
+/// Writes the cores of `pids` (every process with memory when empty) of
+/// the checkpoint in `source`, each to the output `open` gives for its
+/// pid, in one read: the memory is written as it streams past, the notes
+/// once the whole archive is known, after the memory; outputs must be
+/// able to go back to say where the notes are ([`Sparse`] files can).
+pub fn coredump_in_one_read<'o>(
+    source: Source<'_>,
+    pids: &[u32],
+    options: &Options,
+    open: &mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
+) -> Result<Vec<CoreDump>> {
+    let mut sink = CoreSink::new(Plans::OnTheWay(pids.to_vec()), open);
+    let checkpoint = crate::read_with(source, &images_wanted(options), &mut sink)?;
     let archive = checkpoint.archive.clone();
-    let left: Vec<u32> = sink.plans.keys().copied().collect();
-    for pid in left {
+    let wanted = chosen(&checkpoint, pids)?;
+    let sinking = |pid: u32| {
+        let archive = archive.clone();
+        move |source: io::Error| Error::Sink {
+            archive,
+            entry: format!("core of pid {pid}"),
+            offset: None,
+            source,
+        }
+    };
+    for finished in &mut sink.done {
+        let pid = finished.dump.pid;
+        let Some(out) = finished.out.as_mut() else {
+            continue;
+        };
+        if !wanted.contains(&pid) {
+            // Memory of a process not in the tree (a zombie's leftovers).
+            continue;
+        }
+        let (notes, threads) = process_notes(&checkpoint, pid)?;
+        let at = finished.dump.bytes;
+        let mut phdr = Bytes::with_capacity(PHDR_SIZE as usize);
+        notes_header(at, notes.len() as u64).bytes(&mut phdr);
+        out.append_notes(&notes, EHDR_SIZE, &phdr.0)
+            .and_then(|()| out.finish())
+            .map_err(sinking(pid))?;
+        finished.dump.threads = threads;
+        finished.dump.bytes += notes.len() as u64;
+    }
+    sink.done.retain(|d| wanted.contains(&d.dump.pid));
+    let started: Vec<u32> = sink.done.iter().map(|d| d.dump.pid).collect();
+    let left: Vec<u32> = wanted
+        .into_iter()
+        .filter(|p| !started.contains(p))
+        .collect();
+    write_left(&checkpoint, &mut sink, &left)?;
+    Ok(dumps(sink))
+}
+
+/// The cores written, by pid.
+fn dumps(sink: CoreSink<'_, '_>) -> Vec<CoreDump> {
+    let mut done: Vec<CoreDump> = sink.done.into_iter().map(|d| d.dump).collect();
+    done.sort_by_key(|d| d.pid);
+    done
+}
+
+/// Writes the cores of `pids`, whose memory never came: only zeros, unless
+/// the pagemap says there were pages (then the pages file is missing).
+fn write_left(checkpoint: &Checkpoint, sink: &mut CoreSink<'_, '_>, pids: &[u32]) -> Result<()> {
+    let archive = &checkpoint.archive;
+    for &pid in pids {
         let has_pages = checkpoint
             .images
             .as_ref()
@@ -121,22 +197,19 @@ pub fn coredump<'o>(
             .is_some_and(|m| m.present_bytes > 0);
         if has_pages {
             let reason = "its pages file is not in the archive".to_owned();
-            return Err(unavailable(&archive, pid, reason));
+            return Err(unavailable(archive, pid, reason));
         }
-        let sinking = |r: io::Result<bool>| {
-            r.map_err(|source| Error::Sink {
+        let plan = plan(checkpoint, pid)?;
+        sink.start(pid, plan, false)
+            .and_then(|_| sink.finish(pid))
+            .map_err(|source| Error::Sink {
                 archive: archive.clone(),
                 entry: format!("core of pid {pid}"),
                 offset: None,
                 source,
-            })
-        };
-        sinking(sink.start(pid))?;
-        sinking(sink.finish(pid))?;
+            })?;
     }
-    let mut done = sink.done;
-    done.sort_by_key(|d| d.pid);
-    Ok(done)
+    Ok(())
 }
 
 fn unavailable(archive: &str, pid: u32, reason: String) -> Error {
@@ -147,93 +220,76 @@ fn unavailable(archive: &str, pid: u32, reason: String) -> Error {
     }
 }
 
-fn plan(checkpoint: &Checkpoint, pids: &[u32]) -> Result<BTreeMap<u32, Plan>> {
-    let archive = &checkpoint.archive;
-    let images = checkpoint.images.as_ref();
+/// The pids to write: those asked for (each must be in the tree), or
+/// every process with memory.
+fn chosen(checkpoint: &Checkpoint, pids: &[u32]) -> Result<Vec<u32>> {
     let table = checkpoint
         .process_table()
         .ok_or_else(|| Error::Unavailable {
-            archive: archive.clone(),
+            archive: checkpoint.archive.clone(),
             what: "get process tree".into(),
             reason: "checkpoint/pstree.img: no such file or directory".into(),
         })?;
-    let chosen: Vec<u32> = if pids.is_empty() {
-        table
+    if pids.is_empty() {
+        return Ok(table
             .by_pid
             .values()
             .filter(|p| p.state().has_resources() && p.mm().is_some())
             .map(|p| p.pid())
-            .collect()
-    } else {
-        pids.to_vec()
-    };
-    let mut plans = BTreeMap::new();
-    for pid in chosen {
-        let process = table.by_pid.get(&pid).ok_or_else(|| Error::NoSuchProcess {
+            .collect());
+    }
+    for &pid in pids {
+        if !table.by_pid.contains_key(&pid) {
+            return Err(Error::NoSuchProcess {
+                archive: checkpoint.archive.clone(),
+                pid,
+            });
+        }
+    }
+    Ok(pids.to_vec())
+}
+
+/// The notes of `pid`, and its threads.
+fn process_notes(checkpoint: &Checkpoint, pid: u32) -> Result<(Vec<u8>, usize)> {
+    let archive = &checkpoint.archive;
+    let process = checkpoint
+        .process(pid)
+        .ok_or_else(|| Error::NoSuchProcess {
             archive: archive.clone(),
             pid,
         })?;
-        let (Some(images), Some(mm)) = (images, process.mm()) else {
-            let reason = "it has no memory (mm-*.img): a zombie, or not in the archive".into();
-            return Err(unavailable(archive, pid, reason));
-        };
-        let pagemap = images.pagemap.get(&pid);
-        let segments = layout::segments(mm, pagemap);
-        if segments.len() >= MAX_PHDRS {
-            let reason = format!(
-                "{} memory segments: more than an ELF core holds",
-                segments.len()
-            );
-            return Err(unavailable(archive, pid, reason));
-        }
-        let (notes, threads) =
-            notes::notes(process, images).map_err(|reason| unavailable(archive, pid, reason))?;
-        plans.insert(
-            pid,
-            Plan {
-                head: head(&segments, &notes),
-                segments,
-                threads,
-            },
-        );
-    }
-    Ok(plans)
+    let images = checkpoint
+        .images
+        .as_ref()
+        .ok_or_else(|| unavailable(archive, pid, "no CRIU images in the archive".into()))?;
+    notes::notes(&process, images).map_err(|reason| unavailable(archive, pid, reason))
 }
 
-/// The file header, the program headers, the notes, and zeros up to the
-/// page where the memory starts.
-fn head(segments: &[Segment], notes: &[u8]) -> Vec<u8> {
-    let phnum = segments.len() + 1;
-    let notes_at = EHDR_SIZE + PHDR_SIZE * phnum as u64;
-    let memory_at = (notes_at + notes.len() as u64).next_multiple_of(PAGE);
-    let mut b = Bytes::with_capacity(memory_at as usize);
-    b.raw(&elf::file_header(x86_64::MACHINE, phnum as u16));
-    ProgramHeader {
-        kind: PT_NOTE,
-        flags: 0,
-        offset: notes_at,
-        vaddr: 0,
-        filesz: notes.len() as u64,
-        memsz: 0,
-        align: 0,
+/// The plan of a core whose notes come before its memory.
+fn plan(checkpoint: &Checkpoint, pid: u32) -> Result<Plan> {
+    let archive = &checkpoint.archive;
+    let process = checkpoint
+        .process(pid)
+        .ok_or_else(|| Error::NoSuchProcess {
+            archive: archive.clone(),
+            pid,
+        })?;
+    let (Some(images), Some(mm)) = (checkpoint.images.as_ref(), process.mm()) else {
+        let reason = "it has no memory (mm-*.img): a zombie, or not in the archive".into();
+        return Err(unavailable(archive, pid, reason));
+    };
+    let segments = layout::segments(&VmaMap::new(mm), images.pagemap.get(&pid));
+    if segments.len() >= MAX_PHDRS {
+        let reason = format!(
+            "{} memory segments: more than an ELF core holds",
+            segments.len()
+        );
+        return Err(unavailable(archive, pid, reason));
     }
-    .bytes(&mut b);
-    let mut at = memory_at;
-    for s in segments {
-        let filesz = if s.filled { s.size() } else { 0 };
-        ProgramHeader {
-            kind: PT_LOAD,
-            flags: s.flags,
-            offset: at,
-            vaddr: s.start,
-            filesz,
-            memsz: s.size(),
-            align: PAGE,
-        }
-        .bytes(&mut b);
-        at += filesz;
-    }
-    b.raw(notes);
-    b.zeros((memory_at as usize).saturating_sub(b.0.len()));
-    b.0
+    let (notes, threads) = process_notes(checkpoint, pid)?;
+    Ok(Plan {
+        head: head(&segments, Some(&notes)),
+        segments,
+        threads,
+    })
 }

@@ -1,5 +1,6 @@
 //! The `PT_NOTE` segment of a process's core: for the first thread
-//! `NT_PRSTATUS`, `NT_PRPSINFO`, `NT_AUXV`, `NT_FILE`, `NT_PRFPREG` and
+//! `NT_PRSTATUS`, `NT_PRPSINFO`, `NT_SIGINFO` (a signal CRIU found
+//! pending, if any), `NT_AUXV`, `NT_FILE`, `NT_PRFPREG` and
 //! `NT_X86_XSTATE`; for each other thread its `NT_PRSTATUS`, `NT_PRFPREG`
 //! and `NT_X86_XSTATE`, in the order the kernel writes them (gdb takes the
 //! first thread as the one that was running).
@@ -11,7 +12,8 @@ use crate::criu::proto::{
 use crate::model::{ImageSet, Process, TaskState};
 
 use super::elf::{
-    self, Bytes, NT_AUXV, NT_FILE, NT_PRFPREG, NT_PRPSINFO, NT_PRSTATUS, NT_X86_XSTATE, PAGE,
+    self, Bytes, NT_AUXV, NT_FILE, NT_PRFPREG, NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO, NT_X86_XSTATE,
+    PAGE,
 };
 use super::x86_64::{self, ThreadStatus};
 
@@ -60,6 +62,11 @@ pub(super) fn notes(
         );
         if i == 0 {
             elf::note(&mut out, "CORE", NT_PRPSINFO, &prpsinfo(process, core));
+            // No signal made this core; a signal CRIU found pending is what
+            // `$_siginfo` can show.
+            if let Some(siginfo) = first_pending(core) {
+                elf::note(&mut out, "CORE", NT_SIGINFO, siginfo);
+            }
             if let Some(mm) = process.mm() {
                 elf::note(&mut out, "CORE", NT_AUXV, &auxv(mm));
                 elf::note(&mut out, "CORE", NT_FILE, &mapped_files(mm, images));
@@ -113,6 +120,24 @@ fn pending(core: &CoreEntry, leader: bool) -> u64 {
     }
     set
 }
+
+/// The first `siginfo_t` CRIU saved as pending for the thread, else for
+/// the process.
+fn first_pending(core: &CoreEntry) -> Option<&[u8]> {
+    let queues = [
+        core.thread_core.as_ref().and_then(|t| t.signals_p.as_ref()),
+        core.tc.as_ref().and_then(|t| t.signals_s.as_ref()),
+    ];
+    queues
+        .into_iter()
+        .flatten()
+        .flat_map(|q| &q.signals)
+        .map(|s| s.siginfo.as_slice())
+        .find(|s| s.len() == SIGINFO_SIZE)
+}
+
+/// Size of `siginfo_t`.
+const SIGINFO_SIZE: usize = 128;
 
 fn signal_set(q: &SignalQueueEntry) -> u64 {
     let mut set = 0;
@@ -233,5 +258,22 @@ mod tests {
             signals: vec![siginfo(10), siginfo(2), siginfo(99)],
         };
         assert_eq!(signal_set(&q), (1 << 9) | (1 << 1));
+        // The thread's own queue first; a siginfo of the wrong size is none.
+        let core = CoreEntry {
+            thread_core: Some(crate::criu::proto::ThreadCoreEntry {
+                signals_p: Some(SignalQueueEntry {
+                    signals: vec![
+                        crate::criu::proto::SiginfoEntry {
+                            siginfo: vec![1; 7],
+                        },
+                        siginfo(10),
+                    ],
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(first_pending(&core).map(|s| s[0]), Some(10));
+        assert_eq!(first_pending(&CoreEntry::default()), None);
     }
 }

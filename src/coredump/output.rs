@@ -13,6 +13,16 @@ pub trait CoreOutput: Write {
     fn finish(&mut self) -> io::Result<()> {
         self.flush()
     }
+    /// Appends `notes` and writes `phdr` at byte `phdr_at`, which says
+    /// where they are: for a core read in one pass, whose notes are known
+    /// only at the end. Only an output that can go back can.
+    fn append_notes(&mut self, notes: &[u8], phdr_at: u64, phdr: &[u8]) -> io::Result<()> {
+        let _ = (notes, phdr_at, phdr);
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "a stream cannot go back to say where the notes are",
+        ))
+    }
 }
 
 /// A stream (a pipe, a `Vec`): zeros are written.
@@ -30,7 +40,7 @@ impl<W: Write> Write for Stream<W> {
 
 impl<W: Write> CoreOutput for Stream<W> {
     fn zeros(&mut self, mut n: u64) -> io::Result<()> {
-        const ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+        static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
         while n > 0 {
             let step = n.min(ZEROS.len() as u64) as usize;
             self.0.write_all(&ZEROS[..step])?;
@@ -65,6 +75,13 @@ impl CoreOutput for Sparse {
         let n =
             i64::try_from(n).map_err(|_| io::Error::other("a hole larger than a file holds"))?;
         self.0.seek(SeekFrom::Current(n)).map(|_| ())
+    }
+    fn append_notes(&mut self, notes: &[u8], phdr_at: u64, phdr: &[u8]) -> io::Result<()> {
+        self.0.write_all(notes)?;
+        let end = self.0.stream_position()?;
+        self.0.seek(SeekFrom::Start(phdr_at))?;
+        self.0.write_all(phdr)?;
+        self.0.seek(SeekFrom::Start(end)).map(|_| ())
     }
     fn finish(&mut self) -> io::Result<()> {
         // A hole at the end is no length: set it.

@@ -1,15 +1,21 @@
-//! The memory sink that writes cores: each process's headers and notes
-//! when its memory begins, then its pages in address order, with zeros for
-//! the private memory never touched, as they stream past.
+//! The memory sink that writes cores: each process's headers when its
+//! memory begins, then its pages in address order, with zeros for the
+//! private memory never touched, as they stream past.
+//!
+//! Its plans are known before the read (the archive was read once for
+//! them: the notes come before the memory, and any output will do) or made
+//! when each process's memory begins (one read: the notes come after the
+//! memory, once the whole archive is known, and the output must be able to
+//! go back to say where they are).
 
 use std::collections::BTreeMap;
 use std::io;
 
 use serde::Serialize;
 
-use crate::memory::{MemoryChunk, MemorySink, VmaMap};
+use crate::memory::{MemoryChunk, MemorySink, PageMap, VmaMap};
 
-use super::layout::Segment;
+use super::layout::{self, Segment};
 use super::output::CoreOutput;
 
 /// What was written for one process.
@@ -28,15 +34,32 @@ pub struct CoreDump {
     pub bytes: u64,
 }
 
-/// What goes into one core: its headers and notes, its segments.
+/// What goes into one core: its headers (and notes, when known before),
+/// its segments.
 pub(super) struct Plan {
     pub(super) head: Vec<u8>,
     pub(super) segments: Vec<Segment>,
     pub(super) threads: usize,
 }
 
+/// Which plans the sink has.
+pub(super) enum Plans {
+    /// Made before the read, by pid.
+    Known(BTreeMap<u32, Plan>),
+    /// Made as each process's memory begins, for these pids (all when
+    /// empty); the notes come after the memory.
+    OnTheWay(Vec<u32>),
+}
+
+/// A core whose memory is written.
+pub(super) struct Finished<'o> {
+    pub(super) dump: CoreDump,
+    /// Its output, while notes are still to be appended.
+    pub(super) out: Option<Box<dyn CoreOutput + 'o>>,
+}
+
 /// One core being written.
-pub(super) struct Writing<'o> {
+struct Writing<'o> {
     out: Box<dyn CoreOutput + 'o>,
     /// The segments with bytes in the file.
     filled: Vec<Segment>,
@@ -48,6 +71,7 @@ pub(super) struct Writing<'o> {
     memory: u64,
     threads: usize,
     segments: usize,
+    notes_after: bool,
 }
 
 impl Writing<'_> {
@@ -85,11 +109,10 @@ impl Writing<'_> {
                 (vaddr, data) = (vaddr + skip, data.get(skip as usize..).unwrap_or_default());
                 continue;
             }
+            self.zeros_to(vaddr)?;
             if vaddr >= s.end {
-                self.zeros_to(vaddr)?;
                 continue;
             }
-            self.zeros_to(vaddr)?;
             let n = (s.end - vaddr).min(data.len() as u64) as usize;
             let (now, rest) = data.split_at(n);
             self.out.write_all(now)?;
@@ -107,17 +130,35 @@ impl Writing<'_> {
 
 /// The memory sink that writes the cores.
 pub(super) struct CoreSink<'f, 'o> {
-    pub(super) plans: BTreeMap<u32, Plan>,
-    pub(super) open: &'f mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
-    pub(super) writing: BTreeMap<u32, Writing<'o>>,
-    pub(super) done: Vec<CoreDump>,
+    plans: Plans,
+    open: &'f mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
+    writing: BTreeMap<u32, Writing<'o>>,
+    pub(super) done: Vec<Finished<'o>>,
 }
 
-impl CoreSink<'_, '_> {
-    pub(super) fn start(&mut self, pid: u32) -> io::Result<bool> {
-        let Some(plan) = self.plans.remove(&pid) else {
-            return Ok(true);
-        };
+impl<'f, 'o> CoreSink<'f, 'o> {
+    pub(super) fn new(
+        plans: Plans,
+        open: &'f mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
+    ) -> CoreSink<'f, 'o> {
+        CoreSink {
+            plans,
+            open,
+            writing: BTreeMap::new(),
+            done: Vec::new(),
+        }
+    }
+
+    /// The pids planned whose memory never came.
+    pub(super) fn left(&self) -> Vec<u32> {
+        match &self.plans {
+            Plans::Known(plans) => plans.keys().copied().collect(),
+            Plans::OnTheWay(_) => Vec::new(),
+        }
+    }
+
+    /// Starts the core of `pid` with `plan`.
+    pub(super) fn start(&mut self, pid: u32, plan: Plan, notes_after: bool) -> io::Result<bool> {
         let mut out = (self.open)(pid)?;
         out.write_all(&plan.head)?;
         let segments = plan.segments.len();
@@ -132,35 +173,80 @@ impl CoreSink<'_, '_> {
                 memory: 0,
                 threads: plan.threads,
                 segments,
+                notes_after,
             },
         );
         Ok(true)
     }
 
+    /// Starts the core of `pid` if it is planned.
+    pub(super) fn start_planned(&mut self, pid: u32) -> io::Result<bool> {
+        match &mut self.plans {
+            Plans::Known(plans) => match plans.remove(&pid) {
+                Some(plan) => self.start(pid, plan, false),
+                None => Ok(true),
+            },
+            Plans::OnTheWay(_) => Ok(true),
+        }
+    }
+
+    /// Ends the memory of `pid`.
     pub(super) fn finish(&mut self, pid: u32) -> io::Result<bool> {
         let Some(mut w) = self.writing.remove(&pid) else {
             return Ok(true);
         };
         w.zeros_to(u64::MAX)?;
-        w.out.finish()?;
-        self.done.push(CoreDump {
+        let dump = CoreDump {
             pid,
             threads: w.threads,
             segments: w.segments,
             memory_bytes: w.memory,
             bytes: w.written + w.memory,
-        });
+        };
+        let out = if w.notes_after {
+            Some(w.out)
+        } else {
+            w.out.finish()?;
+            None
+        };
+        self.done.push(Finished { dump, out });
         Ok(true)
     }
 }
 
 impl MemorySink for CoreSink<'_, '_> {
     fn wants(&self, pid: u32) -> bool {
-        self.plans.contains_key(&pid) || self.writing.contains_key(&pid)
+        match &self.plans {
+            Plans::Known(plans) => plans.contains_key(&pid) || self.writing.contains_key(&pid),
+            Plans::OnTheWay(pids) => pids.is_empty() || pids.contains(&pid),
+        }
     }
 
     fn begin(&mut self, pid: u32, _vmas: &VmaMap) -> io::Result<bool> {
-        self.start(pid)
+        self.start_planned(pid)
+    }
+
+    fn begin_mapped(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
+        if let Plans::OnTheWay(_) = self.plans {
+            if self.writing.contains_key(&pid) || self.done.iter().any(|d| d.dump.pid == pid) {
+                return Ok(true);
+            }
+            let segments = layout::segments(vmas, Some(pagemap));
+            if segments.len() >= super::elf::MAX_PHDRS {
+                return Err(io::Error::other(format!(
+                    "{} memory segments: more than an ELF core holds",
+                    segments.len()
+                )));
+            }
+            let head = layout::head(&segments, None);
+            let plan = Plan {
+                head,
+                segments,
+                threads: 0,
+            };
+            return self.start(pid, plan, true);
+        }
+        self.start_planned(pid)
     }
 
     fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {

@@ -102,7 +102,11 @@ pub(crate) fn scan_pages(
     let id = req.map.pages_id;
     let mut buf = vec![0u8; CHUNK];
     let mut pos: u64 = 0;
-    if req.shared.is_none() && !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
+    if req.shared.is_none()
+        && !sink
+            .begin_mapped(req.pid, &req.vmas, req.map)
+            .map_err(ScanError::Sink)?
+    {
         return Ok(false);
     }
     for (vaddr, offset, len) in req.runs() {
@@ -153,7 +157,11 @@ pub(crate) fn scan_pages_at(
     let id = req.map.pages_id;
     let mut buf = vec![0u8; CHUNK];
     let mut failed = None;
-    if req.shared.is_none() && !sink.begin(req.pid, &req.vmas).map_err(ScanError::Sink)? {
+    if req.shared.is_none()
+        && !sink
+            .begin_mapped(req.pid, &req.vmas, req.map)
+            .map_err(ScanError::Sink)?
+    {
         return Ok(false);
     }
     for (vaddr, offset, len) in req.runs() {

@@ -4,7 +4,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{SharedMemory, VmaMap};
+use super::{PageMap, SharedMemory, VmaMap};
 
 /// A piece of a process's memory, as it streams by.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +83,14 @@ pub trait MemorySink {
     fn begin(&mut self, pid: u32, vmas: &VmaMap) -> io::Result<bool> {
         let _ = (pid, vmas);
         Ok(true)
+    }
+
+    /// The memory of `pid` comes next: its areas, and the pagemap that says
+    /// where its pages are (in the pages file, or not dumped). Calls
+    /// [`MemorySink::begin`] unless the sink wants more than the areas.
+    fn begin_mapped(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
+        let _ = pagemap;
+        self.begin(pid, vmas)
     }
 
     /// Whether the contents of a shared memory object (a memfd, a SysV

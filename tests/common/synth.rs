@@ -75,8 +75,8 @@ use ckpt::criu::proto::{
     CoreEntry, DumpStatsEntry, FdinfoEntry, FileEntry, FownEntry, FsEntry, InventoryEntry,
     MAP_ANON, MAP_PRIVATE, MmEntry, PE_PRESENT, PagemapEntry, PagemapHead, PluginsEntry,
     PstreeEntry, RegFileEntry, StatsEntry, TASK_ALIVE, TaskCoreEntry, TaskKobjIdsEntry,
-    ThreadCoreEntry, ThreadInfoX86, UserX86RegsEntry, VMA_ANON_PRIVATE, VMA_AREA_REGULAR, VMA_AREA_STACK, VMA_FILE_PRIVATE,
-    VmaEntry,
+    ThreadCoreEntry, ThreadInfoX86, UserX86RegsEntry, VMA_ANON_PRIVATE, VMA_AREA_REGULAR,
+    VMA_AREA_STACK, VMA_FILE_PRIVATE, VmaEntry,
 };
 use prost::Message;
 
