@@ -51,7 +51,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::memory::VmaMap;
-use crate::model::Checkpoint;
+use crate::model::{Checkpoint, Process};
 use crate::options::{Options, Want};
 use crate::source::Source;
 
@@ -249,15 +249,18 @@ fn chosen(checkpoint: &Checkpoint, pids: &[u32]) -> Result<Vec<u32>> {
     Ok(pids.to_vec())
 }
 
+/// The process `pid` of the tree.
+fn process(checkpoint: &Checkpoint, pid: u32) -> Result<Process<'_>> {
+    checkpoint.process(pid).ok_or_else(|| Error::NoSuchProcess {
+        archive: checkpoint.archive.clone(),
+        pid,
+    })
+}
+
 /// The notes of `pid`, and its threads.
 fn process_notes(checkpoint: &Checkpoint, pid: u32) -> Result<(Vec<u8>, usize)> {
     let archive = &checkpoint.archive;
-    let process = checkpoint
-        .process(pid)
-        .ok_or_else(|| Error::NoSuchProcess {
-            archive: archive.clone(),
-            pid,
-        })?;
+    let process = process(checkpoint, pid)?;
     let images = checkpoint
         .images
         .as_ref()
@@ -268,12 +271,7 @@ fn process_notes(checkpoint: &Checkpoint, pid: u32) -> Result<(Vec<u8>, usize)> 
 /// The plan of a core whose notes come before its memory.
 fn plan(checkpoint: &Checkpoint, pid: u32) -> Result<Plan> {
     let archive = &checkpoint.archive;
-    let process = checkpoint
-        .process(pid)
-        .ok_or_else(|| Error::NoSuchProcess {
-            archive: archive.clone(),
-            pid,
-        })?;
+    let process = process(checkpoint, pid)?;
     let (Some(images), Some(mm)) = (checkpoint.images.as_ref(), process.mm()) else {
         let reason = "it has no memory (mm-*.img): a zombie, or not in the archive".into();
         return Err(unavailable(archive, pid, reason));
