@@ -1,6 +1,7 @@
 //! Where a process's memory goes in its core file: one `PT_LOAD` for each
 //! memory area, split where what CRIU saved of it changes. Private
-//! anonymous memory is written whole (pages never touched are zeros);
+//! anonymous memory is written whole (pages never touched are zeros) when
+//! any of it was touched, and left out when none was;
 //! file-backed, shared and special areas are written where CRIU dumped
 //! pages and left out elsewhere (`p_filesz` 0), as the kernel leaves out
 //! what the file holds.
@@ -43,13 +44,20 @@ pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>) -> Vec<Segment>
             continue; // overlapping areas: the first wins
         }
         last_end = vma.end;
-        let anon_private = vma.flags & MAP_SHARED == 0
-            && matches!(vma.kind, VmaKind::Anon | VmaKind::Heap | VmaKind::Stack);
-        let flags = protection(vma.prot);
         let spans = match pagemap {
             Some(map) => map.locate(vma.start, vma.end),
             None => Vec::new(),
         };
+        // Private anonymous memory is written whole (zeros where never
+        // touched) if any of it was touched; an area never touched is left
+        // out, as the kernel leaves out an area with no pages.
+        let touched = spans
+            .iter()
+            .any(|s| matches!(s.source, PageSource::File { .. }));
+        let anon_private = touched
+            && vma.flags & MAP_SHARED == 0
+            && matches!(vma.kind, VmaKind::Anon | VmaKind::Heap | VmaKind::Stack);
+        let flags = protection(vma.prot);
         let mut at = vma.start;
         let push = |out: &mut Vec<Segment>, start: u64, end: u64, filled: bool| {
             if start >= end {
@@ -193,6 +201,7 @@ mod tests {
                 vma(0x10000, 0x14000, VMA_FILE_PRIVATE, 2),
                 vma(0x20000, 0x24000, VMA_ANON_PRIVATE, 0x22),
                 vma(0x30000, 0x32000, VMA_ANON_SHARED, 0x21),
+                vma(0x40000, 0x4000_0000, VMA_ANON_PRIVATE, 0x22),
             ],
             ..Default::default()
         };
@@ -210,6 +219,8 @@ mod tests {
                 (0x12000, 0x14000, false),
                 (0x20000, 0x24000, true),
                 (0x30000, 0x32000, false),
+                // Never touched: left out, however large.
+                (0x40000, 0x4000_0000, false),
             ]
         );
         assert!(
