@@ -153,7 +153,8 @@ fn the_install_lines_work_in_a_fresh_home() {
         .args(["-euc", &script])
         .env_clear()
         .env("HOME", home.path())
-        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        // A fresh shell: cargo's bin directory is not on PATH yet.
+        .env("PATH", "/usr/bin:/bin")
         .current_dir(root)
         .output()
         .unwrap();
