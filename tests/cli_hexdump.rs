@@ -6,20 +6,10 @@
 
 mod common;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 fn stdout(args: &[&str]) -> String {
-    let out = Command::cargo_bin("ckpt")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    common::ckpt_stdout(args)
 }
 
 /// One JSON row: its address and bytes.

@@ -16,14 +16,7 @@ fn ckpt() -> Command {
 }
 
 fn stdout(args: &[&str]) -> String {
-    let out = ckpt()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    common::ckpt_stdout(args)
 }
 
 /// Lines with the table rows sorted (checkpointctl's order is random).

@@ -334,6 +334,14 @@ pub fn crit_file(name: &str) -> String {
     panic!("{name} is not in crit.tar.zst");
 }
 
+/// Runs the `ckpt` binary from the package's directory, which must
+/// succeed; its stdout.
+pub fn ckpt_stdout(args: &[&str]) -> String {
+    let (out, err, code) = run_ckpt(args);
+    assert_eq!(code, 0, "ckpt {args:?}: {err}");
+    out
+}
+
 /// Runs the `ckpt` binary from the package's directory: stdout, stderr
 /// and exit status.
 pub fn run_ckpt(args: &[&str]) -> (String, String, i32) {
