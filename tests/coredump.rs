@@ -127,22 +127,33 @@ fn gdb_sees_the_threads_registers_memory_auxv_and_mappings() {
         }
         // The leader is gdb's current thread.
         assert!(out.contains(&format!("* 1    LWP {pid} ")), "{out}");
-        // Private memory: the marker each process wrote on its heap.
-        let marker = truth["markers"]
+        // Memory: every marker the workload wrote where this process maps
+        // it, private (its heap) and shared (memfd, SysV, anonymous shared,
+        // the /dev/shm file deleted while mapped).
+        let markers: Vec<&serde_json::Value> = truth["markers"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|m| {
-                m["object"].as_str().unwrap().ends_with("_heap")
-                    && m["pids"].as_array().unwrap() == &[serde_json::json!(pid)]
+            .filter(|m| {
+                m["pids"]
+                    .as_array()
+                    .is_some_and(|p| p.contains(&serde_json::json!(pid)))
             })
-            .unwrap();
-        let (vaddr, text) = (
-            marker["vaddr"].as_str().unwrap(),
-            marker["marker"].as_str().unwrap(),
-        );
-        let out = gdb(&core, &[&format!("x/s {vaddr}")]);
-        assert!(out.contains(&format!("{vaddr}:\t\"{text}\"")), "{out}");
+            .collect();
+        assert!(markers.len() >= 6, "{markers:?}");
+        let commands: Vec<String> = markers
+            .iter()
+            .map(|m| format!("x/s {}", m["vaddr"].as_str().unwrap()))
+            .collect();
+        let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
+        let out = gdb(&core, &commands);
+        for m in &markers {
+            let (vaddr, text) = (m["vaddr"].as_str().unwrap(), m["marker"].as_str().unwrap());
+            assert!(
+                out.contains(&format!("{vaddr}:\t\"{text}\"")),
+                "{pid} {text}: {out}"
+            );
+        }
         // The auxiliary vector CRIU saved.
         let mm = json(&format!("threads-memfd/mm-{pid}.img.json"));
         let auxv: Vec<u64> = mm["entries"][0]["mm_saved_auxv"]

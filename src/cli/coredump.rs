@@ -60,13 +60,13 @@ pub fn run(args: &Args) -> ExitCode {
     }
     // Each core goes to a temporary file renamed into place once every core
     // is complete; on an error, only those temporary files are removed.
-    let mut temps: Vec<(PathBuf, NamedTempFile)> = Vec::new();
+    let mut temps: Vec<(u32, PathBuf, NamedTempFile)> = Vec::new();
     let written = ckpt::coredump::coredump_in_one_read(source, &args.pids, &options, &mut |pid| {
         let target = dir.join(format!("core.{pid}"));
         let temp =
             create_output(&target, args.force).map_err(|e| io::Error::other(e.to_string()))?;
         let file = temp.reopen()?;
-        temps.push((target, temp));
+        temps.push((pid, target, temp));
         Ok(Box::new(ckpt::coredump::Sparse::new(file)) as Box<dyn ckpt::coredump::CoreOutput>)
     });
     let dumps = match written {
@@ -77,7 +77,12 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     let mut out = String::new();
-    for (target, temp) in temps {
+    // Only the cores written: what was begun for a process not in the tree
+    // is removed with its temporary file.
+    for (pid, target, temp) in temps {
+        if !dumps.iter().any(|d| d.pid == pid) {
+            continue;
+        }
         if let Err(e) = temp.persist(&target) {
             report(&ckpt::Error::Write {
                 path: target,

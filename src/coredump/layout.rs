@@ -2,9 +2,10 @@
 //! memory area, split where what CRIU saved of it changes. Private
 //! anonymous memory is written whole (pages never touched are zeros) when
 //! any of it was touched, and left out when none was;
-//! file-backed, shared and special areas are written where CRIU dumped
-//! pages and left out elsewhere (`p_filesz` 0), as the kernel leaves out
-//! what the file holds.
+//! file-backed and special areas are written where CRIU dumped pages and
+//! left out elsewhere (`p_filesz` 0), as the kernel leaves out what the
+//! file holds; shared areas, in a core written in one read, keep their
+//! file space for the pages of the objects they map.
 
 use crate::criu::proto::MAP_SHARED;
 use crate::memory::{PageMap, PageSource, VmaKind, VmaMap};
@@ -25,6 +26,10 @@ pub(super) struct Segment {
     pub(super) flags: u32,
     /// Whether its bytes are in the file (else `p_filesz` is 0).
     pub(super) filled: bool,
+    /// Whether it maps shared memory whose pages may come (from the
+    /// objects' own pages files): its file space is kept, a hole until
+    /// they do, and `p_filesz` says at the end whether they did.
+    pub(super) shared: bool,
 }
 
 impl Segment {
@@ -35,8 +40,9 @@ impl Segment {
 }
 
 /// The segments of a process, by address, from its memory areas and
-/// pagemap.
-pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>) -> Vec<Segment> {
+/// pagemap; with `shared`, the shared areas keep their file space for the
+/// pages of the objects they map.
+pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>, shared: bool) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     let mut last_end = 0;
     for vma in vmas.vmas() {
@@ -44,6 +50,16 @@ pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>) -> Vec<Segment>
             continue; // overlapping areas: the first wins
         }
         last_end = vma.end;
+        if shared && vma.kind.is_shared() {
+            out.push(Segment {
+                start: vma.start,
+                end: vma.end,
+                flags: protection(vma.prot),
+                filled: false,
+                shared: true,
+            });
+            continue;
+        }
         let spans = match pagemap {
             Some(map) => map.locate(vma.start, vma.end),
             None => Vec::new(),
@@ -72,6 +88,7 @@ pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>) -> Vec<Segment>
                     end,
                     flags,
                     filled,
+                    shared: false,
                 }),
             }
         };
@@ -111,38 +128,78 @@ pub(super) fn notes_header(offset: u64, len: u64) -> ProgramHeader {
     }
 }
 
-/// The file header, the program headers, the notes when they are known
-/// (else they come after the memory: their header is written again then),
-/// and zeros up to the page where the memory starts.
-pub(super) fn head(segments: &[Segment], notes: Option<&[u8]>) -> Vec<u8> {
-    let phnum = segments.len() + 1;
-    let notes_at = EHDR_SIZE + PHDR_SIZE * phnum as u64;
-    let notes_len = notes.map_or(0, |n| n.len() as u64);
-    let memory_at = (notes_at + notes_len).next_multiple_of(PAGE);
-    let memory_len: u64 = segments.iter().filter(|s| s.filled).map(|s| s.size()).sum();
-    let mut b = Bytes::with_capacity(memory_at as usize);
-    b.raw(&elf::file_header(x86_64::MACHINE, phnum as u16));
-    let at = if notes.is_some() {
-        notes_at
-    } else {
-        memory_at.saturating_add(memory_len)
-    };
-    notes_header(at, notes_len).bytes(&mut b);
+/// Where the memory starts: the page after the headers (and the notes,
+/// when they come first).
+pub(super) fn memory_at(segments: &[Segment], notes_first: u64) -> u64 {
+    let phnum = segments.len() as u64 + 1;
+    (EHDR_SIZE + PHDR_SIZE * phnum + notes_first).next_multiple_of(PAGE)
+}
+
+/// Where each segment's bytes are, from `memory_at` in address order (the
+/// filled ones and those kept for shared memory), and where they end.
+pub(super) fn offsets(segments: &[Segment], memory_at: u64) -> (Vec<u64>, u64) {
     let mut at = memory_at;
-    for s in segments {
-        let filesz = if s.filled { s.size() } else { 0 };
+    let offsets = segments
+        .iter()
+        .map(|s| {
+            let here = at;
+            if s.filled || s.shared {
+                at = at.saturating_add(s.size());
+            }
+            here
+        })
+        .collect();
+    (offsets, at)
+}
+
+/// The program headers: the notes' (`notes`: where and how long), then
+/// each segment's; `shared_written(i)` says whether a segment kept for
+/// shared memory got its pages.
+pub(super) fn program_headers(
+    segments: &[Segment],
+    offsets: &[u64],
+    notes: (u64, u64),
+    shared_written: impl Fn(usize) -> bool,
+) -> Vec<u8> {
+    let mut b = Bytes::with_capacity((segments.len() + 1) * PHDR_SIZE as usize);
+    notes_header(notes.0, notes.1).bytes(&mut b);
+    for (i, (s, &offset)) in segments.iter().zip(offsets).enumerate() {
+        let in_file = s.filled || (s.shared && shared_written(i));
         ProgramHeader {
             kind: PT_LOAD,
             flags: s.flags,
-            offset: at,
+            offset,
             vaddr: s.start,
-            filesz,
+            filesz: if in_file { s.size() } else { 0 },
             memsz: s.size(),
             align: PAGE,
         }
         .bytes(&mut b);
-        at = at.saturating_add(filesz);
     }
+    b.0
+}
+
+/// The file header, the program headers, the notes when they are known
+/// (else they come after the memory: the program headers are written
+/// again then), and zeros up to the page where the memory starts.
+pub(super) fn head(segments: &[Segment], notes: Option<&[u8]>) -> Vec<u8> {
+    let notes_len = notes.map_or(0, |n| n.len() as u64);
+    let memory_at = memory_at(segments, notes_len);
+    let (offsets, memory_end) = offsets(segments, memory_at);
+    let phnum = segments.len() + 1;
+    let notes_at = if notes.is_some() {
+        EHDR_SIZE + PHDR_SIZE * phnum as u64
+    } else {
+        memory_end
+    };
+    let mut b = Bytes::with_capacity(memory_at as usize);
+    b.raw(&elf::file_header(x86_64::MACHINE, phnum as u16));
+    b.raw(&program_headers(
+        segments,
+        &offsets,
+        (notes_at, notes_len),
+        |_| false,
+    ));
     if let Some(notes) = notes {
         b.raw(notes);
     }
@@ -207,7 +264,7 @@ mod tests {
         };
         // One page dumped in the file mapping, one in the anonymous area.
         let map = PageMap::new(1, &[entry(0x11000, 1), entry(0x22000, 1)]).unwrap();
-        let got: Vec<(u64, u64, bool)> = segments(&VmaMap::new(&mm), Some(&map))
+        let got: Vec<(u64, u64, bool)> = segments(&VmaMap::new(&mm), Some(&map), false)
             .iter()
             .map(|s| (s.start, s.end, s.filled))
             .collect();
@@ -224,9 +281,37 @@ mod tests {
             ]
         );
         assert!(
-            segments(&VmaMap::new(&mm), Some(&map))
+            segments(&VmaMap::new(&mm), Some(&map), false)
                 .iter()
                 .all(|s| s.flags == PF_R | PF_W)
         );
+    }
+
+    #[test]
+    fn shared_areas_keep_their_file_space_in_one_read() {
+        let mm = MmEntry {
+            vmas: vec![
+                vma(0x20000, 0x24000, VMA_ANON_PRIVATE, 0x22),
+                vma(0x30000, 0x32000, VMA_ANON_SHARED, 0x21),
+            ],
+            ..Default::default()
+        };
+        let map = PageMap::new(1, &[entry(0x22000, 1)]).unwrap();
+        let got = segments(&VmaMap::new(&mm), Some(&map), true);
+        let kinds: Vec<(u64, bool, bool)> =
+            got.iter().map(|s| (s.start, s.filled, s.shared)).collect();
+        assert_eq!(kinds, [(0x20000, true, false), (0x30000, false, true)]);
+        // Both have file space, one after the other; the shared one is in
+        // the file only once its pages came.
+        let (at, end) = offsets(&got, 0x1000);
+        assert_eq!((at.as_slice(), end), (&[0x1000u64, 0x5000][..], 0x7000));
+        let headers = program_headers(&got, &at, (end, 0), |_| false);
+        let filesz =
+            |i: usize| u64::from_le_bytes(headers[56 * (i + 1) + 32..][..8].try_into().unwrap());
+        assert_eq!((filesz(0), filesz(1)), (0x4000, 0));
+        let headers = program_headers(&got, &at, (end, 0), |i| i == 1);
+        let filesz =
+            |i: usize| u64::from_le_bytes(headers[56 * (i + 1) + 32..][..8].try_into().unwrap());
+        assert_eq!(filesz(1), 0x2000);
     }
 }

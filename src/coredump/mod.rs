@@ -11,19 +11,22 @@
 //! processes. Two ways to write:
 //!
 //! * [`coredump_in_one_read`]: one read of any source (a file, a stream),
-//!   the memory written to each core as its pages stream past, the notes
-//!   after it once the whole archive is known; the outputs go back to say
-//!   where the notes are ([`Sparse`] files, whose untouched memory is a
-//!   hole, as the kernel writes cores).
+//!   the memory written to each core as its pages stream past, shared
+//!   memory (memfd, SysV, shared anonymous, a `/dev/shm` file deleted while
+//!   mapped: dumped once for all the processes that map it) by position
+//!   into each core that maps it when its pages come, the notes after the
+//!   memory once the whole archive is known; the outputs go back
+//!   ([`Sparse`] files, whose untouched memory is a hole, as the kernel
+//!   writes cores).
 //! * [`coredump`] and [`write_core`]: any output, even a pipe, written
 //!   sequentially with the notes first; the archive is read twice (a plain
-//!   tar seeks past the pages the first time).
+//!   tar seeks past the pages the first time), and shared memory is left
+//!   out.
 //!
 //! Only x86-64 is written yet (its specifics are in one module, so that
 //! other architectures can follow); another architecture is an error that
 //! names it. Left out, as the kernel leaves out what a file holds: the
-//! pages of file mappings CRIU did not dump, and shared memory (memfd,
-//! SysV, shared anonymous), whose pages CRIU dumps once for all processes.
+//! pages of file mappings CRIU did not dump.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), ckpt::Error> {
@@ -55,8 +58,8 @@ use crate::model::{Checkpoint, Process};
 use crate::options::{Options, Want};
 use crate::source::Source;
 
-use elf::{Bytes, EHDR_SIZE, MAX_PHDRS, PHDR_SIZE};
-use layout::{head, notes_header};
+use elf::{EHDR_SIZE, MAX_PHDRS};
+use layout::head;
 pub use output::{CoreOutput, Sparse, Stream};
 pub use sink::CoreDump;
 use sink::{CoreSink, Plan, Plans};
@@ -138,6 +141,7 @@ pub fn coredump_in_one_read<'o>(
 ) -> Result<Vec<CoreDump>> {
     let mut sink = CoreSink::new(Plans::OnTheWay(pids.to_vec()), open);
     let checkpoint = crate::read_with(source, &images_wanted(options), &mut sink)?;
+    sink.take_on_the_way();
     let archive = checkpoint.archive.clone();
     let wanted = chosen(&checkpoint, pids)?;
     let sinking = |pid: u32| {
@@ -151,7 +155,7 @@ pub fn coredump_in_one_read<'o>(
     };
     for finished in &mut sink.done {
         let pid = finished.dump.pid;
-        let Some(out) = finished.out.as_mut() else {
+        let (Some(out), Some(rest)) = (finished.out.as_mut(), finished.rest.as_ref()) else {
             continue;
         };
         if !wanted.contains(&pid) {
@@ -159,14 +163,18 @@ pub fn coredump_in_one_read<'o>(
             continue;
         }
         let (notes, threads) = process_notes(&checkpoint, pid)?;
-        let at = finished.dump.bytes;
-        let mut phdr = Bytes::with_capacity(PHDR_SIZE as usize);
-        notes_header(at, notes.len() as u64).bytes(&mut phdr);
-        out.append_notes(&notes, EHDR_SIZE, &phdr.0)
+        let notes_at = rest.memory_end;
+        let headers = layout::program_headers(
+            &rest.segments,
+            &rest.offsets,
+            (notes_at, notes.len() as u64),
+            |i| rest.shared_written.get(i).copied().unwrap_or(false),
+        );
+        out.append_notes(&notes, notes_at, &headers, EHDR_SIZE)
             .and_then(|()| out.finish())
             .map_err(sinking(pid))?;
         finished.dump.threads = threads;
-        finished.dump.bytes += notes.len() as u64;
+        finished.dump.bytes = notes_at + notes.len() as u64;
     }
     sink.done.retain(|d| wanted.contains(&d.dump.pid));
     let started: Vec<u32> = sink.done.iter().map(|d| d.dump.pid).collect();
@@ -276,7 +284,7 @@ fn plan(checkpoint: &Checkpoint, pid: u32) -> Result<Plan> {
         let reason = "it has no memory (mm-*.img): a zombie, or not in the archive".into();
         return Err(unavailable(archive, pid, reason));
     };
-    let segments = layout::segments(&VmaMap::new(mm), images.pagemap.get(&pid));
+    let segments = layout::segments(&VmaMap::new(mm), images.pagemap.get(&pid), false);
     if segments.len() >= MAX_PHDRS {
         let reason = format!(
             "{} memory segments: more than an ELF core holds",

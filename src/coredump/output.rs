@@ -13,16 +13,30 @@ pub trait CoreOutput: Write {
     fn finish(&mut self) -> io::Result<()> {
         self.flush()
     }
-    /// Appends `notes` and writes `phdr` at byte `phdr_at`, which says
-    /// where they are: for a core read in one pass, whose notes are known
-    /// only at the end. Only an output that can go back can.
-    fn append_notes(&mut self, notes: &[u8], phdr_at: u64, phdr: &[u8]) -> io::Result<()> {
-        let _ = (notes, phdr_at, phdr);
-        Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            "a stream cannot go back to say where the notes are",
-        ))
+    /// Writes `bytes` at byte `offset`, then goes on where it was: for the
+    /// pages of shared memory, which come in no order of the core's. Only
+    /// an output that can go back can.
+    fn write_at(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()> {
+        let _ = (offset, bytes);
+        Err(cannot_go_back())
     }
+    /// Writes `notes` at byte `notes_at` and `headers` at byte
+    /// `headers_at`: for a core read in one pass, whose notes are known only
+    /// at the end. Only an output that can go back can.
+    fn append_notes(
+        &mut self,
+        notes: &[u8],
+        notes_at: u64,
+        headers: &[u8],
+        headers_at: u64,
+    ) -> io::Result<()> {
+        let _ = (notes, notes_at, headers, headers_at);
+        Err(cannot_go_back())
+    }
+}
+
+fn cannot_go_back() -> io::Error {
+    io::Error::new(io::ErrorKind::Unsupported, "a stream cannot go back")
 }
 
 /// A stream (a pipe, a `Vec`): zeros are written.
@@ -76,12 +90,23 @@ impl CoreOutput for Sparse {
             i64::try_from(n).map_err(|_| io::Error::other("a hole larger than a file holds"))?;
         self.0.seek(SeekFrom::Current(n)).map(|_| ())
     }
-    fn append_notes(&mut self, notes: &[u8], phdr_at: u64, phdr: &[u8]) -> io::Result<()> {
-        self.0.write_all(notes)?;
-        let end = self.0.stream_position()?;
-        self.0.seek(SeekFrom::Start(phdr_at))?;
-        self.0.write_all(phdr)?;
-        self.0.seek(SeekFrom::Start(end)).map(|_| ())
+    fn write_at(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()> {
+        let here = self.0.stream_position()?;
+        self.0.seek(SeekFrom::Start(offset))?;
+        self.0.write_all(bytes)?;
+        self.0.seek(SeekFrom::Start(here)).map(|_| ())
+    }
+    fn append_notes(
+        &mut self,
+        notes: &[u8],
+        notes_at: u64,
+        headers: &[u8],
+        headers_at: u64,
+    ) -> io::Result<()> {
+        self.0.seek(SeekFrom::Start(headers_at))?;
+        self.0.write_all(headers)?;
+        self.0.seek(SeekFrom::Start(notes_at))?;
+        self.0.write_all(notes)
     }
     fn finish(&mut self) -> io::Result<()> {
         // A hole at the end is no length: set it.

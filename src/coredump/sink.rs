@@ -13,7 +13,7 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::memory::{MemoryChunk, MemorySink, PageMap, VmaMap};
+use crate::memory::{MemoryChunk, MemorySink, PageMap, SharedMemory, VmaMap};
 
 use super::layout::{self, Segment};
 use super::output::CoreOutput;
@@ -54,75 +54,96 @@ pub(super) enum Plans {
 /// A core whose memory is written.
 pub(super) struct Finished<'o> {
     pub(super) dump: CoreDump,
-    /// Its output, while notes are still to be appended.
+    /// Its output, while notes are still to be appended, with where they
+    /// go and the program headers to write again then.
     pub(super) out: Option<Box<dyn CoreOutput + 'o>>,
+    pub(super) rest: Option<Rest>,
+}
+
+/// What a core read in one pass still needs at the end: its layout, for
+/// the program headers written again with the notes.
+pub(super) struct Rest {
+    pub(super) segments: Vec<Segment>,
+    pub(super) offsets: Vec<u64>,
+    pub(super) memory_end: u64,
+    pub(super) shared_written: Vec<bool>,
 }
 
 /// One core being written.
 struct Writing<'o> {
     out: Box<dyn CoreOutput + 'o>,
-    /// The segments with bytes in the file.
-    filled: Vec<Segment>,
-    /// The next filled segment not wholly written, and the address written
-    /// up to in it.
-    next: usize,
-    at: u64,
-    written: u64,
+    segments: Vec<Segment>,
+    /// Where each segment's bytes are in the file.
+    offsets: Vec<u64>,
+    memory_end: u64,
+    /// Where the file is written up to.
+    pos: u64,
+    /// Whether each segment kept for shared memory got pages.
+    shared_written: Vec<bool>,
     memory: u64,
     threads: usize,
-    segments: usize,
     notes_after: bool,
+    /// Whether the process's own memory is all given.
+    ended: bool,
 }
 
 impl Writing<'_> {
-    /// Writes zeros up to `addr` (or to the end, for `u64::MAX`).
-    fn zeros_to(&mut self, addr: u64) -> io::Result<()> {
-        while let Some(s) = self.filled.get(self.next).copied() {
-            let at = self.at.max(s.start);
-            let to = addr.min(s.end);
-            let n = to.saturating_sub(at);
-            if n > 0 {
-                self.out.zeros(n)?;
-                self.memory += n;
+    /// The segment holding `addr`, if one does.
+    fn segment(&self, addr: u64) -> Option<usize> {
+        let i = self.segments.partition_point(|s| s.start <= addr);
+        i.checked_sub(1)
+            .filter(|&i| self.segments.get(i).is_some_and(|s| addr < s.end))
+    }
+
+    /// Writes `data` of address `vaddr` where filled segments have it, in
+    /// order: what falls elsewhere, or before what is written, is skipped;
+    /// what was skipped over is zeros (a hole in a file).
+    fn data(&mut self, mut vaddr: u64, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            let (n, target) = match self.segment(vaddr) {
+                Some(i) if self.segments[i].filled => {
+                    let s = self.segments[i];
+                    let n = (s.end - vaddr).min(data.len() as u64);
+                    (n, Some(self.offsets[i] + (vaddr - s.start)))
+                }
+                Some(i) => ((self.segments[i].end - vaddr).min(data.len() as u64), None),
+                None => {
+                    let next = self
+                        .segments
+                        .get(self.segments.partition_point(|s| s.start <= vaddr));
+                    let to = next.map_or(u64::MAX, |s| s.start);
+                    ((to - vaddr).min(data.len() as u64), None)
+                }
+            };
+            let (now, rest) = data.split_at(n as usize);
+            if let Some(target) = target
+                && target >= self.pos
+            {
+                self.out.zeros(target - self.pos)?;
+                self.out.write_all(now)?;
+                self.pos = target + n;
             }
-            self.at = at.max(to);
-            if self.at >= s.end {
-                self.next += 1;
-                self.at = 0;
-                continue;
-            }
-            break;
+            (vaddr, data) = (vaddr + n, rest);
         }
         Ok(())
     }
 
-    /// Writes `data` of address `vaddr`: what falls in filled segments, in
-    /// order; what came before is skipped.
-    fn data(&mut self, mut vaddr: u64, mut data: &[u8]) -> io::Result<()> {
+    /// Writes the bytes of a shared object mapped at `vaddr`, by position,
+    /// into the segments kept for it.
+    fn shared(&mut self, mut vaddr: u64, mut data: &[u8]) -> io::Result<()> {
         while !data.is_empty() {
-            let Some(s) = self.filled.get(self.next).copied() else {
+            let Some(i) = self.segment(vaddr) else {
                 return Ok(());
             };
-            let written_to = self.at.max(s.start);
-            if vaddr < written_to {
-                let skip = (written_to - vaddr).min(data.len() as u64);
-                (vaddr, data) = (vaddr + skip, data.get(skip as usize..).unwrap_or_default());
-                continue;
+            let s = self.segments[i];
+            let n = (s.end - vaddr).min(data.len() as u64);
+            let (now, rest) = data.split_at(n as usize);
+            if s.shared {
+                self.out
+                    .write_at(self.offsets[i] + (vaddr - s.start), now)?;
+                self.shared_written[i] = true;
             }
-            self.zeros_to(vaddr)?;
-            if vaddr >= s.end {
-                continue;
-            }
-            let n = (s.end - vaddr).min(data.len() as u64) as usize;
-            let (now, rest) = data.split_at(n);
-            self.out.write_all(now)?;
-            self.memory += n as u64;
-            self.at = vaddr + n as u64;
-            if self.at >= s.end {
-                self.next += 1;
-                self.at = 0;
-            }
-            (vaddr, data) = (vaddr + n as u64, rest);
+            (vaddr, data) = (vaddr + n, rest);
         }
         Ok(())
     }
@@ -161,19 +182,28 @@ impl<'f, 'o> CoreSink<'f, 'o> {
     pub(super) fn start(&mut self, pid: u32, plan: Plan, notes_after: bool) -> io::Result<bool> {
         let mut out = (self.open)(pid)?;
         out.write_all(&plan.head)?;
-        let segments = plan.segments.len();
+        // The head ends where the memory starts.
+        let (offsets, memory_end) = layout::offsets(&plan.segments, plan.head.len() as u64);
+        let shared_written = vec![false; plan.segments.len()];
+        let memory = plan
+            .segments
+            .iter()
+            .filter(|s| s.filled)
+            .map(|s| s.size())
+            .sum();
         self.writing.insert(
             pid,
             Writing {
                 out,
-                filled: plan.segments.into_iter().filter(|s| s.filled).collect(),
-                next: 0,
-                at: 0,
-                written: plan.head.len() as u64,
-                memory: 0,
+                segments: plan.segments,
+                offsets,
+                memory_end,
+                pos: plan.head.len() as u64,
+                shared_written,
+                memory,
                 threads: plan.threads,
-                segments,
                 notes_after,
+                ended: false,
             },
         );
         Ok(true)
@@ -190,27 +220,85 @@ impl<'f, 'o> CoreSink<'f, 'o> {
         }
     }
 
-    /// Ends the memory of `pid`.
+    /// Starts the core of `pid`, read in one pass, from its layout.
+    fn start_on_the_way(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
+        if self.writing.contains_key(&pid) || self.done.iter().any(|d| d.dump.pid == pid) {
+            return Ok(true);
+        }
+        let segments = layout::segments(vmas, Some(pagemap), true);
+        if segments.len() >= super::elf::MAX_PHDRS {
+            return Err(io::Error::other(format!(
+                "{} memory segments: more than an ELF core holds",
+                segments.len()
+            )));
+        }
+        let head = layout::head(&segments, None);
+        let plan = Plan {
+            head,
+            segments,
+            threads: 0,
+        };
+        self.start(pid, plan, true)
+    }
+
+    /// Ends the memory of `pid`: a core whose notes come first is
+    /// complete; one read in one pass waits for the end of the read (its
+    /// shared memory may still come).
     pub(super) fn finish(&mut self, pid: u32) -> io::Result<bool> {
+        let Some(w) = self.writing.get_mut(&pid) else {
+            return Ok(true);
+        };
+        w.ended = true;
+        if w.notes_after {
+            return Ok(true);
+        }
         let Some(mut w) = self.writing.remove(&pid) else {
             return Ok(true);
         };
-        w.zeros_to(u64::MAX)?;
-        let dump = CoreDump {
-            pid,
-            threads: w.threads,
-            segments: w.segments,
-            memory_bytes: w.memory,
-            bytes: w.written + w.memory,
-        };
-        let out = if w.notes_after {
-            Some(w.out)
-        } else {
-            w.out.finish()?;
-            None
-        };
-        self.done.push(Finished { dump, out });
+        w.out.zeros(w.memory_end.saturating_sub(w.pos))?;
+        w.out.finish()?;
+        self.done.push(Finished {
+            dump: CoreDump {
+                pid,
+                threads: w.threads,
+                segments: w.segments.len(),
+                memory_bytes: w.memory,
+                bytes: w.memory_end,
+            },
+            out: None,
+            rest: None,
+        });
         Ok(true)
+    }
+
+    /// After the read: the cores read in one pass, with what their notes
+    /// need.
+    pub(super) fn take_on_the_way(&mut self) {
+        for (pid, w) in std::mem::take(&mut self.writing) {
+            let memory = w.memory
+                + w.segments
+                    .iter()
+                    .zip(&w.shared_written)
+                    .filter(|(s, written)| s.shared && **written)
+                    .map(|(s, _)| s.size())
+                    .sum::<u64>();
+            self.done.push(Finished {
+                dump: CoreDump {
+                    pid,
+                    threads: 0,
+                    segments: w.segments.len(),
+                    memory_bytes: memory,
+                    bytes: w.memory_end,
+                },
+                out: Some(w.out),
+                rest: Some(Rest {
+                    segments: w.segments,
+                    offsets: w.offsets,
+                    memory_end: w.memory_end,
+                    shared_written: w.shared_written,
+                }),
+            });
+        }
     }
 }
 
@@ -222,38 +310,57 @@ impl MemorySink for CoreSink<'_, '_> {
         }
     }
 
+    fn layout(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
+        match self.plans {
+            Plans::OnTheWay(_) => self.start_on_the_way(pid, vmas, pagemap),
+            Plans::Known(_) => Ok(true),
+        }
+    }
+
     fn begin(&mut self, pid: u32, _vmas: &VmaMap) -> io::Result<bool> {
         self.start_planned(pid)
     }
 
     fn begin_mapped(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
-        if let Plans::OnTheWay(_) = self.plans {
-            if self.writing.contains_key(&pid) || self.done.iter().any(|d| d.dump.pid == pid) {
-                return Ok(true);
-            }
-            let segments = layout::segments(vmas, Some(pagemap));
-            if segments.len() >= super::elf::MAX_PHDRS {
-                return Err(io::Error::other(format!(
-                    "{} memory segments: more than an ELF core holds",
-                    segments.len()
-                )));
-            }
-            let head = layout::head(&segments, None);
-            let plan = Plan {
-                head,
-                segments,
-                threads: 0,
-            };
-            return self.start(pid, plan, true);
+        match self.plans {
+            Plans::OnTheWay(_) => self.start_on_the_way(pid, vmas, pagemap),
+            Plans::Known(_) => self.start_planned(pid),
         }
-        self.start_planned(pid)
+    }
+
+    fn wants_shared(&self, object: &SharedMemory) -> bool {
+        matches!(self.plans, Plans::OnTheWay(_))
+            && object
+                .mappings
+                .iter()
+                .any(|m| self.writing.contains_key(&m.pid))
     }
 
     fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {
-        if chunk.shared.is_some() {
+        if let Some(object) = chunk.shared {
+            // `vaddr` is the offset in the object: write it wherever a core
+            // maps it.
+            let end = chunk.vaddr.saturating_add(chunk.data.len() as u64);
+            for m in &object.mappings {
+                let Some(w) = self.writing.get_mut(&m.pid) else {
+                    continue;
+                };
+                let mapped_end = m.offset.saturating_add(m.end.saturating_sub(m.start));
+                let (from, to) = (chunk.vaddr.max(m.offset), end.min(mapped_end));
+                if from >= to {
+                    continue;
+                }
+                let bytes = chunk
+                    .data
+                    .get((from - chunk.vaddr) as usize..(to - chunk.vaddr) as usize)
+                    .unwrap_or_default();
+                w.shared(m.start.saturating_add(from - m.offset), bytes)?;
+            }
             return Ok(true);
         }
-        if let Some(w) = self.writing.get_mut(&chunk.pid) {
+        if let Some(w) = self.writing.get_mut(&chunk.pid)
+            && !w.ended
+        {
             w.data(chunk.vaddr, chunk.data)?;
         }
         Ok(true)

@@ -85,6 +85,14 @@ pub trait MemorySink {
         Ok(true)
     }
 
+    /// The memory layout of a wanted process, as soon as its areas and
+    /// pagemap are known: before any of its pages, and before the pages of
+    /// the shared memory objects it maps. Called once for each process.
+    fn layout(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
+        let _ = (pid, vmas, pagemap);
+        Ok(true)
+    }
+
     /// The memory of `pid` comes next: its areas, and the pagemap that says
     /// where its pages are (in the pages file, or not dumped). Calls
     /// [`MemorySink::begin`] unless the sink wants more than the areas.

@@ -55,6 +55,8 @@ pub(super) struct Collector<'o, 's> {
     /// Whether pages can be read again after the walk (by offset, by path,
     /// or in a second pass).
     pub(super) revisit: bool,
+    /// Pids whose memory layout the sink was told.
+    pub(super) laid_out: BTreeSet<u32>,
 }
 
 /// A pages image seen during the walk.
@@ -99,6 +101,7 @@ impl<'o, 's> Collector<'o, 's> {
             streamed: BTreeSet::new(),
             walked: false,
             revisit,
+            laid_out: BTreeSet::new(),
         }
     }
 

@@ -64,10 +64,49 @@ impl Collector<'_, '_> {
         want.memory_text || want.memory || self.sink.is_some()
     }
 
+    /// Tells the sink the memory layout of each process it wants whose
+    /// areas and pagemap are both known, once, before any pages are read.
+    pub(super) fn lay_out(&mut self) -> Result<bool> {
+        let Collector {
+            sink: Some(sink),
+            images,
+            laid_out,
+            archive,
+            ..
+        } = self
+        else {
+            return Ok(true);
+        };
+        for (&pid, map) in &images.pagemap {
+            let Some(mm) = images.mm.get(&pid) else {
+                continue;
+            };
+            if !laid_out.insert(pid) || !sink.wants(pid) {
+                continue;
+            }
+            match sink.layout(pid, &VmaMap::new(mm), map) {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(source) => {
+                    return Err(Error::Sink {
+                        archive: archive.clone(),
+                        entry: format!("checkpoint/pagemap-{pid}.img"),
+                        offset: None,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(true)
+    }
+
     /// A pages image: read what is wanted from it now if it only streams
     /// by; otherwise note where it is. Whether the sink wants the read to
     /// go on.
     pub(super) fn pages(&mut self, id: u32, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        if !self.lay_out()? {
+            return Ok(false);
+        }
         let location = entry.location();
         if self.streamed.contains(&id) {
             self.warnings.push(Warning::new(
@@ -145,6 +184,9 @@ impl Collector<'_, '_> {
     /// wants the read to go on.
     pub(super) fn resolve_pages(&mut self, mut reread: Option<&mut Reread<'_>>) -> Result<bool> {
         self.walked = true;
+        if !self.lay_out()? {
+            return Ok(false);
+        }
         self.request_texts();
         let ids: Vec<u32> = self.pages.keys().copied().collect();
         for id in ids {
