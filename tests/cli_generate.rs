@@ -7,7 +7,9 @@ mod common;
 
 use common::run_ckpt as ckpt;
 
-const COMMANDS: &[&str] = &["show", "inspect", "memparse", "list", "diff", "decode"];
+const COMMANDS: &[&str] = &[
+    "show", "inspect", "memparse", "list", "diff", "decode", "cat", "coredump", "plugin",
+];
 
 #[test]
 fn completions_name_every_command_for_each_shell() {

@@ -97,6 +97,7 @@ fn help_fits_80_columns() {
         "diff",
         "decode",
         "cat",
+        "coredump",
         "build",
         "plugin",
         "completion",

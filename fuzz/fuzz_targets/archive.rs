@@ -1,13 +1,15 @@
 //! The whole read, as `ckpt inspect --all` and `ckpt memparse --search`
 //! run it: bytes → compression detected → tar walk → every decoder (the
 //! nested rootfs-diff.tar, shared memory) → views; or as `ckpt cat` runs
-//! it. The first byte picks a streamed or a seekable reader, whether what
-//! precedes damage is kept, and whether it is `cat` of a container path
-//! (rootfs-diff.tar member, else a deleted file's saved content).
+//! it, or as `ckpt coredump -o DIR` writes every core in one read. The
+//! first byte picks a streamed or a seekable reader, whether what precedes
+//! damage is kept, and whether it is `cat` of a container path
+//! (rootfs-diff.tar member, else a deleted file's saved content) or
+//! `coredump` (into memory, each core capped at 64 MiB).
 
 #![no_main]
 
-use std::io::Cursor;
+use std::io::{self, Cursor, Seek, SeekFrom, Write};
 
 use ckpt::memory::MemoryFilter;
 use ckpt::memory::search::{MemorySearch, Pattern};
@@ -26,6 +28,18 @@ fuzz_target!(|data: &[u8]| {
             Source::from_seekable(Cursor::new(bytes), "fuzz.tar")
         }
     };
+    if mode & 16 != 0 {
+        // `ckpt coredump -o DIR`: every core written in one read, into
+        // memory, each at most 64 MiB.
+        let mut options = Options::default();
+        options.limits.max_total_size = 64 << 20;
+        if let Ok(source) = source(bytes) {
+            let _ = ckpt::coredump::coredump_in_one_read(source, &[], &options, &mut |_| {
+                Ok(Box::new(Capped::default()) as Box<dyn ckpt::coredump::CoreOutput>)
+            });
+        }
+        return;
+    }
     if mode & 2 != 0 {
         let limits = ckpt::Limits {
             max_total_size: 64 << 20,
@@ -62,3 +76,54 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = sink.finish();
 });
+
+/// A core in memory, refusing to grow past 64 MiB.
+#[derive(Default)]
+struct Capped(Cursor<Vec<u8>>);
+
+const CAP: u64 = 64 << 20;
+
+impl Capped {
+    fn room(&self, n: u64) -> io::Result<()> {
+        match self.0.position().checked_add(n) {
+            Some(end) if end <= CAP => Ok(()),
+            _ => Err(io::Error::other("over 64 MiB")),
+        }
+    }
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.room(buf.len() as u64)?;
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl ckpt::coredump::CoreOutput for Capped {
+    fn zeros(&mut self, n: u64) -> io::Result<()> {
+        self.room(n)?;
+        let n = i64::try_from(n).map_err(io::Error::other)?;
+        self.0.seek(SeekFrom::Current(n)).map(|_| ())
+    }
+    fn write_at(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()> {
+        let here = self.0.position();
+        self.0.set_position(offset);
+        let written = self.write_all(bytes);
+        self.0.set_position(here);
+        written
+    }
+    fn append_notes(
+        &mut self,
+        notes: &[u8],
+        notes_at: u64,
+        headers: &[u8],
+        headers_at: u64,
+    ) -> io::Result<()> {
+        self.write_at(headers_at, headers)?;
+        self.0.set_position(notes_at);
+        self.write_all(notes)
+    }
+}
