@@ -356,3 +356,43 @@ fn a_plain_tar_core_to_standard_output_has_the_heap_secret() {
     );
     assert!(text.contains("* 1    LWP 1 "), "{text}");
 }
+
+#[test]
+fn a_missing_pages_file_is_an_error_not_zeros() {
+    // mini-sleep without checkpoint/pages-1.img: its pagemap says pid 1
+    // has pages there.
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
+    let mut items = Vec::new();
+    let mut archive = tar::Archive::new(raw.as_slice());
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().display().to_string();
+        if path.ends_with("pages-1.img") {
+            continue;
+        }
+        if entry.header().entry_type().is_dir() {
+            items.push(common::dir(&path));
+        } else {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+            items.push(common::file(&path, data));
+        }
+    }
+    let cut = tmp.path().join("no-pages.tar");
+    std::fs::write(&cut, common::plain(&items)).unwrap();
+    let out = tmp.path().join("cores");
+    let (_, err, code) = run_ckpt(&[
+        "coredump",
+        &cut.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("failed to write the core of pid 1: its pages file is not in the archive"),
+        "{err}"
+    );
+    // Nothing is left of what was begun.
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+}

@@ -162,6 +162,16 @@ pub fn coredump_in_one_read<'o>(
             // Memory of a process not in the tree (a zombie's leftovers).
             continue;
         }
+        let has_pages = checkpoint
+            .images
+            .as_ref()
+            .and_then(|i| i.pagemap.get(&pid))
+            .is_some_and(|m| m.present_bytes > 0);
+        if !rest.ended && has_pages {
+            // Zeros where the pages should be would be a lie.
+            let reason = "its pages file is not in the archive".to_owned();
+            return Err(unavailable(&archive, pid, reason));
+        }
         let (notes, threads) = process_notes(&checkpoint, pid)?;
         let notes_at = rest.memory_end;
         let headers = layout::program_headers(

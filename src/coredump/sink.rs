@@ -67,6 +67,8 @@ pub(super) struct Rest {
     pub(super) offsets: Vec<u64>,
     pub(super) memory_end: u64,
     pub(super) shared_written: Vec<bool>,
+    /// Whether the process's own pages came, all of them.
+    pub(super) ended: bool,
 }
 
 /// One core being written.
@@ -296,6 +298,7 @@ impl<'f, 'o> CoreSink<'f, 'o> {
                     offsets: w.offsets,
                     memory_end: w.memory_end,
                     shared_written: w.shared_written,
+                    ended: w.ended,
                 }),
             });
         }
