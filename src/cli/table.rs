@@ -24,7 +24,7 @@ pub fn render(header: &[&str], rows: &[Vec<String>], whole: &[&str]) -> String {
 
 /// The width to fit tables to: the terminal's (or `COLUMNS`, as `ls` reads
 /// it) when standard output is a terminal, else none.
-fn terminal_width() -> Option<usize> {
+pub(super) fn terminal_width() -> Option<usize> {
     let stdout = std::io::stdout();
     if !stdout.is_terminal() {
         return None;

@@ -16,7 +16,7 @@ use super::super::report::{emit, report_other, warn};
 use super::super::text;
 use super::args::{Args, Failure, check_pid, damaged, damaged_early, options};
 use super::combine::Combined;
-use super::lines::{Squeeze, json_row, text_line};
+use super::lines::{Squeeze, WIDE, json_row, text_line};
 
 /// Writes hexdump rows as memory streams by.
 struct Hexdump<W: Write> {
@@ -41,6 +41,8 @@ struct Hexdump<W: Write> {
     squeeze: Option<Squeeze>,
     /// The row being formatted, kept to reuse its allocation.
     line: Vec<u8>,
+    /// Text lines of 8 bytes, for a terminal narrower than 85 columns.
+    narrow: bool,
 }
 
 impl<W: Write> Hexdump<W> {
@@ -51,6 +53,7 @@ impl<W: Write> Hexdump<W> {
         filter: MemoryFilter,
         json: bool,
         squeeze: bool,
+        narrow: bool,
     ) -> Hexdump<W> {
         Hexdump {
             out,
@@ -62,7 +65,8 @@ impl<W: Write> Hexdump<W> {
             json,
             rows: 0,
             pad: "",
-            squeeze: (squeeze && !json).then(Squeeze::default),
+            squeeze: (squeeze && !json).then(|| Squeeze::new(narrow)),
+            narrow,
             line: Vec::with_capacity(96),
         }
     }
@@ -83,7 +87,7 @@ impl<W: Write> Hexdump<W> {
         match (&mut self.squeeze, self.json) {
             (_, true) => json_row(&mut line, self.row_at, &self.row, self.rows == 0, self.pad),
             (Some(squeeze), false) => squeeze.line(&mut line, self.row_at, &self.row),
-            (None, false) => text_line(&mut line, self.row_at, &self.row),
+            (None, false) => text_line(&mut line, self.row_at, &self.row, self.narrow),
         }
         self.rows += 1;
         let written = self.out.write_all(&line);
@@ -163,6 +167,8 @@ impl<W: Write> MemorySink for Hexdump<W> {
 
 const HEXDUMP_HEADER: &str =
     "Address           Hexadecimal                                       ASCII            \n";
+/// The header on a terminal narrower than 85 columns: lines of 8 bytes.
+const NARROW_HEADER: &str = "Address           Hexadecimal               ASCII    \n";
 
 /// What is dumped: a process's memory, or a shared memory object's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,16 +232,25 @@ pub(super) fn run(
             let stdout = io::stdout();
             let out = BufWriter::with_capacity(1 << 16, stdout.lock());
             let (start, pad) = combined.stream();
+            // A terminal too narrow for lines of 16 bytes gets lines of 8
+            // rather than lines it wraps.
+            let narrow = args.format == TableFormat::Table
+                && super::super::table::terminal_width().is_some_and(|w| w < WIDE);
+            let (head, width) = if narrow {
+                (NARROW_HEADER, 53)
+            } else {
+                (HEXDUMP_HEADER, WIDE)
+            };
             let header = match args.format {
                 TableFormat::Json => format!(
                     "{start}{}",
                     json_header(&name, &target).replace('\n', &format!("\n{pad}"))
                 ),
                 TableFormat::Table => format!(
-                    "\nDisplaying memory pages content for {} from checkpoint: {}\n\n{HEXDUMP_HEADER}{}\n",
+                    "\nDisplaying memory pages content for {} from checkpoint: {}\n\n{head}{}\n",
                     target.describe(),
                     text::clean(&name),
-                    "-".repeat(85)
+                    "-".repeat(width)
                 ),
             };
             let mut sink = Hexdump::new(
@@ -245,6 +260,7 @@ pub(super) fn run(
                 filter,
                 args.format == TableFormat::Json,
                 !args.no_squeeze,
+                narrow,
             )
             .indented(pad);
             let mut checkpoint =
@@ -276,7 +292,8 @@ pub(super) fn run(
                     target.clone(),
                     filter,
                     args.format == TableFormat::Json,
-                    // As checkpointctl writes it: every line.
+                    // As checkpointctl writes it: every line, 16 bytes each.
+                    false,
                     false,
                 );
                 let mut checkpoint =

@@ -9,10 +9,25 @@ fn printable(b: u8) -> u8 {
     if (32..127).contains(&b) { b } else { b'.' }
 }
 
-/// Appends the text line of up to 16 `bytes` at `at`: address, hex, ASCII.
-pub(super) fn text_line(line: &mut Vec<u8>, at: u64, bytes: &[u8]) {
+/// Bytes on a text line: 16 (85 columns), or 8 on a terminal narrower
+/// than that (53 columns).
+pub(super) const WIDE: usize = 85;
+
+/// Appends the text line of up to 16 `bytes` at `at`: address, hex, ASCII;
+/// `narrow`, as two lines of 8.
+pub(super) fn text_line(line: &mut Vec<u8>, at: u64, bytes: &[u8], narrow: bool) {
+    if narrow {
+        for (i, half) in bytes.chunks(8).enumerate() {
+            one_line(line, at + 8 * i as u64, half, 8);
+        }
+    } else {
+        one_line(line, at, bytes, 16);
+    }
+}
+
+fn one_line(line: &mut Vec<u8>, at: u64, bytes: &[u8], width: usize) {
     let _ = write!(line, "{at:016x}  ");
-    for i in 0..16 {
+    for i in 0..width {
         match bytes.get(i) {
             Some(&b) => {
                 line.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)], b' '])
@@ -63,9 +78,19 @@ pub(super) struct Squeeze {
     /// whether the run's `*` is printed.
     held: Option<u64>,
     starred: bool,
+    /// Lines of 8 bytes (a narrow terminal).
+    narrow: bool,
 }
 
 impl Squeeze {
+    /// Squeezing for lines of 16 bytes, printed as two of 8 if `narrow`.
+    pub(super) fn new(narrow: bool) -> Squeeze {
+        Squeeze {
+            narrow,
+            ..Squeeze::default()
+        }
+    }
+
     /// Appends to `line` what the line of `bytes` at `at` prints as: itself
     /// (after the end of a run before it), a `*`, or nothing.
     pub(super) fn line(&mut self, line: &mut Vec<u8>, at: u64, bytes: &[u8]) {
@@ -87,7 +112,7 @@ impl Squeeze {
             }
             Err(_) => self.last_at = None,
         }
-        text_line(line, at, bytes);
+        text_line(line, at, bytes, self.narrow);
     }
 
     /// Ends the run of repeated lines, if one goes on, where the memory
@@ -106,7 +131,7 @@ impl Squeeze {
         };
         let starred = std::mem::take(&mut self.starred);
         if !next {
-            text_line(line, held, &self.last);
+            text_line(line, held, &self.last, self.narrow);
         } else if !starred {
             line.extend_from_slice(b"*\n");
         }
@@ -174,5 +199,26 @@ mod tests {
         s.line(&mut out, 0x28, &[0; 16]);
         s.end(&mut out);
         assert_eq!(String::from_utf8(out).unwrap().lines().count(), 3);
+    }
+}
+
+#[cfg(test)]
+mod narrow {
+    use super::*;
+
+    #[test]
+    fn a_narrow_line_is_two_of_eight_bytes() {
+        let bytes: Vec<u8> = (b'A'..b'A' + 16).collect();
+        let mut wide = Vec::new();
+        text_line(&mut wide, 0x401000, &bytes, false);
+        let wide = String::from_utf8(wide).unwrap();
+        assert_eq!(wide.trim_end().chars().count(), WIDE);
+        let mut narrow = Vec::new();
+        text_line(&mut narrow, 0x401000, &bytes, true);
+        assert_eq!(
+            String::from_utf8(narrow).unwrap(),
+            "0000000000401000  41 42 43 44 45 46 47 48  |ABCDEFGH|\n\
+             0000000000401008  49 4a 4b 4c 4d 4e 4f 50  |IJKLMNOP|\n"
+        );
     }
 }
