@@ -331,6 +331,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// [`Error::Unavailable`] for a view that needs the process tree of a
+    /// checkpoint that has none.
+    pub(crate) fn no_process_tree(archive: &str) -> Error {
+        Error::Unavailable {
+            archive: archive.to_owned(),
+            what: "get process tree".to_owned(),
+            reason: "checkpoint/pstree.img: no such file or directory".to_owned(),
+        }
+    }
+
     /// Whether the archive itself is damaged (cut short, a corrupt
     /// compressed stream or tar header, a read that failed), as opposed to
     /// being no checkpoint, or one ckpt will not read.

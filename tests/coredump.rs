@@ -60,6 +60,22 @@ fn greg(dump: &str, tid: u32, field: &str) -> u64 {
     u64::from_str_radix(hex.trim_start_matches("0x"), 16).unwrap()
 }
 
+/// `ckpt coredump ARCHIVE -p PID -o -`, which must succeed: the core.
+fn core_to_stdout(archive: &str, pid: u32) -> Vec<u8> {
+    let out = assert_cmd::Command::cargo_bin("ckpt")
+        .unwrap()
+        .args(["coredump", archive, "-p", &pid.to_string(), "-o", "-"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 fn coredump(archive: &str, dir: &Path) -> String {
     let out = dir.display().to_string();
     let (stdout, err, code) = run_ckpt(&[
@@ -254,26 +270,7 @@ fn every_source_gives_the_same_core_and_stdout_is_one_core() {
         );
         std::fs::read(dir.path().join("core.1")).unwrap()
     };
-    let to_stdout = |archive: &Path| {
-        let out = assert_cmd::Command::cargo_bin("ckpt")
-            .unwrap()
-            .args([
-                "coredump",
-                &archive.display().to_string(),
-                "-p",
-                "1",
-                "-o",
-                "-",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let to_stdout = |archive: &Path| core_to_stdout(&archive.display().to_string(), 1);
     let mut one_read: Vec<Vec<u8>> = [&plain, &gz, &zst]
         .iter()
         .map(|a| to_dir(&a.display().to_string(), None))
@@ -327,25 +324,8 @@ fn a_plain_tar_core_to_standard_output_has_the_heap_secret() {
     // 0x1f5a6d0 (the address the search example of .ci/run checks).
     let dir = tempfile::tempdir().unwrap();
     let core = dir.path().join("core.1");
-    let out = assert_cmd::Command::cargo_bin("ckpt")
-        .unwrap()
-        .args([
-            "coredump",
-            "tests/fixtures/multi-proc.none.tar",
-            "-p",
-            "1",
-            "-o",
-            "-",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::write(&core, &out.stdout).unwrap();
+    let out = core_to_stdout("tests/fixtures/multi-proc.none.tar", 1);
+    std::fs::write(&core, &out).unwrap();
     if !have("gdb") {
         return;
     }

@@ -144,15 +144,6 @@ pub fn coredump_in_one_read<'o>(
     sink.take_on_the_way();
     let archive = checkpoint.archive.clone();
     let wanted = chosen(&checkpoint, pids)?;
-    let sinking = |pid: u32| {
-        let archive = archive.clone();
-        move |source: io::Error| Error::Sink {
-            archive,
-            entry: format!("core of pid {pid}"),
-            offset: None,
-            source,
-        }
-    };
     for finished in &mut sink.done {
         let pid = finished.dump.pid;
         let (Some(out), Some(rest)) = (finished.out.as_mut(), finished.rest.as_ref()) else {
@@ -162,15 +153,9 @@ pub fn coredump_in_one_read<'o>(
             // Memory of a process not in the tree (a zombie's leftovers).
             continue;
         }
-        let has_pages = checkpoint
-            .images
-            .as_ref()
-            .and_then(|i| i.pagemap.get(&pid))
-            .is_some_and(|m| m.present_bytes > 0);
-        if !rest.ended && has_pages {
+        if !rest.ended {
             // Zeros where the pages should be would be a lie.
-            let reason = "its pages file is not in the archive".to_owned();
-            return Err(unavailable(&archive, pid, reason));
+            pages_missing(&checkpoint, pid)?;
         }
         let (notes, threads) = process_notes(&checkpoint, pid)?;
         let notes_at = rest.memory_end;
@@ -182,7 +167,7 @@ pub fn coredump_in_one_read<'o>(
         );
         out.append_notes(&notes, notes_at, &headers, EHDR_SIZE)
             .and_then(|()| out.finish())
-            .map_err(sinking(pid))?;
+            .map_err(output_error(&archive, pid))?;
         finished.dump.threads = threads;
         finished.dump.bytes = notes_at + notes.len() as u64;
     }
@@ -206,28 +191,40 @@ fn dumps(sink: CoreSink<'_, '_>) -> Vec<CoreDump> {
 /// Writes the cores of `pids`, whose memory never came: only zeros, unless
 /// the pagemap says there were pages (then the pages file is missing).
 fn write_left(checkpoint: &Checkpoint, sink: &mut CoreSink<'_, '_>, pids: &[u32]) -> Result<()> {
-    let archive = &checkpoint.archive;
     for &pid in pids {
-        let has_pages = checkpoint
-            .images
-            .as_ref()
-            .and_then(|i| i.pagemap.get(&pid))
-            .is_some_and(|m| m.present_bytes > 0);
-        if has_pages {
-            let reason = "its pages file is not in the archive".to_owned();
-            return Err(unavailable(archive, pid, reason));
-        }
+        pages_missing(checkpoint, pid)?;
         let plan = plan(checkpoint, pid)?;
         sink.start(pid, plan, false)
             .and_then(|_| sink.finish(pid))
-            .map_err(|source| Error::Sink {
-                archive: archive.clone(),
-                entry: format!("core of pid {pid}"),
-                offset: None,
-                source,
-            })?;
+            .map_err(output_error(&checkpoint.archive, pid))?;
     }
     Ok(())
+}
+
+/// An error if the pagemap of `pid` says it has pages: then its pages file
+/// is missing, since they never came.
+fn pages_missing(checkpoint: &Checkpoint, pid: u32) -> Result<()> {
+    let has_pages = checkpoint
+        .images
+        .as_ref()
+        .and_then(|i| i.pagemap.get(&pid))
+        .is_some_and(|m| m.present_bytes > 0);
+    if has_pages {
+        let reason = "its pages file is not in the archive".to_owned();
+        return Err(unavailable(&checkpoint.archive, pid, reason));
+    }
+    Ok(())
+}
+
+/// What a failure of the output of `pid`'s core is.
+fn output_error(archive: &str, pid: u32) -> impl FnOnce(io::Error) -> Error {
+    let archive = archive.to_owned();
+    move |source| Error::Sink {
+        archive,
+        entry: format!("core of pid {pid}"),
+        offset: None,
+        source,
+    }
 }
 
 fn unavailable(archive: &str, pid: u32, reason: String) -> Error {
@@ -243,11 +240,7 @@ fn unavailable(archive: &str, pid: u32, reason: String) -> Error {
 fn chosen(checkpoint: &Checkpoint, pids: &[u32]) -> Result<Vec<u32>> {
     let table = checkpoint
         .process_table()
-        .ok_or_else(|| Error::Unavailable {
-            archive: checkpoint.archive.clone(),
-            what: "get process tree".into(),
-            reason: "checkpoint/pstree.img: no such file or directory".into(),
-        })?;
+        .ok_or_else(|| Error::no_process_tree(&checkpoint.archive))?;
     if pids.is_empty() {
         return Ok(table
             .by_pid

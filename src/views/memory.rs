@@ -38,11 +38,7 @@ pub fn memory_table(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<MemoryRow>> {
     let Some(table) = checkpoint.process_table() else {
-        return Err(Error::Unavailable {
-            archive: checkpoint.archive.clone(),
-            what: "get process tree".to_owned(),
-            reason: "checkpoint/pstree.img: no such file or directory".to_owned(),
-        });
+        return Err(Error::no_process_tree(&checkpoint.archive));
     };
     warnings.extend(table.warnings.iter().cloned());
     let rows = table
