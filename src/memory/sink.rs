@@ -87,7 +87,8 @@ pub trait MemorySink {
 
     /// The memory layout of a wanted process, as soon as its areas and
     /// pagemap are known: before any of its pages, and before the pages of
-    /// the shared memory objects it maps. Called once for each process.
+    /// the shared memory objects it maps. Called once for each process
+    /// (again if a later copy of its `mm` or `pagemap` replaces them).
     fn layout(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
         let _ = (pid, vmas, pagemap);
         Ok(true)

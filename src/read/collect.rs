@@ -55,8 +55,9 @@ pub(super) struct Collector<'o, 's> {
     /// Whether pages can be read again after the walk (by offset, by path,
     /// or in a second pass).
     pub(super) revisit: bool,
-    /// Pids whose memory layout the sink was told.
-    pub(super) laid_out: BTreeSet<u32>,
+    /// Pids whose `mm` and `pagemap` are both decoded and whose memory
+    /// layout the sink was not told yet.
+    pub(super) to_lay_out: BTreeSet<u32>,
 }
 
 /// A pages image seen during the walk.
@@ -101,7 +102,7 @@ impl<'o, 's> Collector<'o, 's> {
             streamed: BTreeSet::new(),
             walked: false,
             revisit,
-            laid_out: BTreeSet::new(),
+            to_lay_out: BTreeSet::new(),
         }
     }
 

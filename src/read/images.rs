@@ -83,7 +83,17 @@ impl Collector<'_, '_> {
             self.hold(entry, cost)?;
         }
         match self.images.insert(kind, id, &bytes, &self.options.limits) {
-            Ok(()) => self.stats_from_top |= kind == ImageKind::StatsDump && top_level,
+            Ok(()) => {
+                self.stats_from_top |= kind == ImageKind::StatsDump && top_level;
+                // The layout of a process is known once both are.
+                if let (ImageKind::Mm | ImageKind::Pagemap, Some(pid)) =
+                    (kind, id.and_then(|i| u32::try_from(i).ok()))
+                    && self.images.mm.contains_key(&pid)
+                    && self.images.pagemap.contains_key(&pid)
+                {
+                    self.to_lay_out.insert(pid);
+                }
+            }
             Err(ImageError::Limit { limit, max }) => {
                 return Err(Error::LimitExceeded {
                     archive: self.archive.clone(),

@@ -65,23 +65,24 @@ impl Collector<'_, '_> {
     }
 
     /// Tells the sink the memory layout of each process it wants whose
-    /// areas and pagemap are both known, once, before any pages are read.
+    /// areas and pagemap became known since it was last told, before any
+    /// pages are read: each process once, whatever the order of entries.
     pub(super) fn lay_out(&mut self) -> Result<bool> {
         let Collector {
             sink: Some(sink),
             images,
-            laid_out,
+            to_lay_out,
             archive,
             ..
         } = self
         else {
             return Ok(true);
         };
-        for (&pid, map) in &images.pagemap {
-            let Some(mm) = images.mm.get(&pid) else {
+        for pid in std::mem::take(to_lay_out) {
+            let (Some(mm), Some(map)) = (images.mm.get(&pid), images.pagemap.get(&pid)) else {
                 continue;
             };
-            if !laid_out.insert(pid) || !sink.wants(pid) {
+            if !sink.wants(pid) {
                 continue;
             }
             match sink.layout(pid, &VmaMap::new(mm), map) {
