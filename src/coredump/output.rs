@@ -71,7 +71,9 @@ pub struct Sparse(BufWriter<File>);
 impl Sparse {
     /// Writes into `file`, from its start.
     pub fn new(file: File) -> Sparse {
-        Sparse(BufWriter::with_capacity(1 << 20, file))
+        // Small: every core of a checkpoint is open at once, and the pages
+        // come in larger chunks, which go to the file directly.
+        Sparse(BufWriter::with_capacity(64 << 10, file))
     }
 }
 
