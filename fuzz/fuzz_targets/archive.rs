@@ -5,7 +5,8 @@
 //! first byte picks a streamed or a seekable reader, whether what precedes
 //! damage is kept, and whether it is `cat` of a container path
 //! (rootfs-diff.tar member, else a deleted file's saved content) or
-//! `coredump` (into memory, each core capped at 64 MiB).
+//! `coredump` (into memory, each core capped at 64 MiB, as into files that
+//! can go back or as into a stream).
 
 #![no_main]
 
@@ -34,8 +35,13 @@ fuzz_target!(|data: &[u8]| {
         let mut options = Options::default();
         options.limits.max_total_size = 64 << 20;
         if let Ok(source) = source(bytes) {
+            let can_go_back = mode & 32 == 0;
             let _ = ckpt::coredump::coredump_in_one_read(source, &[], &options, &mut |_| {
-                Ok(Box::new(Capped::default()) as Box<dyn ckpt::coredump::CoreOutput>)
+                let out = Capped {
+                    core: Cursor::default(),
+                    can_go_back,
+                };
+                Ok(Box::new(out) as Box<dyn ckpt::coredump::CoreOutput>)
             });
         }
         return;
@@ -78,14 +84,16 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// A core in memory, refusing to grow past 64 MiB.
-#[derive(Default)]
-struct Capped(Cursor<Vec<u8>>);
+struct Capped {
+    core: Cursor<Vec<u8>>,
+    can_go_back: bool,
+}
 
 const CAP: u64 = 64 << 20;
 
 impl Capped {
     fn room(&self, n: u64) -> io::Result<()> {
-        match self.0.position().checked_add(n) {
+        match self.core.position().checked_add(n) {
             Some(end) if end <= CAP => Ok(()),
             _ => Err(io::Error::other("over 64 MiB")),
         }
@@ -95,7 +103,7 @@ impl Capped {
 impl Write for Capped {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.room(buf.len() as u64)?;
-        self.0.write(buf)
+        self.core.write(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
@@ -103,16 +111,19 @@ impl Write for Capped {
 }
 
 impl ckpt::coredump::CoreOutput for Capped {
+    fn can_go_back(&self) -> bool {
+        self.can_go_back
+    }
     fn zeros(&mut self, n: u64) -> io::Result<()> {
         self.room(n)?;
         let n = i64::try_from(n).map_err(io::Error::other)?;
-        self.0.seek(SeekFrom::Current(n)).map(|_| ())
+        self.core.seek(SeekFrom::Current(n)).map(|_| ())
     }
     fn write_at(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()> {
-        let here = self.0.position();
-        self.0.set_position(offset);
+        let here = self.core.position();
+        self.core.set_position(offset);
         let written = self.write_all(bytes);
-        self.0.set_position(here);
+        self.core.set_position(here);
         written
     }
     fn append_notes(
@@ -123,7 +134,7 @@ impl ckpt::coredump::CoreOutput for Capped {
         headers_at: u64,
     ) -> io::Result<()> {
         self.write_at(headers_at, headers)?;
-        self.0.set_position(notes_at);
+        self.core.set_position(notes_at);
         self.write_all(notes)
     }
 }

@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use super::args::{ReadArgs, open};
 use super::output::create_output;
@@ -17,7 +17,7 @@ use super::report::{emit, report, report_other};
   ckpt coredump checkpoint.tar -p 1 -o - > core.1")]
 pub struct Args {
     /// A checkpoint archive, an extracted checkpoint directory, or `-` for
-    /// standard input (not with `-o -`).
+    /// standard input.
     #[arg(value_name = "FILE")]
     archive: PathBuf,
 
@@ -59,17 +59,29 @@ pub fn run(args: &Args) -> ExitCode {
         return ExitCode::FAILURE;
     }
     // Each core goes to a temporary file renamed into place once every core
-    // is complete; on an error, only those temporary files are removed.
-    let mut temps: Vec<(u32, PathBuf, NamedTempFile)> = Vec::new();
+    // is complete; on an error, only those temporary files are removed. The
+    // files are written on a thread of their own, which keeps few of them
+    // open at once.
+    let writer = ckpt::coredump::CoreWriter::new();
+    let mut temps: Vec<(u32, PathBuf, TempPath)> = Vec::new();
     let written = ckpt::coredump::coredump_in_one_read(source, &args.pids, &options, &mut |pid| {
         let target = dir.join(format!("core.{pid}"));
-        let temp =
-            create_output(&target, args.force).map_err(|e| io::Error::other(e.to_string()))?;
-        let file = temp.reopen()?;
+        let temp = create_output(&target, args.force)
+            .map_err(|e| io::Error::other(e.to_string()))?
+            .into_temp_path();
+        let out = writer.output(temp.to_path_buf());
         temps.push((pid, target, temp));
-        Ok(Box::new(ckpt::coredump::Sparse::new(file)) as Box<dyn ckpt::coredump::CoreOutput>)
+        Ok(out as Box<dyn ckpt::coredump::CoreOutput>)
     });
-    let dumps = match written {
+    let dumps = match written.and_then(|d| {
+        writer
+            .finish()
+            .map(|()| d)
+            .map_err(|source| ckpt::Error::Write {
+                path: dir.clone(),
+                source,
+            })
+    }) {
         Ok(d) => d,
         Err(e) => {
             report(&e);
@@ -108,31 +120,34 @@ pub fn run(args: &Args) -> ExitCode {
 }
 
 /// `-o -`: the one process asked for, to standard output, which cannot go
-/// back: the archive is read twice, the notes before the memory.
+/// back: the program headers and the notes follow the memory.
 fn to_stdout(args: &Args, options: &ckpt::Options) -> ExitCode {
-    if args.archive.as_os_str() == "-" {
-        report_other(&io::Error::other(
-            "-o - reads the archive twice (what the core holds, then the pages): give it a file, not standard input",
-        ));
-        return ExitCode::FAILURE;
-    }
     let [pid] = args.pids[..] else {
         report_other(&io::Error::other(
             "-o - writes one core: name its process with -p PID",
         ));
         return ExitCode::FAILURE;
     };
+    let source = match open(&args.archive) {
+        Ok(s) => s,
+        Err(e) => {
+            report(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let archive = source.name().to_owned();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    match ckpt::coredump::write_core(&args.archive, pid, &mut out, options).and_then(|d| {
+    let written = ckpt::coredump::write_core(source, pid, &mut out, options).and_then(|d| {
         out.flush()
             .map(|()| d)
             .map_err(|source| ckpt::Error::Output {
-                archive: args.archive.display().to_string(),
+                archive,
                 entry: format!("core of pid {pid}"),
                 source,
             })
-    }) {
+    });
+    match written {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             report(&e);

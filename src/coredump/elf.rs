@@ -89,9 +89,9 @@ impl Bytes {
     }
 }
 
-/// The file header of a core file of `phnum` program headers, which
-/// follow it.
-pub(super) fn file_header(machine: u16, phnum: u16) -> Vec<u8> {
+/// The file header of a core file of `phnum` program headers, at byte
+/// `phoff` (right after it, or after the memory in a stream).
+pub(super) fn file_header(machine: u16, phoff: u64, phnum: u16) -> Vec<u8> {
     let mut b = Bytes::with_capacity(EHDR_SIZE as usize);
     // ELFCLASS64, ELFDATA2LSB, EV_CURRENT, ELFOSABI_NONE.
     b.raw(b"\x7fELF").u8(2).u8(1).u8(1).u8(0).zeros(8);
@@ -99,7 +99,7 @@ pub(super) fn file_header(machine: u16, phnum: u16) -> Vec<u8> {
         .u16(machine)
         .u32(1) // EV_CURRENT
         .u64(0) // e_entry
-        .u64(EHDR_SIZE) // e_phoff
+        .u64(phoff) // e_phoff
         .u64(0) // e_shoff
         .u32(0) // e_flags
         .u16(EHDR_SIZE as u16)
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn headers_and_notes_have_their_sizes() {
-        let h = file_header(62, 3);
+        let h = file_header(62, EHDR_SIZE, 3);
         assert_eq!(h.len(), EHDR_SIZE as usize);
         assert_eq!(&h[..4], b"\x7fELF");
         assert_eq!(u16::from_le_bytes([h[16], h[17]]), 4);

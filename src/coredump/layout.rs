@@ -4,8 +4,15 @@
 //! any of it was touched, and left out when none was;
 //! file-backed and special areas are written where CRIU dumped pages and
 //! left out elsewhere (`p_filesz` 0), as the kernel leaves out what the
-//! file holds; shared areas, in a core written in one read, keep their
-//! file space for the pages of the objects they map.
+//! file holds; shared areas, in a file, keep their file space for the
+//! pages of the objects they map.
+//!
+//! A file can go back: its headers are rewritten with the notes at the
+//! end, and memory never touched is a hole. A stream cannot: its file
+//! header points past the memory, where the program headers and the notes
+//! follow it, and a run of memory never touched longer than
+//! [`MAX_STREAM_ZEROS`] is left out rather than written as zeros, so that
+//! an area an archive declares huge makes no huge stream.
 
 use crate::criu::proto::MAP_SHARED;
 use crate::memory::{PageMap, PageSource, VmaKind, VmaMap};
@@ -14,6 +21,19 @@ use super::elf::{
     self, Bytes, EHDR_SIZE, PAGE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_LOAD, PT_NOTE, ProgramHeader,
 };
 use super::x86_64;
+
+/// The longest run of memory never touched written as zeros to a stream.
+pub(super) const MAX_STREAM_ZEROS: u64 = 64 << 10;
+
+/// Where a core goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Target {
+    /// A file, which can go back: shared areas keep their file space,
+    /// memory never touched is a hole of any size.
+    File,
+    /// A stream, written once from start to end.
+    Stream,
+}
 
 /// A `PT_LOAD` segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +60,11 @@ impl Segment {
 }
 
 /// The segments of a process, by address, from its memory areas and
-/// pagemap; with `shared`, the shared areas keep their file space for the
-/// pages of the objects they map.
-pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>, shared: bool) -> Vec<Segment> {
+/// pagemap, for `target`.
+pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>, target: Target) -> Vec<Segment> {
+    let shared = target == Target::File;
+    // Whether `len` bytes never touched are written (as zeros or a hole).
+    let zeros = |len: u64| target == Target::File || len <= MAX_STREAM_ZEROS;
     let mut out: Vec<Segment> = Vec::new();
     let mut last_end = 0;
     for vma in vmas.vmas() {
@@ -101,16 +123,16 @@ pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>, shared: bool) -
                 continue;
             }
             // A gap the spans do not cover is memory never touched.
-            push(&mut out, at, start, anon_private);
+            push(&mut out, at, start, anon_private && zeros(start - at));
             let filled = match span.source {
                 PageSource::File { .. } => true,
-                PageSource::Missing => anon_private,
+                PageSource::Missing => anon_private && zeros(end - start),
                 _ => false,
             };
             push(&mut out, start, end, filled);
             at = end;
         }
-        push(&mut out, at, vma.end, anon_private);
+        push(&mut out, at, vma.end, anon_private && zeros(vma.end - at));
     }
     out
 }
@@ -129,10 +151,28 @@ pub(super) fn notes_header(offset: u64, len: u64) -> ProgramHeader {
 }
 
 /// Where the memory starts: the page after the headers (and the notes,
-/// when they come first).
-pub(super) fn memory_at(segments: &[Segment], notes_first: u64) -> u64 {
+/// when they come first); for a stream, the page after the file header.
+pub(super) fn memory_at(segments: &[Segment], order: &Order<'_>) -> u64 {
     let phnum = segments.len() as u64 + 1;
-    (EHDR_SIZE + PHDR_SIZE * phnum + notes_first).next_multiple_of(PAGE)
+    let before = match order {
+        Order::NotesFirst(notes) => EHDR_SIZE + PHDR_SIZE * phnum + notes.len() as u64,
+        Order::NotesLast => EHDR_SIZE + PHDR_SIZE * phnum,
+        Order::HeadersLast => EHDR_SIZE,
+    };
+    before.next_multiple_of(PAGE)
+}
+
+/// Where the notes (and the program headers) go.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Order<'n> {
+    /// These notes, after the program headers, before the memory.
+    NotesFirst(&'n [u8]),
+    /// The notes after the memory, once known, and the program headers
+    /// written again then: for a file.
+    NotesLast,
+    /// The program headers and then the notes after the memory: for a
+    /// stream.
+    HeadersLast,
 }
 
 /// Where each segment's bytes are, from `memory_at` in address order (the
@@ -179,29 +219,40 @@ pub(super) fn program_headers(
     b.0
 }
 
-/// The file header, the program headers, the notes when they are known
-/// (else they come after the memory: the program headers are written
-/// again then), and zeros up to the page where the memory starts.
-pub(super) fn head(segments: &[Segment], notes: Option<&[u8]>) -> Vec<u8> {
-    let notes_len = notes.map_or(0, |n| n.len() as u64);
-    let memory_at = memory_at(segments, notes_len);
+/// What the file starts with, up to the page where the memory starts:
+/// the file header, and but for a stream the program headers (with the
+/// notes when they come first).
+pub(super) fn head(segments: &[Segment], order: Order<'_>) -> Vec<u8> {
+    let memory_at = memory_at(segments, &order);
     let (offsets, memory_end) = offsets(segments, memory_at);
     let phnum = segments.len() + 1;
-    let notes_at = if notes.is_some() {
-        EHDR_SIZE + PHDR_SIZE * phnum as u64
-    } else {
-        memory_end
+    let headers_at = match order {
+        Order::HeadersLast => memory_end,
+        _ => EHDR_SIZE,
     };
     let mut b = Bytes::with_capacity(memory_at as usize);
-    b.raw(&elf::file_header(x86_64::MACHINE, phnum as u16));
-    b.raw(&program_headers(
-        segments,
-        &offsets,
-        (notes_at, notes_len),
-        |_| false,
-    ));
-    if let Some(notes) = notes {
-        b.raw(notes);
+    b.raw(&elf::file_header(x86_64::MACHINE, headers_at, phnum as u16));
+    match order {
+        Order::NotesFirst(notes) => {
+            let notes_at = EHDR_SIZE + PHDR_SIZE * phnum as u64;
+            let len = notes.len() as u64;
+            b.raw(&program_headers(
+                segments,
+                &offsets,
+                (notes_at, len),
+                |_| false,
+            ));
+            b.raw(notes);
+        }
+        Order::NotesLast => {
+            b.raw(&program_headers(
+                segments,
+                &offsets,
+                (memory_end, 0),
+                |_| false,
+            ));
+        }
+        Order::HeadersLast => {}
     }
     b.zeros((memory_at as usize).saturating_sub(b.0.len()));
     b.0
@@ -223,95 +274,4 @@ fn protection(prot: u32) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::criu::proto::{
-        MmEntry, PE_PRESENT, PagemapEntry, VMA_ANON_PRIVATE, VMA_ANON_SHARED, VMA_AREA_REGULAR,
-        VMA_FILE_PRIVATE, VmaEntry,
-    };
-
-    fn entry(vaddr: u64, nr_pages: u64) -> PagemapEntry {
-        PagemapEntry {
-            vaddr,
-            compat_nr_pages: 0,
-            in_parent: None,
-            flags: Some(PE_PRESENT),
-            nr_pages: Some(nr_pages),
-        }
-    }
-
-    fn vma(start: u64, end: u64, status: u32, flags: u32) -> VmaEntry {
-        VmaEntry {
-            start,
-            end,
-            prot: 3,
-            status: status | VMA_AREA_REGULAR,
-            flags,
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn anonymous_memory_is_written_whole_file_memory_where_dumped() {
-        let mm = MmEntry {
-            vmas: vec![
-                vma(0x10000, 0x14000, VMA_FILE_PRIVATE, 2),
-                vma(0x20000, 0x24000, VMA_ANON_PRIVATE, 0x22),
-                vma(0x30000, 0x32000, VMA_ANON_SHARED, 0x21),
-                vma(0x40000, 0x4000_0000, VMA_ANON_PRIVATE, 0x22),
-            ],
-            ..Default::default()
-        };
-        // One page dumped in the file mapping, one in the anonymous area.
-        let map = PageMap::new(1, &[entry(0x11000, 1), entry(0x22000, 1)]).unwrap();
-        let got: Vec<(u64, u64, bool)> = segments(&VmaMap::new(&mm), Some(&map), false)
-            .iter()
-            .map(|s| (s.start, s.end, s.filled))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (0x10000, 0x11000, false),
-                (0x11000, 0x12000, true),
-                (0x12000, 0x14000, false),
-                (0x20000, 0x24000, true),
-                (0x30000, 0x32000, false),
-                // Never touched: left out, however large.
-                (0x40000, 0x4000_0000, false),
-            ]
-        );
-        assert!(
-            segments(&VmaMap::new(&mm), Some(&map), false)
-                .iter()
-                .all(|s| s.flags == PF_R | PF_W)
-        );
-    }
-
-    #[test]
-    fn shared_areas_keep_their_file_space_in_one_read() {
-        let mm = MmEntry {
-            vmas: vec![
-                vma(0x20000, 0x24000, VMA_ANON_PRIVATE, 0x22),
-                vma(0x30000, 0x32000, VMA_ANON_SHARED, 0x21),
-            ],
-            ..Default::default()
-        };
-        let map = PageMap::new(1, &[entry(0x22000, 1)]).unwrap();
-        let got = segments(&VmaMap::new(&mm), Some(&map), true);
-        let kinds: Vec<(u64, bool, bool)> =
-            got.iter().map(|s| (s.start, s.filled, s.shared)).collect();
-        assert_eq!(kinds, [(0x20000, true, false), (0x30000, false, true)]);
-        // Both have file space, one after the other; the shared one is in
-        // the file only once its pages came.
-        let (at, end) = offsets(&got, 0x1000);
-        assert_eq!((at.as_slice(), end), (&[0x1000u64, 0x5000][..], 0x7000));
-        let headers = program_headers(&got, &at, (end, 0), |_| false);
-        let filesz =
-            |i: usize| u64::from_le_bytes(headers[56 * (i + 1) + 32..][..8].try_into().unwrap());
-        assert_eq!((filesz(0), filesz(1)), (0x4000, 0));
-        let headers = program_headers(&got, &at, (end, 0), |i| i == 1);
-        let filesz =
-            |i: usize| u64::from_le_bytes(headers[56 * (i + 1) + 32..][..8].try_into().unwrap());
-        assert_eq!(filesz(1), 0x2000);
-    }
-}
+mod tests;

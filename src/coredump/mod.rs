@@ -6,22 +6,24 @@
 //! notes and one `PT_LOAD` for each memory area, the notes
 //! (each thread's registers and signal state, the process's `prpsinfo`,
 //! its auxiliary vector and mapped files), and the memory: the
-//! pages CRIU dumped, zeros for the private memory never touched. Nothing
-//! is extracted, and memory use does not grow with the size of the
-//! processes. Two ways to write:
+//! pages CRIU dumped, zeros for the private memory never touched. The
+//! archive is read once, from any source; nothing is extracted, and
+//! memory use does not grow with the size of the processes. The memory is
+//! written as its pages stream past; the notes need the whole archive (the
+//! process tree comes after the pages), so they come after the memory:
 //!
-//! * [`coredump_in_one_read`]: one read of any source (a file, a stream),
-//!   the memory written to each core as its pages stream past, shared
-//!   memory (memfd, SysV, shared anonymous, a `/dev/shm` file deleted while
-//!   mapped: dumped once for all the processes that map it) by position
-//!   into each core that maps it when its pages come, the notes after the
-//!   memory once the whole archive is known; the outputs go back
-//!   ([`Sparse`] files, whose untouched memory is a hole, as the kernel
-//!   writes cores).
-//! * [`coredump`] and [`write_core`]: any output, even a pipe, written
-//!   sequentially with the notes first; the archive is read twice (a plain
-//!   tar seeks past the pages the first time), and shared memory is left
-//!   out.
+//! * into an output that can go back ([`Sparse`] files, [`CoreWriter`]'s
+//!   files written on a thread of their own), untouched memory is a hole,
+//!   as the kernel writes cores; shared memory (memfd, SysV, shared
+//!   anonymous, a `/dev/shm` file deleted while mapped: dumped once for all
+//!   the processes that map it) is written by position into each core that
+//!   maps it when its pages come; and the program headers are written
+//!   again with the notes at the end ([`coredump_in_one_read`]);
+//! * into a stream ([`Stream`]: a pipe, standard output), the file header
+//!   points past the memory, where the program headers and the notes
+//!   follow it; untouched memory is zeros, but a run of it longer than
+//!   64 KiB is left out, so that an area an archive declares huge makes no
+//!   huge stream; shared memory is left out ([`write_core`]).
 //!
 //! Only x86-64 is written yet (its specifics are in one module, so that
 //! other architectures can follow); another architecture is an error that
@@ -46,11 +48,10 @@ mod layout;
 mod notes;
 mod output;
 mod sink;
+mod writer;
 mod x86_64;
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::memory::VmaMap;
@@ -58,31 +59,31 @@ use crate::model::{Checkpoint, Process};
 use crate::options::{Options, Want};
 use crate::source::Source;
 
-use elf::{EHDR_SIZE, MAX_PHDRS};
-use layout::head;
+use elf::{EHDR_SIZE, MAX_PHDRS, PHDR_SIZE};
+use layout::{Order, Target};
 pub use output::{CoreOutput, Sparse, Stream};
 pub use sink::CoreDump;
-use sink::{CoreSink, Plan, Plans};
+use sink::{CoreSink, Plan};
+pub use writer::{CoreWriter, MAX_OPEN};
 
-/// Writes the core of `pid` of the checkpoint at `path` to `out`,
-/// sequentially (`out` may be a pipe). The archive is read twice: once for
-/// what the core holds, once for the pages.
+/// Writes the core of `pid` of the checkpoint in `source` to `out`,
+/// from start to end (`out` may be a pipe), in one read.
 pub fn write_core(
-    path: impl AsRef<Path>,
+    source: Source<'_>,
     pid: u32,
     out: &mut dyn Write,
     options: &Options,
 ) -> Result<CoreDump> {
-    let path = path.as_ref();
+    let archive = source.name().to_owned();
     let mut out = Some(Stream(out));
-    let mut dumps = coredump(path, &[pid], options, &mut |_| {
+    let mut dumps = coredump_in_one_read(source, &[pid], options, &mut |_| {
         out.take()
             .map(|w| Box::new(w) as Box<dyn CoreOutput + '_>)
             .ok_or_else(|| io::Error::other("one core, one output"))
     })?;
     dumps
         .pop()
-        .ok_or_else(|| unavailable(&path.display().to_string(), pid, "no core written".into()))
+        .ok_or_else(|| unavailable(&archive, pid, "no core written".into()))
 }
 
 /// What the reads for cores decode besides the pages.
@@ -101,48 +102,26 @@ fn images_wanted(options: &Options) -> Options {
 }
 
 /// Writes the cores of `pids` (every process with memory when empty) of
-/// the checkpoint at `path`, each to the output `open` gives for its pid,
-/// sequentially: the archive is read twice, once for what the cores hold,
-/// once for the pages. `open` is called when a process's memory comes.
-pub fn coredump<'o>(
-    path: impl AsRef<Path>,
-    pids: &[u32],
-    options: &Options,
-    open: &mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
-) -> Result<Vec<CoreDump>> {
-    let path = path.as_ref();
-    let checkpoint = crate::read(Source::open(path)?, &images_wanted(options))?;
-    let mut plans = BTreeMap::new();
-    for pid in chosen(&checkpoint, pids)? {
-        plans.insert(pid, plan(&checkpoint, pid)?);
-    }
-    let mut sink = CoreSink::new(Plans::Known(plans), open);
-    let second = Options {
-        want: Want::default(),
-        keep_partial: false,
-        ..*options
-    };
-    crate::read_with(Source::open(path)?, &second, &mut sink)?;
-    let left = sink.left();
-    write_left(&checkpoint, &mut sink, &left)?;
-    Ok(dumps(sink))
-}
-
-/// Writes the cores of `pids` (every process with memory when empty) of
 /// the checkpoint in `source`, each to the output `open` gives for its
-/// pid, in one read: the memory is written as it streams past, the notes
-/// once the whole archive is known, after the memory; outputs must be
-/// able to go back to say where the notes are ([`Sparse`] files can).
+/// pid (called when the process's memory areas come), in one read: the
+/// memory is written as it streams past, the notes once the whole archive
+/// is known, after the memory (see the [module](self) for how outputs that
+/// can go back and streams differ).
 pub fn coredump_in_one_read<'o>(
     source: Source<'_>,
     pids: &[u32],
     options: &Options,
     open: &mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
 ) -> Result<Vec<CoreDump>> {
-    let mut sink = CoreSink::new(Plans::OnTheWay(pids.to_vec()), open);
+    let mut sink = CoreSink::new(pids.to_vec(), open);
     let checkpoint = crate::read_with(source, &images_wanted(options), &mut sink)?;
-    sink.take_on_the_way();
     let archive = checkpoint.archive.clone();
+    sink.take_on_the_way().map_err(|e| Error::Sink {
+        archive: archive.clone(),
+        entry: "core files".into(),
+        offset: None,
+        source: e,
+    })?;
     let wanted = chosen(&checkpoint, pids)?;
     for finished in &mut sink.done {
         let pid = finished.dump.pid;
@@ -158,16 +137,23 @@ pub fn coredump_in_one_read<'o>(
             pages_missing(&checkpoint, pid)?;
         }
         let (notes, threads) = process_notes(&checkpoint, pid)?;
-        let notes_at = rest.memory_end;
+        let headers_len = PHDR_SIZE * (rest.segments.len() as u64 + 1);
+        let (headers_at, notes_at) = match rest.target {
+            Target::File => (EHDR_SIZE, rest.memory_end),
+            Target::Stream => (rest.memory_end, rest.memory_end + headers_len),
+        };
         let headers = layout::program_headers(
             &rest.segments,
             &rest.offsets,
             (notes_at, notes.len() as u64),
             |i| rest.shared_written.get(i).copied().unwrap_or(false),
         );
-        out.append_notes(&notes, notes_at, &headers, EHDR_SIZE)
-            .and_then(|()| out.finish())
-            .map_err(output_error(&archive, pid))?;
+        match rest.target {
+            Target::File => out.append_notes(&notes, notes_at, &headers, headers_at),
+            Target::Stream => out.write_all(&headers).and_then(|()| out.write_all(&notes)),
+        }
+        .and_then(|()| out.finish())
+        .map_err(output_error(&archive, pid))?;
         finished.dump.threads = threads;
         finished.dump.bytes = notes_at + notes.len() as u64;
     }
@@ -194,7 +180,7 @@ fn write_left(checkpoint: &Checkpoint, sink: &mut CoreSink<'_, '_>, pids: &[u32]
     for &pid in pids {
         pages_missing(checkpoint, pid)?;
         let plan = plan(checkpoint, pid)?;
-        sink.start(pid, plan, false)
+        sink.start(pid, plan)
             .and_then(|_| sink.finish(pid))
             .map_err(output_error(&checkpoint.archive, pid))?;
     }
@@ -279,7 +265,8 @@ fn process_notes(checkpoint: &Checkpoint, pid: u32) -> Result<(Vec<u8>, usize)> 
     notes::notes(&process, images).map_err(|reason| unavailable(archive, pid, reason))
 }
 
-/// The plan of a core whose notes come before its memory.
+/// The plan of a core whose notes come before its memory: a process
+/// whose memory never came (it has no pages).
 fn plan(checkpoint: &Checkpoint, pid: u32) -> Result<Plan> {
     let archive = &checkpoint.archive;
     let process = process(checkpoint, pid)?;
@@ -287,7 +274,7 @@ fn plan(checkpoint: &Checkpoint, pid: u32) -> Result<Plan> {
         let reason = "it has no memory (mm-*.img): a zombie, or not in the archive".into();
         return Err(unavailable(archive, pid, reason));
     };
-    let segments = layout::segments(&VmaMap::new(mm), images.pagemap.get(&pid), false);
+    let segments = layout::segments(&VmaMap::new(mm), images.pagemap.get(&pid), Target::Stream);
     if segments.len() >= MAX_PHDRS {
         let reason = format!(
             "{} memory segments: more than an ELF core holds",
@@ -297,7 +284,7 @@ fn plan(checkpoint: &Checkpoint, pid: u32) -> Result<Plan> {
     }
     let (notes, threads) = process_notes(checkpoint, pid)?;
     Ok(Plan {
-        head: head(&segments, Some(&notes)),
+        head: layout::head(&segments, Order::NotesFirst(&notes)),
         segments,
         threads,
     })

@@ -9,6 +9,13 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 pub trait CoreOutput: Write {
     /// `n` zero bytes.
     fn zeros(&mut self, n: u64) -> io::Result<()>;
+    /// Whether it can go back ([`write_at`](Self::write_at) and
+    /// [`append_notes`](Self::append_notes) work): a core for an output
+    /// that cannot has its program headers and notes after the memory and
+    /// no shared memory.
+    fn can_go_back(&self) -> bool {
+        false
+    }
     /// Called once everything was written.
     fn finish(&mut self) -> io::Result<()> {
         self.flush()
@@ -87,6 +94,9 @@ impl Write for Sparse {
 }
 
 impl CoreOutput for Sparse {
+    fn can_go_back(&self) -> bool {
+        true
+    }
     fn zeros(&mut self, n: u64) -> io::Result<()> {
         let n =
             i64::try_from(n).map_err(|_| io::Error::other("a hole larger than a file holds"))?;

@@ -2,11 +2,10 @@
 //! memory begins, then its pages in address order, with zeros for the
 //! private memory never touched, as they stream past.
 //!
-//! Its plans are known before the read (the archive was read once for
-//! them: the notes come before the memory, and any output will do) or made
-//! when each process's memory begins (one read: the notes come after the
-//! memory, once the whole archive is known, and the output must be able to
-//! go back to say where they are).
+//! Each core's layout is made when the process's memory areas and pagemap
+//! come, before its pages; the notes come after the memory, once the whole
+//! archive is known. A process whose memory never came gets a core with
+//! its notes first ([`CoreSink::start`]).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -15,7 +14,7 @@ use serde::Serialize;
 
 use crate::memory::{MemoryChunk, MemorySink, PageMap, SharedMemory, VmaMap};
 
-use super::layout::{self, Segment};
+use super::layout::{self, Order, Segment, Target};
 use super::output::CoreOutput;
 
 /// What was written for one process.
@@ -42,15 +41,6 @@ pub(super) struct Plan {
     pub(super) threads: usize,
 }
 
-/// Which plans the sink has.
-pub(super) enum Plans {
-    /// Made before the read, by pid.
-    Known(BTreeMap<u32, Plan>),
-    /// Made as each process's memory begins, for these pids (all when
-    /// empty); the notes come after the memory.
-    OnTheWay(Vec<u32>),
-}
-
 /// A core whose memory is written.
 pub(super) struct Finished<'o> {
     pub(super) dump: CoreDump,
@@ -69,6 +59,9 @@ pub(super) struct Rest {
     pub(super) shared_written: Vec<bool>,
     /// Whether the process's own pages came, all of them.
     pub(super) ended: bool,
+    /// Where it goes: a file has its headers written again with the notes,
+    /// a stream gets them after the memory.
+    pub(super) target: Target,
 }
 
 /// One core being written.
@@ -84,7 +77,8 @@ struct Writing<'o> {
     shared_written: Vec<bool>,
     memory: u64,
     threads: usize,
-    notes_after: bool,
+    /// Where the notes go after the memory (`None`: they came first).
+    notes_after: Option<Target>,
     /// Whether the process's own memory is all given.
     ended: bool,
 }
@@ -153,7 +147,8 @@ impl Writing<'_> {
 
 /// The memory sink that writes the cores.
 pub(super) struct CoreSink<'f, 'o> {
-    plans: Plans,
+    /// The processes whose cores are written (all when empty).
+    pids: Vec<u32>,
     open: &'f mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
     writing: BTreeMap<u32, Writing<'o>>,
     pub(super) done: Vec<Finished<'o>>,
@@ -161,28 +156,31 @@ pub(super) struct CoreSink<'f, 'o> {
 
 impl<'f, 'o> CoreSink<'f, 'o> {
     pub(super) fn new(
-        plans: Plans,
+        pids: Vec<u32>,
         open: &'f mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
     ) -> CoreSink<'f, 'o> {
         CoreSink {
-            plans,
+            pids,
             open,
             writing: BTreeMap::new(),
             done: Vec::new(),
         }
     }
 
-    /// The pids planned whose memory never came.
-    pub(super) fn left(&self) -> Vec<u32> {
-        match &self.plans {
-            Plans::Known(plans) => plans.keys().copied().collect(),
-            Plans::OnTheWay(_) => Vec::new(),
-        }
+    /// Starts the core of `pid` with `plan`, whose notes come first.
+    pub(super) fn start(&mut self, pid: u32, plan: Plan) -> io::Result<bool> {
+        let out = (self.open)(pid)?;
+        self.start_writing(pid, out, plan, None)
     }
 
-    /// Starts the core of `pid` with `plan`.
-    pub(super) fn start(&mut self, pid: u32, plan: Plan, notes_after: bool) -> io::Result<bool> {
-        let mut out = (self.open)(pid)?;
+    /// Starts writing `out`, the core of `pid`, with `plan`.
+    fn start_writing(
+        &mut self,
+        pid: u32,
+        mut out: Box<dyn CoreOutput + 'o>,
+        plan: Plan,
+        notes_after: Option<Target>,
+    ) -> io::Result<bool> {
         out.write_all(&plan.head)?;
         // The head ends where the memory starts.
         let (offsets, memory_end) = layout::offsets(&plan.segments, plan.head.len() as u64);
@@ -211,36 +209,30 @@ impl<'f, 'o> CoreSink<'f, 'o> {
         Ok(true)
     }
 
-    /// Starts the core of `pid` if it is planned.
-    pub(super) fn start_planned(&mut self, pid: u32) -> io::Result<bool> {
-        match &mut self.plans {
-            Plans::Known(plans) => match plans.remove(&pid) {
-                Some(plan) => self.start(pid, plan, false),
-                None => Ok(true),
-            },
-            Plans::OnTheWay(_) => Ok(true),
-        }
-    }
-
     /// Starts the core of `pid`, read in one pass, from its layout.
     fn start_on_the_way(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
         if self.writing.contains_key(&pid) || self.done.iter().any(|d| d.dump.pid == pid) {
             return Ok(true);
         }
-        let segments = layout::segments(vmas, Some(pagemap), true);
+        let out = (self.open)(pid)?;
+        let (target, order) = if out.can_go_back() {
+            (Target::File, Order::NotesLast)
+        } else {
+            (Target::Stream, Order::HeadersLast)
+        };
+        let segments = layout::segments(vmas, Some(pagemap), target);
         if segments.len() >= super::elf::MAX_PHDRS {
             return Err(io::Error::other(format!(
                 "{} memory segments: more than an ELF core holds",
                 segments.len()
             )));
         }
-        let head = layout::head(&segments, None);
         let plan = Plan {
-            head,
+            head: layout::head(&segments, order),
             segments,
             threads: 0,
         };
-        self.start(pid, plan, true)
+        self.start_writing(pid, out, plan, Some(target))
     }
 
     /// Ends the memory of `pid`: a core whose notes come first is
@@ -251,7 +243,7 @@ impl<'f, 'o> CoreSink<'f, 'o> {
             return Ok(true);
         };
         w.ended = true;
-        if w.notes_after {
+        if w.notes_after.is_some() {
             return Ok(true);
         }
         let Some(mut w) = self.writing.remove(&pid) else {
@@ -275,8 +267,13 @@ impl<'f, 'o> CoreSink<'f, 'o> {
 
     /// After the read: the cores read in one pass, with what their notes
     /// need.
-    pub(super) fn take_on_the_way(&mut self) {
-        for (pid, w) in std::mem::take(&mut self.writing) {
+    pub(super) fn take_on_the_way(&mut self) -> io::Result<()> {
+        for (pid, mut w) in std::mem::take(&mut self.writing) {
+            let target = w.notes_after.unwrap_or(Target::File);
+            if target == Target::Stream {
+                // The program headers follow the memory.
+                w.out.zeros(w.memory_end.saturating_sub(w.pos))?;
+            }
             let memory = w.memory
                 + w.segments
                     .iter()
@@ -299,44 +296,33 @@ impl<'f, 'o> CoreSink<'f, 'o> {
                     memory_end: w.memory_end,
                     shared_written: w.shared_written,
                     ended: w.ended,
+                    target,
                 }),
             });
         }
+        Ok(())
     }
 }
 
 impl MemorySink for CoreSink<'_, '_> {
     fn wants(&self, pid: u32) -> bool {
-        match &self.plans {
-            Plans::Known(plans) => plans.contains_key(&pid) || self.writing.contains_key(&pid),
-            Plans::OnTheWay(pids) => pids.is_empty() || pids.contains(&pid),
-        }
+        self.pids.is_empty() || self.pids.contains(&pid)
     }
 
     fn layout(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
-        match self.plans {
-            Plans::OnTheWay(_) => self.start_on_the_way(pid, vmas, pagemap),
-            Plans::Known(_) => Ok(true),
-        }
-    }
-
-    fn begin(&mut self, pid: u32, _vmas: &VmaMap) -> io::Result<bool> {
-        self.start_planned(pid)
+        self.start_on_the_way(pid, vmas, pagemap)
     }
 
     fn begin_mapped(&mut self, pid: u32, vmas: &VmaMap, pagemap: &PageMap) -> io::Result<bool> {
-        match self.plans {
-            Plans::OnTheWay(_) => self.start_on_the_way(pid, vmas, pagemap),
-            Plans::Known(_) => self.start_planned(pid),
-        }
+        self.start_on_the_way(pid, vmas, pagemap)
     }
 
     fn wants_shared(&self, object: &SharedMemory) -> bool {
-        matches!(self.plans, Plans::OnTheWay(_))
-            && object
-                .mappings
-                .iter()
-                .any(|m| self.writing.contains_key(&m.pid))
+        object.mappings.iter().any(|m| {
+            self.writing
+                .get(&m.pid)
+                .is_some_and(|w| w.notes_after == Some(Target::File))
+        })
     }
 
     fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {
