@@ -419,3 +419,82 @@ fn a_missing_pages_file_is_an_error_not_zeros() {
     // Nothing is left of what was begun.
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
 }
+
+/// mini-sleep with its one process copied `n` times (pids 1 to n, the
+/// copies children of 1), each with its own images and pages.
+fn mini_sleep_times(n: u32) -> Vec<u8> {
+    let raw = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
+    let per_pid = ["core", "fs", "ids", "mm", "pagemap", "pages"];
+    let mut items = Vec::new();
+    for entry in tar::Archive::new(raw.as_slice()).entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        if entry.header().entry_type().is_dir() {
+            items.push(common::dir(&name));
+            continue;
+        }
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        if name == "checkpoint/pstree.img" {
+            let tree: Vec<(u32, u32)> = (1..=n).map(|p| (p, u32::from(p != 1))).collect();
+            items.push(common::file(&name, common::images::pstree(&tree)));
+            continue;
+        }
+        let Some(kind) = per_pid
+            .iter()
+            .find(|k| name == format!("checkpoint/{k}-1.img"))
+        else {
+            items.push(common::file(&name, data));
+            continue;
+        };
+        for pid in 1..=n {
+            let mut copy = data.clone();
+            if *kind == "pagemap" {
+                // The head record names the pages file: pages-<pid>.img.
+                let records = &data[12..];
+                let head = ckpt::criu::proto::PagemapHead { pages_id: pid };
+                let rest = &records[u32::from_le_bytes(data[8..12].try_into().unwrap()) as usize..];
+                copy = data[..8].to_vec();
+                let head = prost::Message::encode_to_vec(&head);
+                copy.extend((head.len() as u32).to_le_bytes());
+                copy.extend(head);
+                copy.extend(rest);
+            }
+            items.push(common::file(&format!("checkpoint/{kind}-{pid}.img"), copy));
+        }
+    }
+    common::plain(&items)
+}
+
+#[test]
+fn more_processes_than_open_files_allowed() {
+    // 150 processes, 90 open files allowed: the cores are written a few
+    // files at a time (ckpt::coredump::MAX_OPEN), each the same memory.
+    assert!(ckpt::coredump::MAX_OPEN + 16 < 90);
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("many.tar");
+    std::fs::write(&archive, mini_sleep_times(150)).unwrap();
+    let dir = tmp.path().join("cores");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -n 90 && exec "$0" coredump "$1" -o "$2""#)
+        .arg(assert_cmd::cargo::cargo_bin("ckpt"))
+        .arg(&archive)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(said.lines().count(), 150, "{said}");
+    let first = pages(&std::fs::read(dir.join("core.1")).unwrap());
+    assert!(first.len() > 10);
+    for pid in [2, 75, 150] {
+        let core = std::fs::read(dir.join(format!("core.{pid}"))).unwrap();
+        assert_eq!(pages(&core), first, "core.{pid}");
+    }
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 150);
+}
