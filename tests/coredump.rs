@@ -470,7 +470,7 @@ fn mini_sleep_times(n: u32) -> Vec<u8> {
 fn more_processes_than_open_files_allowed() {
     // 150 processes, 90 open files allowed: the cores are written a few
     // files at a time (ckpt::coredump::MAX_OPEN), each the same memory.
-    assert!(ckpt::coredump::MAX_OPEN + 16 < 90);
+    const { assert!(ckpt::coredump::MAX_OPEN + 16 < 90) };
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("many.tar");
     std::fs::write(&archive, mini_sleep_times(150)).unwrap();

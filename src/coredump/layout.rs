@@ -10,8 +10,8 @@
 //! A file can go back: its headers are rewritten with the notes at the
 //! end, and memory never touched is a hole. A stream cannot: its file
 //! header points past the memory, where the program headers and the notes
-//! follow it, and a run of memory never touched longer than
-//! [`MAX_STREAM_ZEROS`] is left out rather than written as zeros, so that
+//! follow it, and memory never touched is written as zeros, up to
+//! [`MAX_STREAM_ZEROS`] in all: the runs past that are left out, so that
 //! an area an archive declares huge makes no huge stream.
 
 use crate::criu::proto::MAP_SHARED;
@@ -22,8 +22,9 @@ use super::elf::{
 };
 use super::x86_64;
 
-/// The longest run of memory never touched written as zeros to a stream.
-pub(super) const MAX_STREAM_ZEROS: u64 = 64 << 10;
+/// The most zeros (memory never touched) written into a stream, in runs
+/// taken whole by address: a run that does not fit is left out.
+pub(super) const MAX_STREAM_ZEROS: u64 = 1 << 30;
 
 /// Where a core goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,17 @@ impl Segment {
 pub(super) fn segments(vmas: &VmaMap, pagemap: Option<&PageMap>, target: Target) -> Vec<Segment> {
     let shared = target == Target::File;
     // Whether `len` bytes never touched are written (as zeros or a hole).
-    let zeros = |len: u64| target == Target::File || len <= MAX_STREAM_ZEROS;
+    let mut budget = match target {
+        Target::File => u64::MAX,
+        Target::Stream => MAX_STREAM_ZEROS,
+    };
+    let mut zeros = |len: u64| {
+        let fits = len <= budget;
+        if fits {
+            budget -= len;
+        }
+        fits
+    };
     let mut out: Vec<Segment> = Vec::new();
     let mut last_end = 0;
     for vma in vmas.vmas() {

@@ -21,9 +21,9 @@
 //!   again with the notes at the end ([`coredump_in_one_read`]);
 //! * into a stream ([`Stream`]: a pipe, standard output), the file header
 //!   points past the memory, where the program headers and the notes
-//!   follow it; untouched memory is zeros, but a run of it longer than
-//!   64 KiB is left out, so that an area an archive declares huge makes no
-//!   huge stream; shared memory is left out ([`write_core`]).
+//!   follow it; untouched memory is zeros, up to 1 GiB of them (the runs
+//!   past that are left out, so that an area an archive declares huge
+//!   makes no huge stream); shared memory is left out ([`write_core`]).
 //!
 //! Only x86-64 is written yet (its specifics are in one module, so that
 //! other architectures can follow); another architecture is an error that

@@ -64,10 +64,11 @@ fn anonymous_memory_is_written_whole_file_memory_where_dumped() {
 }
 
 #[test]
-fn a_stream_leaves_out_long_runs_never_touched() {
-    // A terabyte area with two pages dumped, 16 KiB apart, and one
-    // near its end: into a file it is written whole (holes), into a
-    // stream only the short run between the first two is zeros.
+fn a_stream_writes_zeros_up_to_its_budget() {
+    // A terabyte area with pages dumped at 1 MiB, 1 MiB + 20 KiB and near
+    // its end: into a file it is written whole (holes); into a stream the
+    // runs never touched are zeros while they fit in MAX_STREAM_ZEROS, and
+    // the terabyte run that does not is left out.
     let (start, end) = (0x1000_0000_0000, 0x1100_0000_0000);
     let mm = MmEntry {
         vmas: vec![vma(start, end, VMA_ANON_PRIVATE, 0x22)],
@@ -79,22 +80,38 @@ fn a_stream_leaves_out_long_runs_never_touched() {
         entry(end - 0x1000, 1),
     ];
     let map = PageMap::new(1, &pages).unwrap();
-    let filled = |target| -> Vec<(u64, u64)> {
-        segments(&VmaMap::new(&mm), Some(&map), target)
+    let filled = |mm: &MmEntry, map: &PageMap, target| -> Vec<(u64, u64)> {
+        segments(&VmaMap::new(mm), Some(map), target)
             .iter()
             .filter(|s| s.filled)
             .map(|s| (s.start, s.end))
             .collect()
     };
-    assert_eq!(filled(Target::File), [(start, end)]);
+    assert_eq!(filled(&mm, &map, Target::File), [(start, end)]);
     assert_eq!(
-        filled(Target::Stream),
-        [(start + 0x10_0000, start + 0x10_6000), (end - 0x1000, end)]
+        filled(&mm, &map, Target::Stream),
+        [(start, start + 0x10_6000), (end - 0x1000, end)]
     );
-    // What the stream holds is what was dumped and the short run.
-    let stream = segments(&VmaMap::new(&mm), Some(&map), Target::Stream);
-    let (_, memory_end) = offsets(&stream, PAGE);
-    assert_eq!(memory_end, PAGE + 0x7000);
+    // The budget is for all the runs: of two 600 MiB runs, the first is
+    // written and the second, which no longer fits, left out.
+    let run = 600 << 20;
+    let mm = MmEntry {
+        vmas: vec![vma(start, start + 2 * run + 0x2000, VMA_ANON_PRIVATE, 0x22)],
+        ..Default::default()
+    };
+    let map = PageMap::new(
+        1,
+        &[entry(start + run, 1), entry(start + 2 * run + 0x1000, 1)],
+    )
+    .unwrap();
+    assert_eq!(
+        filled(&mm, &map, Target::Stream),
+        [
+            (start, start + run + 0x1000),
+            (start + 2 * run + 0x1000, start + 2 * run + 0x2000)
+        ]
+    );
+    assert!(run < MAX_STREAM_ZEROS && 2 * run > MAX_STREAM_ZEROS);
 }
 
 #[test]
