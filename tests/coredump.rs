@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+use ckpt::criu::proto::{
+    MmEntry, PE_PRESENT, PagemapEntry, VMA_ANON_PRIVATE, VMA_AREA_REGULAR, VmaEntry,
+};
 use common::{crit_file, fixture, run_ckpt};
 
 const THREADS: &str = "threads-memfd.tar.zst";
@@ -418,6 +421,86 @@ fn a_missing_pages_file_is_an_error_not_zeros() {
     );
     // Nothing is left of what was begun.
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+
+    // To standard output, with a terabyte area the pagemap says was all
+    // dumped: the error comes before any of its memory, not after a
+    // terabyte of zeros.
+    let huge = (0x1000_0000_0000u64, 0x1100_0000_0000u64);
+    for item in &mut items {
+        let common::Item::File(name, data) = item else {
+            continue;
+        };
+        if name.ends_with("/mm-1.img") {
+            let (head, mut records) = records(data);
+            let mut mm: MmEntry = prost::Message::decode(records[0].as_slice()).unwrap();
+            mm.vmas.push(VmaEntry {
+                start: huge.0,
+                end: huge.1,
+                prot: 3,
+                flags: 0x22,
+                status: VMA_AREA_REGULAR | VMA_ANON_PRIVATE,
+                fd: -1,
+                ..Default::default()
+            });
+            mm.vmas.sort_by_key(|v| v.start);
+            records[0] = prost::Message::encode_to_vec(&mm);
+            *data = image_of(&head, &records);
+        } else if name.ends_with("/pagemap-1.img") {
+            let (head, mut records) = records(data);
+            let mut entries: Vec<PagemapEntry> = records[1..]
+                .iter()
+                .map(|r| prost::Message::decode(r.as_slice()).unwrap())
+                .collect();
+            entries.push(PagemapEntry {
+                vaddr: huge.0,
+                compat_nr_pages: 0,
+                in_parent: None,
+                flags: Some(PE_PRESENT),
+                nr_pages: Some((huge.1 - huge.0) / 4096),
+            });
+            entries.sort_by_key(|e| e.vaddr);
+            records.truncate(1);
+            records.extend(entries.iter().map(prost::Message::encode_to_vec));
+            *data = image_of(&head, &records);
+        }
+    }
+    let cut = tmp.path().join("huge-no-pages.tar");
+    std::fs::write(&cut, common::plain(&items)).unwrap();
+    let out = assert_cmd::Command::cargo_bin("ckpt")
+        .unwrap()
+        .args(["coredump", &cut.display().to_string(), "-p", "1", "-o", "-"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("its pages file is not in the archive"),
+        "{err}"
+    );
+    assert!(out.stdout.len() <= 4096, "{} bytes", out.stdout.len());
+}
+
+/// An image's magics and records.
+fn records(image: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let mut records = Vec::new();
+    let mut at = 8;
+    while at < image.len() {
+        let len = u32::from_le_bytes(image[at..at + 4].try_into().unwrap()) as usize;
+        records.push(image[at + 4..at + 4 + len].to_vec());
+        at += 4 + len;
+    }
+    (image[..8].to_vec(), records)
+}
+
+/// An image of these magics and records.
+fn image_of(head: &[u8], records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = head.to_vec();
+    for r in records {
+        out.extend((r.len() as u32).to_le_bytes());
+        out.extend(r);
+    }
+    out
 }
 
 /// mini-sleep with its one process copied `n` times (pids 1 to n, the

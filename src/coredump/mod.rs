@@ -116,12 +116,7 @@ pub fn coredump_in_one_read<'o>(
     let mut sink = CoreSink::new(pids.to_vec(), open);
     let checkpoint = crate::read_with(source, &images_wanted(options), &mut sink)?;
     let archive = checkpoint.archive.clone();
-    sink.take_on_the_way().map_err(|e| Error::Sink {
-        archive: archive.clone(),
-        entry: "core files".into(),
-        offset: None,
-        source: e,
-    })?;
+    sink.take_on_the_way();
     let wanted = chosen(&checkpoint, pids)?;
     for finished in &mut sink.done {
         let pid = finished.dump.pid;
@@ -150,7 +145,11 @@ pub fn coredump_in_one_read<'o>(
         );
         match rest.target {
             Target::File => out.append_notes(&notes, notes_at, &headers, headers_at),
-            Target::Stream => out.write_all(&headers).and_then(|()| out.write_all(&notes)),
+            // The rest of the memory (zeros), then the headers and notes.
+            Target::Stream => out
+                .zeros(rest.memory_end.saturating_sub(rest.pos))
+                .and_then(|()| out.write_all(&headers))
+                .and_then(|()| out.write_all(&notes)),
         }
         .and_then(|()| out.finish())
         .map_err(output_error(&archive, pid))?;

@@ -62,6 +62,8 @@ pub(super) struct Rest {
     /// Where it goes: a file has its headers written again with the notes,
     /// a stream gets them after the memory.
     pub(super) target: Target,
+    /// Where the output is written up to.
+    pub(super) pos: u64,
 }
 
 /// One core being written.
@@ -267,13 +269,9 @@ impl<'f, 'o> CoreSink<'f, 'o> {
 
     /// After the read: the cores read in one pass, with what their notes
     /// need.
-    pub(super) fn take_on_the_way(&mut self) -> io::Result<()> {
-        for (pid, mut w) in std::mem::take(&mut self.writing) {
+    pub(super) fn take_on_the_way(&mut self) {
+        for (pid, w) in std::mem::take(&mut self.writing) {
             let target = w.notes_after.unwrap_or(Target::File);
-            if target == Target::Stream {
-                // The program headers follow the memory.
-                w.out.zeros(w.memory_end.saturating_sub(w.pos))?;
-            }
             let memory = w.memory
                 + w.segments
                     .iter()
@@ -297,10 +295,10 @@ impl<'f, 'o> CoreSink<'f, 'o> {
                     shared_written: w.shared_written,
                     ended: w.ended,
                     target,
+                    pos: w.pos,
                 }),
             });
         }
-        Ok(())
     }
 }
 
