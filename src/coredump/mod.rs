@@ -30,16 +30,36 @@
 //! names it. Left out, as the kernel leaves out what a file holds: the
 //! pages of file mappings CRIU did not dump.
 //!
+//! One core into memory (any `Write`):
+//!
 //! ```no_run
 //! # fn main() -> Result<(), ckpt::Error> {
+//! use ckpt::{Options, Source};
+//!
 //! let mut core = Vec::new();
-//! let written = ckpt::coredump::write_core(
-//!     "checkpoint.tar",
-//!     1,
-//!     &mut core,
-//!     &ckpt::Options::default(),
-//! )?;
+//! let source = Source::open("checkpoint.tar")?;
+//! let written = ckpt::coredump::write_core(source, 1, &mut core, &Options::default())?;
 //! assert_eq!(written.bytes, core.len() as u64);
+//! # Ok(()) }
+//! ```
+//!
+//! Every core into files (which the caller creates, and may rename into
+//! place afterwards), written on a thread of their own:
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use ckpt::coredump::{CoreOutput, CoreWriter, coredump_in_one_read};
+//! use ckpt::{Options, Source};
+//!
+//! let writer = CoreWriter::new();
+//! let source = Source::open("checkpoint.tar.zst")?;
+//! let cores = coredump_in_one_read(source, &[], &Options::default(), &mut |pid| {
+//!     let path = format!("cores/core.{pid}");
+//!     std::fs::File::create_new(&path)?;
+//!     Ok(writer.output(path) as Box<dyn CoreOutput>)
+//! })?;
+//! writer.finish()?;
+//! println!("{} cores", cores.len());
 //! # Ok(()) }
 //! ```
 
