@@ -182,6 +182,7 @@
 #[cfg(feature = "build")]
 pub mod build;
 pub mod cat;
+pub mod check;
 mod compression;
 pub mod coredump;
 pub mod criu;
