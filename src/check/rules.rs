@@ -637,7 +637,7 @@ fn mounts(r: &Requirements, host: &Host) -> Vec<CheckLine> {
             };
             match (&m.volume, exists) {
                 (Some(v), _) if m.in_archive => line(NAME, Status::Ok, needed)
-                    .found(found)
+                    .found(format!("volume {v} from the archive"))
                     .because(format!("volume {v}, restored from volumes/{v}.tar")),
                 (_, Some(true)) => line(NAME, Status::Ok, needed)
                     .found(found)
