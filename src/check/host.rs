@@ -137,6 +137,9 @@ pub enum HostError {
         /// The limit.
         max: usize,
     },
+    /// Not a JSON object.
+    #[error("a node description is a JSON object, as `ckpt check --describe-host` writes it")]
+    NotAnObject,
     /// Not the JSON of a [`Host`] (the message names the field and line).
     #[error("not a node description as `ckpt check --describe-host` writes it: {0}")]
     Json(#[from] serde_json::Error),
@@ -154,10 +157,15 @@ impl Host {
     /// assert_eq!(host.kernel, None);
     /// assert!(ckpt::check::Host::from_json(br#"{"arch": 7}"#).is_err());
     /// assert!(ckpt::check::Host::from_json(br#"{"archh": "x86_64"}"#).is_err());
+    /// assert!(ckpt::check::Host::from_json(br#"["x86_64"]"#).is_err());
     /// ```
     pub fn from_json(bytes: &[u8]) -> Result<Host, HostError> {
         if bytes.len() > MAX_HOST_JSON {
             return Err(HostError::TooLarge { max: MAX_HOST_JSON });
+        }
+        // serde would take an array for the fields in order.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(HostError::NotAnObject);
         }
         Ok(serde_json::from_slice(bytes)?)
     }
