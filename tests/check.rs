@@ -1,7 +1,8 @@
 //! `ckpt check`: what the fixtures require of a node, and every line of
 //! the check made to warn or fail, by a node description (written to a
 //! temporary file and given with `--target`, or read with
-//! `Host::from_json`) or by an archive changed in code.
+//! `Host::from_json`) or by an archive changed in code. The tests that
+//! run the binary need the `cli` feature.
 
 mod common;
 
@@ -248,6 +249,7 @@ fn a_node_with_everything_passes_every_line() {
 /// binary with `--target`: the line's status in the JSON, and the exit
 /// status (1 on a failure only).
 #[test]
+#[cfg(feature = "cli")]
 fn every_node_fact_can_fail_its_line_through_the_binary() {
     let cases: &[(&str, &str, Value, &str)] = &[
         (CRIO, "architecture", json!({"arch": "aarch64"}), "failure"),
@@ -630,6 +632,7 @@ fn node_descriptions_are_bounded_and_strict() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn the_binary_reports_what_it_cannot_read() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("node.json");
@@ -652,6 +655,7 @@ fn the_binary_reports_what_it_cannot_read() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn the_text_has_one_line_per_requirement_and_a_summary() {
     let (out, _, code) = common::run_ckpt(&[
         "check",
@@ -678,6 +682,7 @@ fn the_text_has_one_line_per_requirement_and_a_summary() {
 /// What `--describe-host` writes, `--target` reads: the node's own
 /// description gives the same lines as probing it.
 #[test]
+#[cfg(feature = "cli")]
 fn describe_host_writes_what_target_reads() {
     let (out, err, code) = common::run_ckpt(&[
         "check",
