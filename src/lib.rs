@@ -52,6 +52,10 @@
 //!   `inspect`, `memparse` and `list`), as serialisable structs with
 //!   checkpointctl's JSON keys; [`diff`] compares two checkpoints, down to
 //!   each page of memory.
+//! * [`check`] tells whether a checkpoint will restore on a node: its
+//!   requirements (architecture, CRIU, kernel, cgroups, namespaces, TCP
+//!   connections, runtime, image, mount sources, …) against the facts of
+//!   a node described as JSON, one line each with the reason and the fix.
 //! * [`Error`]s name the archive, the entry and the offset, and say which
 //!   [`LimitKind`] was hit; damage to an optional part is a [`Warning`]
 //!   with a [`WarningKind`]. Neither carries command-line advice: the
@@ -182,6 +186,7 @@
 #[cfg(feature = "build")]
 pub mod build;
 pub mod cat;
+pub mod check;
 mod compression;
 pub mod coredump;
 pub mod criu;

@@ -202,6 +202,12 @@ pub struct Want {
     pub mounts: bool,
     /// CRIU's dump statistics (`stats-dump`).
     pub stats: bool,
+    /// The cgroups CRIU dumped (`cgroup.img`): the controllers and each
+    /// task's cgroups.
+    pub cgroups: bool,
+    /// The header of CRIU's `dump.log`: the CRIU version and the kernel
+    /// that dumped (only its first lines are read).
+    pub dump_log: bool,
     /// What `rootfs-diff.tar` holds (each member's path, type, size and
     /// mode), read from the nested tar, plain or compressed, as it streams
     /// by; never extracted.
@@ -227,6 +233,8 @@ impl Want {
             memory_text: false,
             mounts: false,
             stats: false,
+            cgroups: false,
+            dump_log: false,
             rootfs_diff: false,
         }
     }
@@ -250,6 +258,8 @@ impl Want {
             memory_text: true,
             mounts: true,
             stats: true,
+            cgroups: true,
+            dump_log: true,
             rootfs_diff: true,
         }
     }
@@ -267,7 +277,13 @@ impl Want {
 
     /// Whether any CRIU image is wanted.
     pub(crate) fn any_image(&self) -> bool {
-        self.processes || self.files || self.memory || self.memory_text || self.mounts || self.stats
+        self.processes
+            || self.files
+            || self.memory
+            || self.memory_text
+            || self.mounts
+            || self.stats
+            || self.cgroups
     }
 }
 

@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["error"],
     &["metadata", "memory", "source"],
     &["model"],
-    &["read", "cat"],
+    &["read", "cat", "check"],
     &["views"],
     &["diff", "build", "coredump"],
 ];

@@ -8,7 +8,7 @@ mod common;
 use common::run_ckpt as ckpt;
 
 const COMMANDS: &[&str] = &[
-    "show", "inspect", "memparse", "list", "diff", "decode", "cat", "coredump", "plugin",
+    "show", "inspect", "memparse", "list", "diff", "decode", "cat", "coredump", "check", "plugin",
 ];
 
 #[test]

@@ -5,7 +5,7 @@ use clap::{ArgAction, Parser, Subcommand};
 
 #[cfg(feature = "build")]
 use super::build;
-use super::{cat, coredump, decode, diff, generate, inspect, list, memparse, plugin, show};
+use super::{cat, check, coredump, decode, diff, generate, inspect, list, memparse, plugin, show};
 
 /// Read container checkpoint archives (Podman, CRI-O, containerd) without
 /// unpacking them.
@@ -37,6 +37,9 @@ pub enum Command {
     /// Write one file of a checkpoint: an archive entry, a file of
     /// rootfs-diff.tar, or a deleted file's saved content.
     Cat(cat::Args),
+    /// Tell whether a checkpoint will restore on this node (or on the
+    /// node a JSON description names), and why not.
+    Check(check::Args),
     /// Write each process as an ELF core file that gdb opens (x86-64).
     Coredump(coredump::Args),
     /// Create an OCI image from a checkpoint archive (no buildah needed).

@@ -7,6 +7,7 @@ mod args;
 #[cfg(feature = "build")]
 mod build;
 mod cat;
+mod check;
 mod commands;
 mod coredump;
 mod decode;
@@ -60,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Decode(args) => decode::run(&args),
         Command::Cat(args) => cat::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Coredump(args) => coredump::run(&args),
         #[cfg(feature = "build")]
         Command::Build(args) => build::run(&args),

@@ -6,6 +6,7 @@
 
 pub mod annotations;
 mod config;
+mod dump_log;
 mod kubernetes;
 pub(crate) mod lenient;
 mod network;
@@ -20,6 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use config::ContainerConfig;
+pub use dump_log::{DUMP_LOG_HEAD, DumpLog};
 pub use kubernetes::{
     BindMount, CheckpointedPodOptions, ContainerdStatus, KubernetesCheckpoint,
     KubernetesContainerCheckpointMetadata,

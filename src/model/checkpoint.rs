@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::memory::MemoryText;
 use crate::metadata::{
-    BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
-    Time,
+    BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, DumpLog, NetworkStatus,
+    SpecDump, Time,
 };
 use crate::warning::Warning;
 
@@ -52,6 +52,10 @@ pub struct Checkpoint {
     pub bind_mounts: Option<Vec<BindMount>>,
     /// `pod.options`.
     pub pod_options: Option<CheckpointedPodOptions>,
+    /// What the head of CRIU's `dump.log` says (the CRIU version and the
+    /// kernel that dumped), if [`Want::dump_log`](crate::Want::dump_log)
+    /// and the archive has one (CRI-O's do; Podman keeps it out).
+    pub dump_log: Option<DumpLog>,
     /// The engine and what it says about the container.
     pub container: ContainerInfo,
     /// Sizes from the tar headers.

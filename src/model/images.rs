@@ -66,6 +66,10 @@ pub struct ImageSet {
     /// `stats-dump`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<StatsEntry>,
+    /// `cgroup.img`: the cgroup controllers of the dumping host and the
+    /// cgroups of the tasks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cgroup: Option<CgroupEntry>,
     /// Index in `files` of each file id (the last entry with that id).
     #[serde(skip)]
     files_by_id: HashMap<u32, usize>,
@@ -94,6 +98,7 @@ impl ImageSet {
                 | ImageKind::ShmemPagemap
                 | ImageKind::IpcnsShm
                 | ImageKind::StatsDump
+                | ImageKind::Cgroup
         )
     }
 
@@ -208,6 +213,7 @@ impl ImageSet {
                 self.mountpoints.insert(id, records(image(bytes)?, limits)?);
             }
             ImageKind::StatsDump => self.stats = Some(image(bytes)?.decode_one()?),
+            ImageKind::Cgroup => self.cgroup = Some(image(bytes)?.decode_one()?),
             ImageKind::RemapFpath => self.remaps = records(image(bytes)?, limits)?,
             ImageKind::Memfd => self.memfds = records(image(bytes)?, limits)?,
             // One image per IPC namespace; a container has one.
@@ -338,6 +344,7 @@ impl ImageSet {
             && self.shmem.is_empty()
             && self.sysv_shm.is_empty()
             && self.stats.is_none()
+            && self.cgroup.is_none()
     }
 }
 

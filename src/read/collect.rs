@@ -8,6 +8,7 @@ use crate::compression::Compression;
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::memory::{MemorySink, MemoryText, Text, TextReader};
+use crate::metadata::{DUMP_LOG_HEAD, DumpLog};
 use crate::model::{
     Checkpoint, EntryInfo, EntryTimes, ImageSet, ProcessText, RootfsDiff, Sizes, container_info,
 };
@@ -33,6 +34,10 @@ pub(super) struct Collector<'o, 's> {
     pub(super) rootfs_diff: Option<RootfsDiff>,
     /// Entry times the checkpoint's time may fall back to.
     times: EntryTimes,
+    /// The header of `dump.log` (the top-level copy wins).
+    dump_log: Option<DumpLog>,
+    /// Whether that came from the top-level `dump.log`.
+    dump_log_from_top: bool,
     pub(super) images: ImageSet,
     /// Bytes held in memory so far (entries decoded, texts read), against
     /// [`Limits::max_total_size`](crate::Limits::max_total_size).
@@ -92,6 +97,8 @@ impl<'o, 's> Collector<'o, 's> {
             warnings: Capped::default(),
             rootfs_diff: None,
             times: EntryTimes::default(),
+            dump_log: None,
+            dump_log_from_top: false,
             images: ImageSet::default(),
             held: 0,
             stats_from_top: false,
@@ -154,6 +161,9 @@ impl<'o, 's> Collector<'o, 's> {
                 self.rootfs_diff(entry)?;
             }
             EntryKind::DevShm if is_file && self.sink.is_some() => self.devshm(entry)?,
+            EntryKind::DumpLog { in_checkpoint } if is_file && self.options.want.dump_log => {
+                self.dump_log(entry, in_checkpoint)?;
+            }
             kind if Metadata::wanted(kind, &self.options.want) => self.metadata(entry)?,
             _ => {}
         }
@@ -210,6 +220,26 @@ impl<'o, 's> Collector<'o, 's> {
         };
         self.metadata
             .decode(kind, &at, &bytes, self.warnings.list_mut())
+    }
+
+    /// The header lines of `dump.log`, from the head of the entry only.
+    fn dump_log(&mut self, entry: &mut Entry<'_, '_>, in_checkpoint: bool) -> Result<()> {
+        if in_checkpoint && self.dump_log_from_top {
+            // The top-level copy (CRI-O's) wins over checkpoint/'s.
+            return Ok(());
+        }
+        use std::io::Read as _;
+        let head = entry.size().min(DUMP_LOG_HEAD);
+        self.hold(entry, head)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(head).unwrap_or(0));
+        if let Err(e) = entry.by_ref().take(head).read_to_end(&mut bytes) {
+            return Err(entry.error(e));
+        }
+        if let Some(log) = DumpLog::parse(&bytes) {
+            self.dump_log = Some(log);
+            self.dump_log_from_top = !in_checkpoint;
+        }
+        Ok(())
     }
 
     /// Reads an entry into memory: checked against the entry size limit,
@@ -278,6 +308,7 @@ impl<'o, 's> Collector<'o, 's> {
             containerd_status: m.containerd_status,
             bind_mounts: m.bind_mounts,
             pod_options: m.pod_options,
+            dump_log: self.dump_log,
             container,
             sizes: self.sizes,
             checkpointed,

@@ -27,6 +27,7 @@ impl Collector<'_, '_> {
             ImageKind::Memfd | ImageKind::Files => want.files || memory,
             ImageKind::Inventory => want.processes,
             ImageKind::StatsDump => want.stats,
+            ImageKind::Cgroup => want.cgroups,
             _ => false,
         }
     }
