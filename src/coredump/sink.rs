@@ -184,6 +184,8 @@ impl<'f, 'o> CoreSink<'f, 'o> {
         notes_after: Option<Target>,
     ) -> io::Result<bool> {
         out.write_all(&plan.head)?;
+        // Queued now: a core's buffer is only held while its pages come.
+        out.flush()?;
         // The head ends where the memory starts.
         let (offsets, memory_end) = layout::offsets(&plan.segments, plan.head.len() as u64);
         let shared_written = vec![false; plan.segments.len()];
@@ -246,6 +248,8 @@ impl<'f, 'o> CoreSink<'f, 'o> {
         };
         w.ended = true;
         if w.notes_after.is_some() {
+            // The rest comes at the end: let go of what is gathered.
+            w.out.flush()?;
             return Ok(true);
         }
         let Some(mut w) = self.writing.remove(&pid) else {
