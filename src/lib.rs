@@ -185,6 +185,7 @@ pub mod cat;
 mod compression;
 pub mod coredump;
 pub mod criu;
+pub mod digest;
 #[cfg(feature = "views")]
 pub mod diff;
 mod error;

@@ -11,6 +11,7 @@ mod commands;
 mod coredump;
 mod decode;
 mod diff;
+mod digest;
 mod generate;
 mod inspect;
 mod list;
@@ -24,6 +25,7 @@ mod table;
 mod text;
 mod tree;
 mod usage;
+mod verify;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -61,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Decode(args) => decode::run(&args),
         Command::Cat(args) => cat::run(&args),
         Command::Coredump(args) => coredump::run(&args),
+        Command::Verify(args) => verify::run(&args),
         #[cfg(feature = "build")]
         Command::Build(args) => build::run(&args),
         Command::Plugin(args) => plugin::run(&args, &builtins),

@@ -12,6 +12,7 @@ use crate::criu::proto::DumpStatsEntry;
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::memory::MemoryText;
+use crate::source::Digests;
 use crate::metadata::{
     BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
     Time,
@@ -85,6 +86,10 @@ pub struct Checkpoint {
     pub entries: Vec<EntryInfo>,
     /// What was wrong with optional parts.
     pub warnings: Vec<Warning>,
+    /// The SHA-256 of the archive and of each entry, when
+    /// [`Options::digest`](crate::Options::digest) asked for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digests: Option<Digests>,
     /// Why the read stopped before the end of the archive, when
     /// [`Options::keep_partial`](crate::Options::keep_partial) kept what
     /// was read before: everything above describes the archive up to that
