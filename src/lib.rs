@@ -52,6 +52,9 @@
 //!   `inspect`, `memparse` and `list`), as serialisable structs with
 //!   checkpointctl's JSON keys; [`diff`] compares two checkpoints, down to
 //!   each page of memory.
+//! * With [`Options::digest`], the same pass takes the SHA-256 of the
+//!   archive as read and of every entry's content ([`source::Digests`]);
+//!   [`digest`] reads a manifest of them back and compares.
 //! * [`Error`]s name the archive, the entry and the offset, and say which
 //!   [`LimitKind`] was hit; damage to an optional part is a [`Warning`]
 //!   with a [`WarningKind`]. Neither carries command-line advice: the
@@ -185,9 +188,9 @@ pub mod cat;
 mod compression;
 pub mod coredump;
 pub mod criu;
-pub mod digest;
 #[cfg(feature = "views")]
 pub mod diff;
+pub mod digest;
 mod error;
 pub mod escape;
 pub mod layout;

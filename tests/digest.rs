@@ -34,7 +34,11 @@ fn sha256sum(dir: &Path, paths: &[&str]) -> BTreeMap<String, String> {
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -55,7 +59,11 @@ fn extract(archive: &Path) -> tempfile::TempDir {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     dir
 }
 
@@ -67,7 +75,12 @@ fn regular_files(root: &Path, under: &Path, out: &mut Vec<String>) {
         if meta.is_dir() {
             regular_files(root, &item.path(), out);
         } else if meta.is_file() {
-            let rel = item.path().strip_prefix(root).unwrap().display().to_string();
+            let rel = item
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .display()
+                .to_string();
             out.push(rel);
         }
     }
@@ -189,13 +202,20 @@ fn multi_member_gzip_and_multi_frame_zstd_are_digested_whole() {
 #[test]
 fn a_name_given_twice_is_listed_twice_and_the_copy_tar_keeps_is_the_last() {
     let mut items = common::podman_items();
-    items.push(file("config.dump", common::config_dump("second", common::ID)));
+    items.push(file(
+        "config.dump",
+        common::config_dump("second", common::ID),
+    ));
     items.push(Item::Symlink("current".into(), "config.dump".into()));
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("twice.tar");
     std::fs::write(&path, common::tar(&items, &Style::default())).unwrap();
     let d = digests(Source::open(&path).unwrap());
-    let copies: Vec<_> = d.entries.iter().filter(|e| e.name == "config.dump").collect();
+    let copies: Vec<_> = d
+        .entries
+        .iter()
+        .filter(|e| e.name == "config.dump")
+        .collect();
     assert_eq!(copies.len(), 2);
     assert!(copies[0].replaced && !copies[1].replaced);
     assert_ne!(copies[0].sha256, copies[1].sha256);
@@ -228,7 +248,13 @@ fn a_damaged_archive_keeps_the_digest_of_the_file_and_of_entries_before_the_dama
         assert_eq!(partial, full);
     }
     // Without keep_partial the read fails, as any read of it does.
-    assert!(ckpt::read(Source::from_read_at(cut.to_vec(), "cut").unwrap(), &self::options()).is_err());
+    assert!(
+        ckpt::read(
+            Source::from_read_at(cut.to_vec(), "cut").unwrap(),
+            &self::options()
+        )
+        .is_err()
+    );
 }
 
 #[test]

@@ -98,6 +98,7 @@ fn help_fits_80_columns() {
         "decode",
         "cat",
         "coredump",
+        "verify",
         "build",
         "plugin",
         "completion",

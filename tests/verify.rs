@@ -54,7 +54,11 @@ fn an_unchanged_archive_verifies_from_a_file_and_from_standard_input() {
 fn a_changed_a_removed_and_an_added_entry_are_each_named() {
     let tmp = tempfile::tempdir().unwrap();
     let items = common::podman_items();
-    let before = write(tmp.path(), "before.tar", &common::tar(&items, &Style::default()));
+    let before = write(
+        tmp.path(),
+        "before.tar",
+        &common::tar(&items, &Style::default()),
+    );
     let m = manifest(tmp.path(), &before);
 
     let mut after: Vec<common::Item> = items
@@ -69,7 +73,11 @@ fn a_changed_a_removed_and_an_added_entry_are_each_named() {
         })
         .collect();
     after.push(file("checkpoint/extra.img", "planted"));
-    let after = write(tmp.path(), "after.tar", &common::tar(&after, &Style::default()));
+    let after = write(
+        tmp.path(),
+        "after.tar",
+        &common::tar(&after, &Style::default()),
+    );
 
     let (out, _, code) = run_ckpt(&["verify", &after, &m]);
     assert_eq!(code, 1, "{out}");

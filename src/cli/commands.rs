@@ -5,9 +5,7 @@ use clap::{ArgAction, Parser, Subcommand};
 
 #[cfg(feature = "build")]
 use super::build;
-use super::{
-    cat, coredump, decode, diff, generate, inspect, list, memparse, plugin, show, verify,
-};
+use super::{cat, coredump, decode, diff, generate, inspect, list, memparse, plugin, show, verify};
 
 /// Read container checkpoint archives (Podman, CRI-O, containerd) without
 /// unpacking them.

@@ -216,10 +216,16 @@ mod tests {
         let after = digests(vec![file("a", b"1"), file("a", b"3")]);
         let v = compare(&before, &after);
         assert_eq!(v.differences.len(), 1);
-        assert_eq!((v.differences[0].copy, v.differences[0].kind), (2, DifferenceKind::Changed));
+        assert_eq!(
+            (v.differences[0].copy, v.differences[0].kind),
+            (2, DifferenceKind::Changed)
+        );
         // A third copy is new; the runtime would now restore it.
         let more = digests(vec![file("a", b"1"), file("a", b"2"), file("a", b"2")]);
         let v = compare(&before, &more);
-        assert_eq!((v.differences[0].copy, v.differences[0].kind), (3, DifferenceKind::New));
+        assert_eq!(
+            (v.differences[0].copy, v.differences[0].kind),
+            (3, DifferenceKind::New)
+        );
     }
 }

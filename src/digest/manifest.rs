@@ -74,8 +74,10 @@ impl Manifest {
                 Document::One(one) => vec![one],
             },
         };
-        let with_digest: Vec<Described> =
-            described.into_iter().filter(|d| d.digest.is_some()).collect();
+        let with_digest: Vec<Described> = described
+            .into_iter()
+            .filter(|d| d.digest.is_some())
+            .collect();
         let count = with_digest.len();
         let chosen = match count {
             0 => return Err(ManifestError::NoDigest),

@@ -12,11 +12,11 @@ use crate::criu::proto::DumpStatsEntry;
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::memory::MemoryText;
-use crate::source::Digests;
 use crate::metadata::{
     BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
     Time,
 };
+use crate::source::Digests;
 use crate::warning::Warning;
 
 /// Everything one pass learned about a checkpoint.

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::dir::{DirEntries, DirWalk};
 use super::digests::Digests;
+use super::dir::{DirEntries, DirWalk};
 use super::entry::Entry;
 use super::input::State;
 use super::reread::Reread;

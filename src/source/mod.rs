@@ -19,6 +19,7 @@ mod hashing;
 mod input;
 mod reread;
 mod stream;
+mod taps;
 mod tar;
 
 use std::fs::File;

@@ -9,8 +9,9 @@ use std::sync::atomic::Ordering;
 
 use super::Input;
 use super::context::input_error;
-use super::hashing::{Hasher, RawTap};
+use super::hashing::Hasher;
 use super::input::{Counting, Cursor, State, read_prefix};
+use super::taps::RawTap;
 use crate::compression::{self, Compression};
 use crate::error::{Error, Result};
 

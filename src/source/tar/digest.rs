@@ -7,7 +7,8 @@ use super::block::flag;
 use super::member::Member;
 use super::tracked::Tracked;
 use crate::source::digests::{ArchiveDigest, Digests, EntryDigest};
-use crate::source::hashing::{Hashing, RawTap};
+use crate::source::hashing::Hashing;
+use crate::source::taps::RawTap;
 
 /// Bytes a listed entry costs beyond its name and link target.
 const RECORD: u64 = 96;

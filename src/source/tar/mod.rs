@@ -33,9 +33,10 @@ pub(crate) use walk::Walk;
 
 use super::context::Context;
 use super::digests::{Digests, EntryDigest};
-use super::hashing::{EntryTap, Hashing};
+use super::hashing::Hashing;
 use super::input::State;
 use super::stream::TarInput;
+use super::taps::EntryTap;
 use super::{Input, ReadAt};
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, classify, normalize};

@@ -3,7 +3,7 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-use crate::source::hashing::EntryTap;
+use crate::source::taps::EntryTap;
 
 /// A reader that counts where it is.
 pub(super) struct Tracked<R> {
