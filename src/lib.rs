@@ -132,7 +132,7 @@
 //! * `cli` (default): the `ckpt` binary and its dependencies. A runtime or
 //!   service that embeds the reader turns the defaults off
 //!   (`default-features = false`) and pulls only tar, the decompressors,
-//!   serde and the decoders.
+//!   serde, the decoders and sha2 (for [`Options::digest`]).
 //! * `xz`, `bzip2` (default): read xz and bzip2 archives.
 //! * `views` (default): [`views`] and [`diff`], checkpointctl's shapes of
 //!   what a checkpoint holds and of what changed between two.
