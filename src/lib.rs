@@ -56,6 +56,9 @@
 //!   requirements (architecture, CRIU, kernel, cgroups, namespaces, TCP
 //!   connections, runtime, image, mount sources, …) against the facts of
 //!   a node described as JSON, one line each with the reason and the fix.
+//! * With [`Options::digest`], the same pass takes the SHA-256 of the
+//!   archive as read and of every entry's content ([`source::Digests`]);
+//!   [`digest`] reads a manifest of them back and compares.
 //! * [`Error`]s name the archive, the entry and the offset, and say which
 //!   [`LimitKind`] was hit; damage to an optional part is a [`Warning`]
 //!   with a [`WarningKind`]. Neither carries command-line advice: the
@@ -133,7 +136,7 @@
 //! * `cli` (default): the `ckpt` binary and its dependencies. A runtime or
 //!   service that embeds the reader turns the defaults off
 //!   (`default-features = false`) and pulls only tar, the decompressors,
-//!   serde and the decoders.
+//!   serde, the decoders and sha2 (for [`Options::digest`]).
 //! * `xz`, `bzip2` (default): read xz and bzip2 archives.
 //! * `views` (default): [`views`] and [`diff`], checkpointctl's shapes of
 //!   what a checkpoint holds and of what changed between two.
@@ -192,6 +195,7 @@ pub mod coredump;
 pub mod criu;
 #[cfg(feature = "views")]
 pub mod diff;
+pub mod digest;
 mod error;
 pub mod escape;
 pub mod layout;

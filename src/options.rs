@@ -33,6 +33,15 @@ pub struct Options {
     /// does not look at `damage` never mistakes part of a checkpoint for
     /// all of it.
     pub keep_partial: bool,
+    /// Also compute [`Digests`](crate::source::Digests): the SHA-256 of
+    /// the archive as read (compressed bytes, to the end of the input) and
+    /// of each entry's content, in the same pass, on a second thread
+    /// ([`Checkpoint::digests`](crate::Checkpoint::digests)). Every byte
+    /// of the input is then read, in order, whatever is wanted; nothing is
+    /// skipped by seeking. The list of entries is held within
+    /// [`Limits::max_total_size`]. An extracted directory is refused (it
+    /// has no archive bytes): [`Error::Unavailable`](crate::Error::Unavailable).
+    pub digest: bool,
 }
 
 impl Options {
@@ -42,6 +51,7 @@ impl Options {
             want,
             limits: Limits::default(),
             keep_partial: false,
+            digest: false,
         }
     }
 }

@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["warning", "criu"],
     &["error"],
     &["metadata", "memory", "source"],
-    &["model"],
+    &["model", "digest"],
     &["read", "cat", "check"],
     &["views"],
     &["diff", "build", "coredump"],

@@ -26,6 +26,7 @@ const REPLACE: BuildOptions = BuildOptions {
         want: ckpt::Want::none(),
         limits: ckpt::Limits::DEFAULT,
         keep_partial: false,
+        digest: false,
     },
 };
 use sha2::{Digest, Sha256};

@@ -99,6 +99,7 @@ fn help_fits_80_columns() {
         "cat",
         "coredump",
         "check",
+        "verify",
         "build",
         "plugin",
         "completion",

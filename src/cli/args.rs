@@ -41,6 +41,7 @@ impl ReadArgs {
                 max_vmas: self.max_vmas,
             },
             keep_partial: false,
+            digest: false,
         }
     }
 

@@ -5,7 +5,9 @@ use clap::{ArgAction, Parser, Subcommand};
 
 #[cfg(feature = "build")]
 use super::build;
-use super::{cat, check, coredump, decode, diff, generate, inspect, list, memparse, plugin, show};
+use super::{
+    cat, check, coredump, decode, diff, generate, inspect, list, memparse, plugin, show, verify,
+};
 
 /// Read container checkpoint archives (Podman, CRI-O, containerd) without
 /// unpacking them.
@@ -42,6 +44,9 @@ pub enum Command {
     Check(check::Args),
     /// Write each process as an ELF core file that gdb opens (x86-64).
     Coredump(coredump::Args),
+    /// Check an archive against a digest manifest written earlier
+    /// (`show --digest --format json`).
+    Verify(verify::Args),
     /// Create an OCI image from a checkpoint archive (no buildah needed).
     #[cfg(feature = "build")]
     Build(build::Args),

@@ -12,6 +12,7 @@ mod commands;
 mod coredump;
 mod decode;
 mod diff;
+mod digest;
 mod generate;
 mod inspect;
 mod list;
@@ -25,6 +26,7 @@ mod table;
 mod text;
 mod tree;
 mod usage;
+mod verify;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -63,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Cat(args) => cat::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Coredump(args) => coredump::run(&args),
+        Command::Verify(args) => verify::run(&args),
         #[cfg(feature = "build")]
         Command::Build(args) => build::run(&args),
         Command::Plugin(args) => plugin::run(&args, &builtins),

@@ -23,12 +23,21 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
 
+    /// Also print the SHA-256 of each archive as read and of every entry's
+    /// content, computed in the same pass (a `digest` section in JSON: a
+    /// manifest for `ckpt verify`).
+    #[arg(long)]
+    digest: bool,
+
     #[command(flatten)]
     read: ReadArgs,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let options = args.read.partial_options(ckpt::Want::default());
+    let options = ckpt::Options {
+        digest: args.digest,
+        ..args.read.partial_options(ckpt::Want::default())
+    };
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
     // Reported after the table, which shows what was read before them.
@@ -52,7 +61,15 @@ pub fn run(args: &Args) -> ExitCode {
             s
         }
         TableFormat::Table if shown.is_empty() => String::new(),
-        TableFormat::Table => table(&shown, args.files.len() == 1),
+        TableFormat::Table => {
+            let mut out = table(&shown, args.files.len() == 1);
+            for o in &shown {
+                if let Some(d) = &o.digest {
+                    out.push_str(&super::digest::section(&o.archive, d));
+                }
+            }
+            out
+        }
     };
     let emitted = emit(&out);
     for e in &errors {

@@ -16,6 +16,7 @@ use crate::metadata::{
     BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, DumpLog, NetworkStatus,
     SpecDump, Time,
 };
+use crate::source::Digests;
 use crate::warning::Warning;
 
 /// Everything one pass learned about a checkpoint.
@@ -89,6 +90,10 @@ pub struct Checkpoint {
     pub entries: Vec<EntryInfo>,
     /// What was wrong with optional parts.
     pub warnings: Vec<Warning>,
+    /// The SHA-256 of the archive and of each entry, when
+    /// [`Options::digest`](crate::Options::digest) asked for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digests: Option<Digests>,
     /// Why the read stopped before the end of the archive, when
     /// [`Options::keep_partial`](crate::Options::keep_partial) kept what
     /// was read before: everything above describes the archive up to that

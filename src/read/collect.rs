@@ -320,6 +320,7 @@ impl<'o, 's> Collector<'o, 's> {
             pages: self.pages.iter().map(|(id, p)| (*id, p.size)).collect(),
             entries: self.entries,
             warnings: self.warnings.finish(),
+            digests: None,
             damage: None,
         }
     }

@@ -40,7 +40,7 @@ use crate::source::{Archive, Source};
 /// # Ok(()) }
 /// ```
 pub fn read(source: Source<'_>, options: &Options) -> Result<Checkpoint> {
-    run(Archive::new(source)?, options, None)
+    run(open(source, options)?, options, None)
 }
 
 /// Reads a checkpoint in one pass and gives the memory of the processes
@@ -56,7 +56,16 @@ pub fn read_with(
     options: &Options,
     sink: &mut dyn MemorySink,
 ) -> Result<Checkpoint> {
-    run(Archive::new(source)?, options, Some(sink))
+    run(open(source, options)?, options, Some(sink))
+}
+
+/// Opens the archive, to be hashed as it is read when digests are wanted.
+fn open<'r>(source: Source<'r>, options: &Options) -> Result<Archive<'r>> {
+    if options.digest {
+        Archive::digesting(source, options.limits.max_total_size)
+    } else {
+        Archive::new(source)
+    }
 }
 
 /// [`read`] of [`Source::open`]`(path)`: an archive file or an extracted
@@ -81,7 +90,11 @@ fn run(
         sink,
     );
     match pass(&mut archive, &mut collector, options) {
-        Ok(complete) => Ok(collector.finish(complete)),
+        Ok(complete) => {
+            let mut checkpoint = collector.finish(complete);
+            checkpoint.digests = archive.take_digests();
+            Ok(checkpoint)
+        }
         // A failing sink is the caller's error, not the archive's damage;
         // what is no tar at all, or fails before its first entry, has no
         // part to keep.
@@ -104,6 +117,9 @@ fn run(
                 let _ = collector.resolve_pages(Some(&mut archive.reread()));
             }
             let mut checkpoint = collector.finish(false);
+            // The input is still read to its end: the archive's digest is
+            // the file's, damaged or not.
+            checkpoint.digests = archive.take_digests();
             checkpoint.damage = Some(std::sync::Arc::new(damage));
             Ok(checkpoint)
         }
@@ -144,10 +160,13 @@ fn pass(
         return collector.resolve_pages(Some(&mut archive.reread()));
     }
     let restart = archive.restart();
-    if options.want.sizes {
+    // Digests need every byte: the compressed stream's trailer too.
+    if options.want.sizes || options.digest {
         let end = archive.finish()?;
-        collector.sizes.archive = Some(end.input_size);
-        collector.sizes.tar = Some(end.tar_size);
+        if options.want.sizes {
+            collector.sizes.archive = Some(end.input_size);
+            collector.sizes.tar = Some(end.tar_size);
+        }
     }
     if !collector.resolve_pages(None)? {
         return Ok(false);

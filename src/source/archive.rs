@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::digests::Digests;
 use super::dir::{DirEntries, DirWalk};
 use super::entry::Entry;
 use super::input::State;
@@ -11,7 +12,7 @@ use super::reread::Reread;
 use super::tar::{TarEntries, TarWalk};
 use super::{Input, Progress, Source};
 use crate::compression::Compression;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::warning::Warning;
 
 /// A checkpoint opened for one pass over its entries: a tar (plain or
@@ -63,12 +64,43 @@ impl<'r> Archive<'r> {
     /// Opens a source: recognises the compression of a tar from its first
     /// bytes, or lists a directory.
     pub fn new(source: Source<'r>) -> Result<Archive<'r>> {
+        Archive::open_with(source, None)
+    }
+
+    /// Opens a source to be read whole, in order, every byte of it hashed
+    /// as it goes by: the input as read and each entry's content (see
+    /// [`Archive::take_digests`]). The list of entries may hold at most
+    /// `limit` bytes. An extracted directory has no bytes of its own to
+    /// digest: it is refused.
+    pub(crate) fn digesting(source: Source<'r>, limit: u64) -> Result<Archive<'r>> {
+        if source.is_directory() {
+            return Err(Error::Unavailable {
+                archive: source.name().to_owned(),
+                what: "compute digests".into(),
+                reason: "an extracted checkpoint directory is no archive file; digest the \
+                         archive it was packed into, or was extracted from"
+                    .into(),
+            });
+        }
+        Archive::open_with(source, Some(limit))
+    }
+
+    fn open_with(source: Source<'r>, digest: Option<u64>) -> Result<Archive<'r>> {
         let Source { name, input, state } = source;
         let walk = match input {
             Input::Directory(root) => Walk::Dir(DirWalk::new(name, root)?),
-            input => Walk::Tar(TarWalk::new(name, input, state.clone())?),
+            input => Walk::Tar(TarWalk::new(name, input, state.clone(), digest)?),
         };
         Ok(Archive { walk, state })
+    }
+
+    /// The digests of an archive opened with [`Archive::digesting`], once
+    /// the walk is over (or failed): the input is read to its end first.
+    pub(crate) fn take_digests(&mut self) -> Option<Digests> {
+        match &mut self.walk {
+            Walk::Tar(t) => t.take_digests(),
+            Walk::Dir(_) => None,
+        }
     }
 
     /// The name errors and warnings use.
@@ -189,7 +221,7 @@ impl<'r> Archive<'r> {
         let state = Arc::new(State::default());
         let name = t.walk.ctx.name.clone();
         Some(
-            TarWalk::new(name, Input::Random(random, len), state.clone()).map(|t| Archive {
+            TarWalk::new(name, Input::Random(random, len), state.clone(), None).map(|t| Archive {
                 walk: Walk::Tar(t),
                 state,
             }),

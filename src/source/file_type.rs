@@ -1,7 +1,7 @@
 //! [`FileType`]: what kind of file an entry is.
 
 /// What kind of file an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FileType {
@@ -20,6 +20,7 @@ pub enum FileType {
     /// A named pipe.
     Fifo,
     /// Anything else (a socket in a directory, an unknown tar type).
+    #[serde(other)]
     Other,
 }
 

@@ -11,12 +11,15 @@
 
 mod archive;
 mod context;
+mod digests;
 mod dir;
 mod entry;
 mod file_type;
+mod hashing;
 mod input;
 mod reread;
 mod stream;
+mod taps;
 mod tar;
 
 use std::fs::File;
@@ -26,6 +29,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 pub use archive::{Archive, Entries, StreamEnd};
+pub use digests::{ALGORITHM, ArchiveDigest, Digests, EntryDigest, Sha256};
 pub use entry::Entry;
 pub(crate) use entry::Location;
 pub use file_type::FileType;

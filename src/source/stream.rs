@@ -9,7 +9,9 @@ use std::sync::atomic::Ordering;
 
 use super::Input;
 use super::context::input_error;
+use super::hashing::Hasher;
 use super::input::{Counting, Cursor, State, read_prefix};
+use super::taps::RawTap;
 use crate::compression::{self, Compression};
 use crate::error::{Error, Result};
 
@@ -86,37 +88,42 @@ impl Seek for TarInput<'_> {
 
 impl<'r> TarInput<'r> {
     /// The tar in `input` (a stream or positioned reads) and its
-    /// compression.
+    /// compression. With a `hasher`, every byte of the input is read, in
+    /// order, and hashed (a plain tar is then read as a stream, never
+    /// seeking past a byte); the tap is given back to read the input to its
+    /// end once the tar is walked.
     pub(crate) fn open(
         name: &str,
         input: Input<'r>,
         state: Arc<State>,
-    ) -> Result<(TarInput<'r>, Compression)> {
+        hasher: Option<Hasher>,
+    ) -> Result<(TarInput<'r>, Compression, Option<RawTap<'r>>)> {
         let io = |e| input_error(name, e);
         let empty = || Error::Empty {
             archive: name.to_owned(),
         };
+        let mut tap = None;
+        let mut tapped = |reader: Box<dyn Read + Send + 'r>| -> Box<dyn Read + Send + 'r> {
+            match &hasher {
+                Some(h) => {
+                    let raw = RawTap::new(reader, h.clone());
+                    tap = Some(raw.clone());
+                    Box::new(raw)
+                }
+                None => reader,
+            }
+        };
         let (inner, compression) = match input {
             Input::Stream(reader) => {
-                let mut raw = BufReader::with_capacity(
-                    INPUT_BUFFER,
-                    Counting {
-                        inner: reader,
-                        state: state.clone(),
-                    },
-                );
-                let mut magic = [0u8; Compression::MAGIC_LEN];
-                let n = read_prefix(&mut raw, &mut magic).map_err(io)?;
-                if n == 0 {
-                    return Err(empty());
-                }
-                let compression = supported(name, Compression::detect(&magic[..n]))?;
-                let prefixed = io::Cursor::new(magic[..n].to_vec()).chain(raw);
-                let stream: Box<dyn BufRead + Send + 'r> = match compression {
-                    Compression::None => Box::new(prefixed),
-                    c => compression::decoder(c, prefixed).map_err(io)?,
+                let counting = Counting {
+                    inner: tapped(reader),
+                    state: state.clone(),
                 };
-                (Inner::Stream(stream), compression)
+                streamed(name, Box::new(counting))?
+            }
+            Input::Random(random, len) if hasher.is_some() => {
+                let cursor = Cursor::new(random, len, state.clone());
+                streamed(name, tapped(Box::new(cursor)))?
             }
             Input::Random(random, len) => {
                 let mut magic = [0u8; Compression::MAGIC_LEN];
@@ -140,7 +147,7 @@ impl<'r> TarInput<'r> {
             }
             Input::Directory(path) => return Err(Error::NotAFile { path }),
         };
-        Ok((TarInput { inner, state }, compression))
+        Ok((TarInput { inner, state }, compression, tap))
     }
 
     /// Whether it is a plain tar read with seeks.
@@ -167,6 +174,27 @@ impl<'r> TarInput<'r> {
             self.state.tar_pos.fetch_add(n as u64, Ordering::Relaxed);
         }
     }
+}
+
+/// A stream read once, in order: its compression recognised from the
+/// first bytes, and its decoder.
+fn streamed<'r>(name: &str, reader: Box<dyn Read + Send + 'r>) -> Result<(Inner<'r>, Compression)> {
+    let io = |e| input_error(name, e);
+    let mut raw = BufReader::with_capacity(INPUT_BUFFER, reader);
+    let mut magic = [0u8; Compression::MAGIC_LEN];
+    let n = read_prefix(&mut raw, &mut magic).map_err(io)?;
+    if n == 0 {
+        return Err(Error::Empty {
+            archive: name.to_owned(),
+        });
+    }
+    let compression = supported(name, Compression::detect(&magic[..n]))?;
+    let prefixed = io::Cursor::new(magic[..n].to_vec()).chain(raw);
+    let stream: Box<dyn BufRead + Send + 'r> = match compression {
+        Compression::None => Box::new(prefixed),
+        c => compression::decoder(c, prefixed).map_err(io)?,
+    };
+    Ok((Inner::Stream(stream), compression))
 }
 
 /// The compression, if this build reads it.

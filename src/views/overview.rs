@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::compression::Compression;
 use crate::error::Result;
 use crate::model::{Checkpoint, Engine, NetworkInfo, TimeSource};
+use crate::source::Digests;
 use crate::warning::Warning;
 
 /// What a checkpoint says about its container: the first keys of
@@ -113,6 +114,10 @@ pub struct Overview {
     pub tar_size: Option<u64>,
     /// What was wrong with optional parts.
     pub warnings: Vec<Warning>,
+    /// The SHA-256 of the archive and of each entry, when they were
+    /// computed ([`Options::digest`](crate::Options::digest)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Digests>,
 }
 
 /// Sizes as `checkpointctl inspect --format json` names them.
@@ -171,6 +176,7 @@ impl Overview {
             archive_size: sizes.archive,
             tar_size: sizes.tar,
             warnings: checkpoint.warnings.clone(),
+            digest: checkpoint.digests.clone(),
         }
     }
 }

@@ -42,6 +42,10 @@ pub struct Args {
     /// archive).
     #[arg(long, value_enum, default_value_t = TreeFormat::Tree)]
     format: TreeFormat,
+    /// Also print the SHA-256 of the archive as read and of every entry's
+    /// content, computed in the same pass (a `digest` section in JSON).
+    #[arg(long)]
+    digest: bool,
     /// Show pod, namespace and annotations.
     #[arg(long)]
     metadata: bool,
@@ -104,7 +108,10 @@ impl Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let inspect = args.options();
-    let options = args.read.partial_options(inspect.want());
+    let options = ckpt::Options {
+        digest: args.digest,
+        ..args.read.partial_options(inspect.want())
+    };
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
     let mut errors = Vec::new();
@@ -124,11 +131,14 @@ pub fn run(args: &Args) -> ExitCode {
                 advise(&mut inspection.warnings);
                 warn(&inspection.archive, &inspection.warnings);
                 if args.format == TreeFormat::Tree {
-                    let out = format!(
+                    let mut out = format!(
                         "\nDisplaying container checkpoint tree view from {}\n\n{}\n",
                         super::text::clean(&inspection.archive),
                         tree(&inspection).render()
                     );
+                    if let Some(d) = &inspection.digest {
+                        out.push_str(&super::digest::section(&inspection.archive, d));
+                    }
                     let emitted = emit(&out);
                     for e in errors.drain(..) {
                         report(&e);

@@ -10,6 +10,7 @@
 //! runtime another. The crate still writes every tar ckpt builds.
 
 mod block;
+mod digest;
 mod member;
 mod members;
 mod pax;
@@ -25,16 +26,21 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use block::flag;
+use digest::{DigestWalk, hashes};
 use member::{Member, Members, Step, WalkError};
 use tracked::Tracked;
 pub(crate) use walk::Walk;
 
 use super::context::Context;
+use super::digests::{Digests, EntryDigest};
+use super::hashing::Hashing;
 use super::input::State;
 use super::stream::TarInput;
+use super::taps::EntryTap;
 use super::{Input, ReadAt};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layout::{EntryKind, classify, normalize};
+use crate::options::LimitKind;
 use crate::warning::{Capped, Warning, WarningKind};
 
 /// A tar archive (compressed or not) over a stream or positioned reads.
@@ -44,23 +50,35 @@ pub(crate) struct TarWalk<'r> {
     pub(crate) walk: Walk,
     /// The positioned reads it was opened on, to read again.
     pub(crate) random: Option<(Arc<dyn ReadAt + 'r>, u64)>,
+    /// The digests, when they are wanted.
+    digest: Option<DigestWalk<'r>>,
 }
 
 impl<'r> TarWalk<'r> {
     /// Opens the tar in `input` (a stream or positioned reads), recognising
-    /// its compression from the first bytes.
-    pub(crate) fn new(name: Arc<str>, input: Input<'r>, state: Arc<State>) -> Result<TarWalk<'r>> {
+    /// its compression from the first bytes. With `digest` (the most bytes
+    /// the list of entries may hold), every byte is read and hashed.
+    pub(crate) fn new(
+        name: Arc<str>,
+        input: Input<'r>,
+        state: Arc<State>,
+        digest: Option<u64>,
+    ) -> Result<TarWalk<'r>> {
         let random = match &input {
             Input::Random(random, len) => Some((random.clone(), *len)),
             _ => None,
         };
-        let (stream, compression) = TarInput::open(&name, input, state.clone())?;
+        let hashing = digest.map(|_| Hashing::start());
+        let hasher = hashing.as_ref().map(Hashing::hasher);
+        let tap = hasher.clone().map(EntryTap::new);
+        let (stream, compression, raw) = TarInput::open(&name, input, state.clone(), hasher)?;
         let seekable = stream.is_seekable();
         let input_len = random.as_ref().map(|r| r.1);
         Ok(TarWalk {
             input: Mutex::new(Tracked {
                 inner: stream,
                 pos: 0,
+                tap,
             }),
             members: Members::new(input_len.filter(|_| seekable)),
             walk: Walk {
@@ -79,6 +97,9 @@ impl<'r> TarWalk<'r> {
                 hasher: RandomState::new(),
             },
             random,
+            digest: hashing
+                .zip(digest)
+                .map(|(hashing, limit)| DigestWalk::new(hashing, raw, limit)),
         })
     }
 
@@ -88,8 +109,15 @@ impl<'r> TarWalk<'r> {
             input: &self.input,
             members: &mut self.members,
             walk: &mut self.walk,
+            digest: self.digest.as_mut(),
             done: false,
         })
+    }
+
+    /// The digests (see [`DigestWalk::finish`]), once: after the walk, or
+    /// after it failed.
+    pub(crate) fn take_digests(&mut self) -> Option<Digests> {
+        Some(self.digest.take()?.finish())
     }
 
     /// Reads what follows the end-of-archive marker to the end of the input
@@ -116,6 +144,7 @@ pub(crate) struct TarEntries<'a, 'r> {
     input: &'a Mutex<Tracked<TarInput<'r>>>,
     members: &'a mut Members,
     walk: &'a mut Walk,
+    digest: Option<&'a mut DigestWalk<'r>>,
     done: bool,
 }
 
@@ -135,7 +164,22 @@ impl<'a, 'r> Iterator for TarEntries<'a, 'r> {
                         None,
                     )));
                 };
-                self.members.next(&mut input)
+                if let Some(digest) = self.digest.as_deref_mut()
+                    && let Err(e) = digest.close(&mut input)
+                {
+                    self.done = true;
+                    let last = self.walk.last_entry.clone();
+                    return Some(Err(self.walk.error(WalkError::Io(e), last.as_deref())));
+                }
+                let step = self.members.next(&mut input);
+                if self.digest.is_some()
+                    && let Ok(Step::Member(m)) = &step
+                    && hashes(m)
+                    && let Some(tap) = &mut input.tap
+                {
+                    tap.open(m.data_offset, m.data_offset.saturating_add(m.data_size));
+                }
+                step
             };
             let member = match step {
                 Ok(Step::End { marker, dangling }) => {
@@ -163,7 +207,30 @@ impl<'a, 'r> Iterator for TarEntries<'a, 'r> {
                 // the runtime's extraction ignores them.
                 continue;
             }
-            return Some(Ok(self.entry(member, raw_name)));
+            let hashed = hashes(&member);
+            let entry = self.entry(member, raw_name);
+            if let Some(digest) = self.digest.as_deref_mut() {
+                let listed = EntryDigest {
+                    name: entry.name.clone(),
+                    file_type: entry.file_type(),
+                    size: if entry.is_file() { entry.size } else { 0 },
+                    sha256: None,
+                    link: entry.is_link().then(|| entry.link_target.clone()),
+                    sparse: entry.sparse,
+                    replaced: false,
+                };
+                if digest.pending(listed, hashed).is_err() {
+                    self.done = true;
+                    return Some(Err(Error::LimitExceeded {
+                        archive: self.walk.ctx.name.to_string(),
+                        entry: entry.name.clone(),
+                        offset: Some(entry.header_offset),
+                        limit: LimitKind::TotalSize,
+                        max: digest.limit,
+                    }));
+                }
+            }
+            return Some(Ok(entry));
         }
     }
 }

@@ -24,6 +24,7 @@ pub use rootfs::RootfsNode;
 use super::overview::Header;
 use crate::error::{Error, Result};
 use crate::model::Checkpoint;
+use crate::source::Digests;
 use crate::warning::{Warning, WarningKind};
 
 /// One checkpoint, inspected: checkpointctl's `inspect --format json`
@@ -62,6 +63,10 @@ pub struct Inspection {
     pub archive: String,
     /// What was wrong with optional parts.
     pub warnings: Vec<Warning>,
+    /// The SHA-256 of the archive and of each entry, when they were
+    /// computed ([`Options::digest`](crate::Options::digest)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Digests>,
 }
 
 impl Inspection {
@@ -260,6 +265,7 @@ impl Inspection {
                 .then(|| RootfsNode::new(checkpoint, &mut warnings)),
             archive: checkpoint.archive.clone(),
             warnings,
+            digest: checkpoint.digests.clone(),
         })
     }
 }
