@@ -528,54 +528,67 @@ fn listed(list: &Option<Vec<String>>) -> String {
     }
 }
 
-fn engine(r: &Requirements, host: &Host) -> CheckLine {
-    const NAME: &str = "engine";
-    let found = listed(&host.engines);
-    let Some(want) = engine_name(r.engine) else {
-        return line(NAME, Status::Warning, UNKNOWN)
+/// What a line about a program the node must have says: its name, what
+/// the archive does not say when it names none, and why it is needed.
+struct Program {
+    name: &'static str,
+    unnamed: &'static str,
+    unnamed_fix: &'static str,
+    unknown: &'static str,
+    missing: fn(&str) -> String,
+    missing_fix: fn(&str) -> String,
+    unknown_fix: fn(&str) -> String,
+}
+
+/// The line of a program the restore needs (`want`, when the archive
+/// names it), which the node has when `has` lists it.
+fn program(p: &Program, want: Option<&str>, has: &Option<Vec<String>>) -> CheckLine {
+    let found = listed(has);
+    let Some(want) = want else {
+        return line(p.name, Status::Warning, UNKNOWN)
             .found(found)
-            .because("the archive does not say which engine wrote it")
-            .fix("restore with the engine that checkpointed");
+            .because(p.unnamed)
+            .fix(p.unnamed_fix);
     };
-    match &host.engines {
-        None => line(NAME, Status::Warning, want)
+    match has {
+        None => line(p.name, Status::Warning, want)
             .found(found)
-            .because("the node's container engines are unknown")
-            .fix(format!("restore on a node running {want}")),
-        Some(has) if has.iter().any(|e| e == want) => line(NAME, Status::Ok, want)
+            .because(p.unknown)
+            .fix((p.unknown_fix)(want)),
+        Some(has) if has.iter().any(|x| x == want) => line(p.name, Status::Ok, want)
             .found(found)
             .because("installed"),
-        Some(_) => line(NAME, Status::Failure, want)
+        Some(_) => line(p.name, Status::Failure, want)
             .found(found)
-            .because(format!(
-                "{want} restores this archive, and the node does not have it"
-            ))
-            .fix(format!("install {want}, or restore on a node running it")),
+            .because((p.missing)(want))
+            .fix((p.missing_fix)(want)),
     }
 }
 
-fn runtime(r: &Requirements, host: &Host) -> CheckLine {
-    const NAME: &str = "runtime";
-    let found = listed(&host.runtimes);
-    let Some(want) = r.runtime.as_deref() else {
-        return line(NAME, Status::Warning, UNKNOWN)
-            .found(found)
-            .because("the archive does not name its OCI runtime")
-            .fix("restore with the runtime that checkpointed");
+fn engine(r: &Requirements, host: &Host) -> CheckLine {
+    let words = Program {
+        name: "engine",
+        unnamed: "the archive does not say which engine wrote it",
+        unnamed_fix: "restore with the engine that checkpointed",
+        unknown: "the node's container engines are unknown",
+        unknown_fix: |want| format!("restore on a node running {want}"),
+        missing: |want| format!("{want} restores this archive, and the node does not have it"),
+        missing_fix: |want| format!("install {want}, or restore on a node running it"),
     };
-    match &host.runtimes {
-        None => line(NAME, Status::Warning, want)
-            .found(found)
-            .because("the node's OCI runtimes are unknown")
-            .fix(format!("install {want}")),
-        Some(has) if has.iter().any(|x| x == want) => line(NAME, Status::Ok, want)
-            .found(found)
-            .because("installed"),
-        Some(_) => line(NAME, Status::Failure, want)
-            .found(found)
-            .because(format!("the engine restores the container with {want}"))
-            .fix(format!("install {want}")),
-    }
+    program(&words, engine_name(r.engine), &host.engines)
+}
+
+fn runtime(r: &Requirements, host: &Host) -> CheckLine {
+    let words = Program {
+        name: "runtime",
+        unnamed: "the archive does not name its OCI runtime",
+        unnamed_fix: "restore with the runtime that checkpointed",
+        unknown: "the node's OCI runtimes are unknown",
+        unknown_fix: |want| format!("install {want}"),
+        missing: |want| format!("the engine restores the container with {want}"),
+        missing_fix: |want| format!("install {want}"),
+    };
+    program(&words, r.runtime.as_deref(), &host.runtimes)
 }
 
 fn image(r: &Requirements, host: &Host) -> CheckLine {
