@@ -193,8 +193,9 @@ pub struct Want {
     /// `pod.options` of a pod checkpoint.
     pub pod_options: bool,
     /// Sizes summed from every tar header (checkpoint directory, pages,
-    /// root-fs diff) and the uncompressed size of the whole stream. Needs the
-    /// whole archive.
+    /// root-fs diff) and the uncompressed size of the whole stream, the
+    /// images CRIU's plugins wrote, and the CRIU plugins a restore needs
+    /// (from the inventory image). Needs the whole archive.
     pub sizes: bool,
     /// A list of every entry (name, kind, size). Needs the whole archive.
     pub entries: bool,
@@ -285,9 +286,11 @@ impl Want {
         }
     }
 
-    /// Whether any CRIU image is wanted.
+    /// Whether any CRIU image is wanted (with the sizes, the inventory:
+    /// which CRIU plugins a restore needs).
     pub(crate) fn any_image(&self) -> bool {
-        self.processes
+        self.sizes
+            || self.processes
             || self.files
             || self.memory
             || self.memory_text

@@ -10,6 +10,7 @@ mod cat;
 mod check;
 mod commands;
 mod coredump;
+mod criu_plugins;
 mod decode;
 mod diff;
 mod digest;

@@ -64,6 +64,11 @@ pub fn run(args: &Args) -> ExitCode {
         TableFormat::Table => {
             let mut out = table(&shown, args.files.len() == 1);
             for o in &shown {
+                if let Some(line) = super::criu_plugins::show_line(&o.archive, &o.header) {
+                    out.push_str(&line);
+                }
+            }
+            for o in &shown {
                 if let Some(d) = &o.digest {
                     out.push_str(&super::digest::section(&o.archive, d));
                 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::container::ContainerInfo;
 use super::images::ImageSet;
+use super::plugins::PluginImage;
 use super::rootfs::RootfsDiff;
 use crate::compression::Compression;
 use crate::criu::proto::DumpStatsEntry;
@@ -86,6 +87,9 @@ pub struct Checkpoint {
     pub texts: BTreeMap<u32, ProcessText>,
     /// Size of every `pages-<id>.img`, by id.
     pub pages: BTreeMap<u32, u64>,
+    /// The images CRIU's plugins wrote (GPU state and memory), in archive
+    /// order, with [`Want::sizes`](crate::Want::sizes).
+    pub plugin_images: Vec<PluginImage>,
     /// Every entry, in archive order, if [`Want::entries`](crate::Want::entries).
     pub entries: Vec<EntryInfo>,
     /// What was wrong with optional parts.

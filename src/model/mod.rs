@@ -9,6 +9,8 @@ mod checkpoint;
 mod container;
 mod files;
 mod images;
+mod needs;
+mod plugins;
 mod process;
 mod rootfs;
 mod shared;
@@ -21,6 +23,7 @@ pub use container::{
 };
 pub use files::{OpenFile, Socket, unix_name};
 pub use images::{ImageSet, ShmFiles};
+pub use plugins::PluginImage;
 pub use process::{Process, ProcessMemory, TaskState, Thread};
 pub use rootfs::{RootfsChange, RootfsDiff};
 pub use tree::{MAX_DEPTH, ProcessNode, ProcessTable};

@@ -10,7 +10,8 @@ use crate::layout::EntryKind;
 use crate::memory::{MemorySink, MemoryText, Text, TextReader};
 use crate::metadata::{DUMP_LOG_HEAD, DumpLog};
 use crate::model::{
-    Checkpoint, EntryInfo, EntryTimes, ImageSet, ProcessText, RootfsDiff, Sizes, container_info,
+    Checkpoint, EntryInfo, EntryTimes, ImageSet, PluginImage, ProcessText, RootfsDiff, Sizes,
+    container_info,
 };
 use crate::options::{LimitKind, Options};
 use crate::source::{Entry, Location};
@@ -29,6 +30,8 @@ pub(super) struct Collector<'o, 's> {
     /// Entries taken in so far.
     pub(super) visited: u64,
     entries: Vec<EntryInfo>,
+    /// The images CRIU's plugins wrote.
+    plugin_images: Vec<PluginImage>,
     pub(super) warnings: Capped,
     /// What `rootfs-diff.tar` holds, when wanted.
     pub(super) rootfs_diff: Option<RootfsDiff>,
@@ -94,6 +97,7 @@ impl<'o, 's> Collector<'o, 's> {
             has_checkpoint_directory: false,
             visited: 0,
             entries: Vec::new(),
+            plugin_images: Vec::new(),
             warnings: Capped::default(),
             rootfs_diff: None,
             times: EntryTimes::default(),
@@ -138,6 +142,12 @@ impl<'o, 's> Collector<'o, 's> {
         }
         if is_file {
             self.add_size(kind, size);
+            if self.options.want.sizes
+                && matches!(kind, EntryKind::AmdgpuPages | EntryKind::CriuImage)
+                && let Some(image) = PluginImage::of(entry.name(), size)
+            {
+                self.plugin_images.push(image);
+            }
         }
         if is_file && entry.is_sparse() {
             if kind != EntryKind::Other && kind != EntryKind::Directory {
@@ -319,6 +329,7 @@ impl<'o, 's> Collector<'o, 's> {
             texts,
             pages: self.pages.iter().map(|(id, p)| (*id, p.size)).collect(),
             entries: self.entries,
+            plugin_images: self.plugin_images,
             warnings: self.warnings.finish(),
             digests: None,
             damage: None,

@@ -25,7 +25,8 @@ impl Collector<'_, '_> {
             // Shared memory, and what names it and maps it.
             ImageKind::ShmemPagemap | ImageKind::IpcnsShm => memory,
             ImageKind::Memfd | ImageKind::Files => want.files || memory,
-            ImageKind::Inventory => want.processes,
+            // The plugins a restore needs are among the sizes' facts.
+            ImageKind::Inventory => want.processes || want.sizes,
             ImageKind::StatsDump => want.stats,
             ImageKind::Cgroup => want.cgroups,
             _ => false,

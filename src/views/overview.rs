@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::compression::Compression;
 use crate::error::Result;
-use crate::model::{Checkpoint, Engine, NetworkInfo, TimeSource};
+use crate::model::{Checkpoint, Engine, NetworkInfo, PluginImage, TimeSource};
 use crate::source::Digests;
 use crate::warning::Warning;
 
@@ -46,6 +46,44 @@ pub struct Header {
     pub networks: Vec<NetworkInfo>,
     /// Sizes from the tar headers.
     pub checkpoint_size: CheckpointSize,
+    /// The CRIU plugins a restore needs (the inventory's, and those whose
+    /// images are in the archive).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub criu_plugins: Vec<String>,
+    /// The images those plugins wrote (GPU state and GPU memory: never
+    /// process memory), in archive order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plugin_images: Vec<PluginImageRow>,
+}
+
+/// An image a CRIU plugin wrote, and who it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PluginImageRow {
+    /// The image.
+    #[serde(flatten)]
+    pub image: PluginImage,
+    /// What it holds, in a few words.
+    pub holds: &'static str,
+    /// The processes that have its device open, by pid, when the open
+    /// files were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<u32>>,
+}
+
+impl PluginImageRow {
+    /// The rows of `checkpoint`'s plugin images.
+    pub fn all(checkpoint: &Checkpoint) -> Vec<PluginImageRow> {
+        checkpoint
+            .plugin_images
+            .iter()
+            .map(|image| PluginImageRow {
+                holds: image.kind().describe(),
+                owners: checkpoint.plugin_image_owners(image),
+                image: image.clone(),
+            })
+            .collect()
+    }
 }
 
 impl Header {
@@ -74,6 +112,8 @@ impl Header {
                 amd_gpu_memory_pages_size: sizes.amdgpu_pages,
                 root_fs_diff_size: sizes.rootfs_diff,
             },
+            criu_plugins: checkpoint.criu_plugins(),
+            plugin_images: PluginImageRow::all(checkpoint),
         }
     }
 

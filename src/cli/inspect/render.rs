@@ -190,6 +190,8 @@ pub(super) fn tree(i: &Inspection) -> Tree {
             "Checkpointed: {c} (no time in config.dump; from the {from})"
         ));
     }
+    // Last, so that checkpointctl's lines keep their places.
+    super::super::criu_plugins::branches(&mut t, h);
     t
 }
 
