@@ -249,3 +249,21 @@ fn plugins_from_the_inventory_alone_or_from_images_alone() {
         serde_json::json!(["amdgpu_plugin"])
     );
 }
+
+/// `tests/fixtures/amdgpu-mini.tar.zst`, which the README shows, is what
+/// [`with_gpu`] builds (`CKPT_REGENERATE=1` writes it again).
+#[test]
+fn the_readme_fixture_is_the_generated_archive() {
+    let path = fixture("amdgpu-mini.tar.zst");
+    let tar = with_gpu(&["amdgpu_plugin"], true);
+    if std::env::var_os("CKPT_REGENERATE").is_some() {
+        std::fs::write(&path, common::zstd(&tar)).unwrap();
+    }
+    let file = std::fs::File::open(&path).unwrap();
+    let stored = zstd::stream::decode_all(file).unwrap();
+    assert!(
+        stored == tar,
+        "{} is not what with_gpu builds",
+        path.display()
+    );
+}
