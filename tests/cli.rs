@@ -582,3 +582,56 @@ fn decode_without_an_image_lists_an_image_directory() {
         "{out}"
     );
 }
+
+#[test]
+fn decode_reads_the_images_crit_has_no_handler_for() {
+    use ckpt::criu::proto::{BinfmtMiscEntry, SiginfoEntry};
+    use prost::Message;
+    let dir = tempfile::tempdir().unwrap();
+    // A pending SIGUSR1 sent by tgkill (si_code SI_TKILL, -6), as the
+    // first 12 bytes of the siginfo_t CRIU saves whole (128 bytes).
+    let mut siginfo = vec![0u8; 128];
+    siginfo[..4].copy_from_slice(&10i32.to_le_bytes());
+    siginfo[8..12].copy_from_slice(&(-6i32).to_le_bytes());
+    let signal = common::images::image("SIGNAL", &[SiginfoEntry { siginfo }.encode_to_vec()]);
+    let binfmt = common::images::image(
+        "BINFMT_MISC",
+        &[BinfmtMiscEntry {
+            name: "qemu-aarch64".into(),
+            enabled: true,
+            interpreter: "/usr/bin/qemu-aarch64-static".into(),
+            flags: Some("OCF".into()),
+            magic: Some("7f454c460201010000000000000000000200b700".into()),
+            mask: Some("ffffffffffffff00fffffffffffffffffeffffff".into()),
+            offset: Some(0),
+            extension: None,
+        }
+        .encode_to_vec()],
+    );
+    let decode = |name: &str, bytes: &[u8]| -> serde_json::Value {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (out, err, code) = run_ckpt(&["decode", &path.display().to_string()]);
+        assert_eq!((code, err.as_str()), (0, ""), "{out}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let v = decode("signal-p-7.img", &signal);
+    assert_eq!(v["magic"], "SIGNAL");
+    let e = &v["entries"][0];
+    assert_eq!(
+        (&e["signo"], &e["errno"], &e["code"]),
+        (
+            &serde_json::json!(10),
+            &serde_json::json!(0),
+            &serde_json::json!(-6)
+        )
+    );
+    let v = decode("binfmt-misc.img", &binfmt);
+    assert_eq!(v["magic"], "BINFMT_MISC");
+    let e = &v["entries"][0];
+    assert_eq!(e["name"], "qemu-aarch64");
+    assert_eq!(e["interpreter"], "/usr/bin/qemu-aarch64-static");
+    assert_eq!(e["enabled"], true);
+    assert_eq!(e["flags"], "OCF");
+    assert_eq!(e["offset"], 0);
+}

@@ -97,6 +97,9 @@ pub(crate) fn each_entry(
         "EVENTPOLL_FILE" => all::<EventpollFileEntry>(records, emit)?,
         "EVENTPOLL_TFD" => all::<EventpollTfdEntry>(records, emit)?,
         "SIGNALFD" => all::<SignalfdEntry>(records, emit)?,
+        // crit has no handler for these two.
+        "SIGNAL" => signals(records, emit)?,
+        "BINFMT_MISC" => all::<BinfmtMiscEntry>(records, emit)?,
         "TIMERFD" => all::<TimerfdEntry>(records, emit)?,
         "INOTIFY_FILE" => all::<InotifyFileEntry>(records, emit)?,
         "INOTIFY_WD" => all::<InotifyWdEntry>(records, emit)?,
@@ -163,6 +166,32 @@ fn all<M: prost::Message + Default + Serialize>(
 ) -> Result<(), ImageError> {
     while let Some(record) = records.next_record() {
         emit(value(&record?.decode::<M>()?)?)?;
+    }
+    Ok(())
+}
+
+/// Pending signals (`signal-p-<tid>.img`, `signal-s-<pid>.img`): each
+/// `siginfo_t` as CRIU saved it, with the number, error and code it
+/// starts with (`si_signo`, `si_errno`, `si_code`).
+fn signals(records: &mut Checked<'_, '_>, emit: Emit<'_>) -> Result<(), ImageError> {
+    while let Some(record) = records.next_record() {
+        let entry = record?.decode::<SiginfoEntry>()?;
+        let mut v = value(&entry)?;
+        let field = |i: usize| {
+            entry
+                .siginfo
+                .get(4 * i..4 * i + 4)
+                .and_then(|b| b.try_into().ok())
+                .map(i32::from_le_bytes)
+        };
+        if let (Value::Object(map), Some(signo), Some(errno), Some(code)) =
+            (&mut v, field(0), field(1), field(2))
+        {
+            map.insert("signo".to_owned(), json!(signo));
+            map.insert("errno".to_owned(), json!(errno));
+            map.insert("code".to_owned(), json!(code));
+        }
+        emit(v)?;
     }
     Ok(())
 }

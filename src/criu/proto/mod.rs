@@ -8,6 +8,7 @@
 //! empty, numbers marked `(criu).hex` as hex strings and so on (see
 //! [`pretty`](super::pretty)). Fields not listed are skipped when decoding.
 
+mod binfmt_misc;
 mod bpfmap_file;
 mod cgroup;
 mod core;
@@ -49,6 +50,7 @@ mod tty;
 mod tun;
 
 pub use self::core::*;
+pub use binfmt_misc::*;
 pub use bpfmap_file::*;
 pub use cgroup::*;
 pub use core_x86::*;
