@@ -716,3 +716,11 @@ fn describe_host_writes_what_target_reads() {
     };
     assert_eq!(run(Some(file.to_str().unwrap())), run(None));
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn without_an_archive_or_describe_host_check_says_what_it_needs() {
+    let (out, err, code) = common::run_ckpt(&["check"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("requires FILE, received 0 arg(s)"), "{err}");
+}

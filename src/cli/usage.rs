@@ -182,6 +182,19 @@ fn arity(sub: &clap::Command, args: &[OsString]) -> String {
         .any(|a| a.get_num_args().is_some_and(|n| n.max_values() > 1));
     let received = count_positionals(sub, args);
     let most = positionals.len();
+    if !unbounded && (required..=most).contains(&received) {
+        // A count in range: an argument required unless a flag is given
+        // (`check FILE`, or `check --describe-host`) is missing.
+        let missing: Vec<String> = positionals
+            .iter()
+            .skip(received)
+            .filter_map(|a| a.get_value_names()?.first().map(ToString::to_string))
+            .collect();
+        return format!(
+            "requires {}, received {received} arg(s)",
+            missing.first().map_or("an argument", String::as_str)
+        );
+    }
     if unbounded {
         format!("requires at least {required} arg(s), only received {received}")
     } else if most > required {
