@@ -1,5 +1,7 @@
 //! The metadata entries' JSON: `spec.dump` (read leniently), `config.dump`,
-//! `network.status`, and the annotations checkpointctl expands.
+//! `network.status`, and the annotations checkpointctl expands; the head of
+//! `dump.log`; and what users give: a digest manifest (`ckpt verify`) and a
+//! node description (`ckpt check --target`).
 
 #![no_main]
 
@@ -13,5 +15,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<ContainerConfig>(data);
     if let Ok(status) = NetworkStatus::from_slice(data) {
         let _ = serde_json::to_string(&status);
+    }
+    let _ = ckpt::metadata::DumpLog::parse(data);
+    if let Ok(manifest) = ckpt::digest::Manifest::parse(data, "fuzz.tar") {
+        let _ = format!("{manifest:?}");
+    }
+    if let Ok(host) = ckpt::check::Host::from_json(data) {
+        let _ = serde_json::to_string(&host);
     }
 });
