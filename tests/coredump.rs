@@ -17,6 +17,7 @@ use std::process::Command;
 use ckpt::criu::proto::{
     MmEntry, PE_PRESENT, PagemapEntry, VMA_ANON_PRIVATE, VMA_AREA_REGULAR, VmaEntry,
 };
+use common::images::{fixture_items, image_of, records};
 use common::{crit_file, fixture, run_ckpt};
 
 const THREADS: &str = "threads-memfd.tar.zst";
@@ -388,23 +389,8 @@ fn a_missing_pages_file_is_an_error_not_zeros() {
     // mini-sleep without checkpoint/pages-1.img: its pagemap says pid 1
     // has pages there.
     let tmp = tempfile::tempdir().unwrap();
-    let raw = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
-    let mut items = Vec::new();
-    let mut archive = tar::Archive::new(raw.as_slice());
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let path = entry.path().unwrap().display().to_string();
-        if path.ends_with("pages-1.img") {
-            continue;
-        }
-        if entry.header().entry_type().is_dir() {
-            items.push(common::dir(&path));
-        } else {
-            let mut data = Vec::new();
-            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
-            items.push(common::file(&path, data));
-        }
-    }
+    let mut items = fixture_items("mini-sleep.none.tar");
+    items.retain(|i| !matches!(i, common::Item::File(name, _) if name.ends_with("pages-1.img")));
     let cut = tmp.path().join("no-pages.tar");
     std::fs::write(&cut, common::plain(&items)).unwrap();
     let out = tmp.path().join("cores");
@@ -481,67 +467,37 @@ fn a_missing_pages_file_is_an_error_not_zeros() {
     assert!(out.stdout.len() <= 4096, "{} bytes", out.stdout.len());
 }
 
-/// An image's magics and records.
-fn records(image: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
-    let mut records = Vec::new();
-    let mut at = 8;
-    while at < image.len() {
-        let len = u32::from_le_bytes(image[at..at + 4].try_into().unwrap()) as usize;
-        records.push(image[at + 4..at + 4 + len].to_vec());
-        at += 4 + len;
-    }
-    (image[..8].to_vec(), records)
-}
-
-/// An image of these magics and records.
-fn image_of(head: &[u8], records: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = head.to_vec();
-    for r in records {
-        out.extend((r.len() as u32).to_le_bytes());
-        out.extend(r);
-    }
-    out
-}
-
 /// mini-sleep with its one process copied `n` times (pids 1 to n, the
 /// copies children of 1), each with its own images and pages.
 fn mini_sleep_times(n: u32) -> Vec<u8> {
-    let raw = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
     let per_pid = ["core", "fs", "ids", "mm", "pagemap", "pages"];
     let mut items = Vec::new();
-    for entry in tar::Archive::new(raw.as_slice()).entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let name = entry.path().unwrap().display().to_string();
-        if entry.header().entry_type().is_dir() {
-            items.push(common::dir(&name));
+    for item in fixture_items("mini-sleep.none.tar") {
+        let common::Item::File(name, data) = &item else {
+            items.push(item);
             continue;
-        }
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        };
         if name == "checkpoint/pstree.img" {
             let tree: Vec<(u32, u32)> = (1..=n).map(|p| (p, u32::from(p != 1))).collect();
-            items.push(common::file(&name, common::images::pstree(&tree)));
+            items.push(common::file(name, common::images::pstree(&tree)));
             continue;
         }
         let Some(kind) = per_pid
             .iter()
-            .find(|k| name == format!("checkpoint/{k}-1.img"))
+            .find(|k| *name == format!("checkpoint/{k}-1.img"))
         else {
-            items.push(common::file(&name, data));
+            items.push(item.clone());
             continue;
         };
         for pid in 1..=n {
             let mut copy = data.clone();
             if *kind == "pagemap" {
                 // The head record names the pages file: pages-<pid>.img.
-                let records = &data[12..];
-                let head = ckpt::criu::proto::PagemapHead { pages_id: pid };
-                let rest = &records[u32::from_le_bytes(data[8..12].try_into().unwrap()) as usize..];
-                copy = data[..8].to_vec();
-                let head = prost::Message::encode_to_vec(&head);
-                copy.extend((head.len() as u32).to_le_bytes());
-                copy.extend(head);
-                copy.extend(rest);
+                let (head, mut recs) = records(data);
+                recs[0] = prost::Message::encode_to_vec(&ckpt::criu::proto::PagemapHead {
+                    pages_id: pid,
+                });
+                copy = image_of(&head, &recs);
             }
             items.push(common::file(&format!("checkpoint/{kind}-{pid}.img"), copy));
         }

@@ -11,35 +11,9 @@
 mod common;
 
 use ckpt::criu::proto::{ExtFileEntry, FdinfoEntry, FileEntry, InventoryEntry, PluginsEntry};
+use common::images::{image_of, records};
 use common::{fixture, run_ckpt};
 use prost::Message;
-
-/// An image's magics and its records (`inventory.img` has one magic, the
-/// others two).
-fn records(image: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
-    let magics = if image.starts_with(&0x5456_4319u32.to_le_bytes()) {
-        8
-    } else {
-        4
-    };
-    let mut records = Vec::new();
-    let mut at = magics;
-    while at < image.len() {
-        let len = u32::from_le_bytes(image[at..at + 4].try_into().unwrap()) as usize;
-        records.push(image[at + 4..at + 4 + len].to_vec());
-        at += 4 + len;
-    }
-    (image[..magics].to_vec(), records)
-}
-
-fn image_of(head: &[u8], records: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = head.to_vec();
-    for r in records {
-        out.extend((r.len() as u32).to_le_bytes());
-        out.extend(r);
-    }
-    out
-}
 
 const EXT: i32 = 16;
 const GPU_MEMORY: usize = 64 << 10;
@@ -47,29 +21,23 @@ const GPU_MEMORY: usize = 64 << 10;
 /// mini-sleep with the AMD GPU plugin's images, and its inventory naming
 /// `plugins` (none when empty).
 fn with_gpu(plugins: &[&str], images: bool) -> Vec<u8> {
-    let raw = std::fs::read(fixture("mini-sleep.none.tar")).unwrap();
-    let mut items = Vec::new();
-    for entry in tar::Archive::new(raw.as_slice()).entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let name = entry.path().unwrap().display().to_string();
-        if entry.header().entry_type().is_dir() {
-            items.push(common::dir(&name));
+    let mut items = common::images::fixture_items("mini-sleep.none.tar");
+    for item in &mut items {
+        let common::Item::File(name, data) = item else {
             continue;
-        }
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        };
         match name.as_str() {
             "checkpoint/inventory.img" if !plugins.is_empty() => {
-                let (head, mut recs) = records(&data);
+                let (head, mut recs) = records(data);
                 let mut inv = InventoryEntry::decode(recs[0].as_slice()).unwrap();
                 inv.plugins_entry = Some(PluginsEntry {
                     plugins: plugins.iter().map(|p| p.to_string()).collect(),
                 });
                 recs[0] = inv.encode_to_vec();
-                data = image_of(&head, &recs);
+                *data = image_of(&head, &recs);
             }
             "checkpoint/files.img" if images => {
-                let (head, mut recs) = records(&data);
+                let (head, mut recs) = records(data);
                 for id in [7, 8] {
                     let file = FileEntry {
                         r#type: EXT,
@@ -79,10 +47,10 @@ fn with_gpu(plugins: &[&str], images: bool) -> Vec<u8> {
                     };
                     recs.push(file.encode_to_vec());
                 }
-                data = image_of(&head, &recs);
+                *data = image_of(&head, &recs);
             }
             "checkpoint/fdinfo-2.img" if images => {
-                let (head, mut recs) = records(&data);
+                let (head, mut recs) = records(data);
                 let fd = FdinfoEntry {
                     id: 7,
                     flags: 0,
@@ -91,11 +59,10 @@ fn with_gpu(plugins: &[&str], images: bool) -> Vec<u8> {
                     xattr_security_selinux: None,
                 };
                 recs.push(fd.encode_to_vec());
-                data = image_of(&head, &recs);
+                *data = image_of(&head, &recs);
             }
             _ => {}
         }
-        items.push(common::file(&name, data));
     }
     if images {
         let mut gpu = vec![0u8; GPU_MEMORY];

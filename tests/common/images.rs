@@ -126,3 +126,50 @@ pub fn mm_with_vmas(arg: (u64, u64), env: (u64, u64), vmas: &[(u64, u64)]) -> Ve
     };
     image("MM", &[mm.encode_to_vec()])
 }
+
+/// An image's magics and its records (`inventory.img` has one magic, the
+/// others two).
+pub fn records(image: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let magics = if image.starts_with(&COMMON.to_le_bytes()) {
+        8
+    } else {
+        4
+    };
+    let mut records = Vec::new();
+    let mut at = magics;
+    while at < image.len() {
+        let len = u32::from_le_bytes(image[at..at + 4].try_into().unwrap()) as usize;
+        records.push(image[at + 4..at + 4 + len].to_vec());
+        at += 4 + len;
+    }
+    (image[..magics].to_vec(), records)
+}
+
+/// An image of these magics and records.
+pub fn image_of(head: &[u8], records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = head.to_vec();
+    for r in records {
+        out.extend((r.len() as u32).to_le_bytes());
+        out.extend(r);
+    }
+    out
+}
+
+/// The members of a fixture's tar (a plain one), as items to change and
+/// write again with [`plain`](super::plain).
+pub fn fixture_items(name: &str) -> Vec<Item> {
+    let raw = std::fs::read(super::fixture(name)).unwrap();
+    let mut items = Vec::new();
+    for entry in tar::Archive::new(raw.as_slice()).entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        if entry.header().entry_type().is_dir() {
+            items.push(super::dir(&name));
+        } else {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+            items.push(file(&name, data));
+        }
+    }
+    items
+}
