@@ -12,6 +12,7 @@
 //! * The command line and environment of each process are read from the
 //!   few pages that hold them ([`MemoryText`]).
 
+mod compressed;
 mod filter;
 mod pagemap;
 mod scan;
@@ -23,6 +24,7 @@ mod vma;
 
 use serde::Serialize;
 
+pub use compressed::{BlockCache, Blocks, Decompress, MAX_BLOCK};
 pub use filter::{MemoryFilter, VmaSelect};
 #[cfg(test)]
 pub(crate) use pagemap::entry;
