@@ -119,6 +119,21 @@ impl Collector<'_, '_> {
                  comes from the earlier copy, the runtime restores this one",
             ));
         }
+        if self.reading_pages()
+            && let Some(b) = compressed(&self.images, id)
+            && b.stored_size() != entry.size()
+        {
+            self.warnings.push(Warning::new(
+                WarningKind::InvalidImage,
+                Some(entry.name()),
+                format!(
+                    "holds {} bytes, its compressed pagemap needs {}: pages past the last \
+                     whole block are not read",
+                    entry.size(),
+                    b.stored_size()
+                ),
+            ));
+        }
         let go_on = if self.reading_pages() && location == Location::Stream && self.pages_wanted(id)
         {
             self.stream_pages(id, entry)?

@@ -77,10 +77,22 @@ pub(super) fn tree(i: &Inspection) -> Tree {
         byte_to_string(size.total_size)
     ));
     if size.memory_pages_size != 0 {
-        s.branch(format!(
+        let m = s.branch(format!(
             "Memory pages size: {}",
             byte_to_string(size.memory_pages_size)
         ));
+        if let Some(c) = size.memory_pages_compression {
+            m.branch(match c.block_size {
+                Some(b) if c.mode != "per-page" => {
+                    format!(
+                        "Compressed: LZ4, {} of {}",
+                        c.mode,
+                        byte_to_string(u64::from(b))
+                    )
+                }
+                _ => format!("Compressed: LZ4, {}", c.mode),
+            });
+        }
     }
     if size.amd_gpu_memory_pages_size != 0 {
         s.branch(format!(
