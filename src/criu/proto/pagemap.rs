@@ -52,11 +52,8 @@ pub struct PagemapEntry {
     /// message of the later one. Both are length-delimited under the
     /// same number; [`PagemapEntry::compression`] tells them apart.
     #[prost(bytes = "vec", repeated, tag = "6")]
-    #[serde(
-        rename = "compressed",
-        skip_serializing_if = "Vec::is_empty",
-        serialize_with = "serialize_field6"
-    )]
+    /// Shown as crit shows it: `compressed_size` (a list) or `blocks`.
+    #[serde(flatten, serialize_with = "serialize_field6")]
     pub field6: Vec<Vec<u8>>,
     /// `total_compressed_size`: the sum of the block sizes (first format).
     #[prost(uint64, optional, tag = "7")]
@@ -79,9 +76,11 @@ pub struct PagemapBlocks {
     /// Their sum (required in the format; absent here means not this
     /// format).
     #[prost(uint64, optional, tag = "2")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_payload_size: Option<u64>,
     /// Pages per block (required in the format).
     #[prost(uint32, optional, tag = "3")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_per_block: Option<u32>,
 }
 
@@ -157,14 +156,22 @@ fn packed_u32(mut b: &[u8]) -> Option<Vec<u32>> {
     Some(out)
 }
 
-/// Field 6 as crit shows it: the list of sizes, or the blocks message.
+/// Field 6 as crit shows it: `compressed_size`, the list of sizes, or
+/// `blocks`, the message; nothing when absent.
 fn serialize_field6<S: serde::Serializer>(v: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
     use prost::Message;
-    let bytes = v.concat();
-    match PagemapBlocks::decode(bytes.as_slice()) {
-        Ok(b) if b.total_payload_size.is_some() && b.pages_per_block.is_some() => b.serialize(s),
-        _ => packed_u32(&bytes).unwrap_or_default().serialize(s),
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(None)?;
+    if !v.is_empty() {
+        let bytes = v.concat();
+        match PagemapBlocks::decode(bytes.as_slice()) {
+            Ok(b) if b.total_payload_size.is_some() && b.pages_per_block.is_some() => {
+                map.serialize_entry("blocks", &b)?;
+            }
+            _ => map.serialize_entry("compressed_size", &packed_u32(&bytes).unwrap_or_default())?,
+        }
     }
+    map.end()
 }
 
 impl PagemapEntry {
