@@ -82,16 +82,19 @@ pub(super) fn tree(i: &Inspection) -> Tree {
             byte_to_string(size.memory_pages_size)
         ));
         if let Some(c) = size.memory_pages_compression {
-            m.branch(match c.block_size {
-                Some(b) if c.mode != "per-page" => {
-                    format!(
-                        "Compressed: LZ4, {} of {}",
-                        c.mode,
-                        byte_to_string(u64::from(b))
-                    )
+            let of = |what: &str| match c.block_size {
+                Some(b) => format!("{what} of {}", byte_to_string(u64::from(b))),
+                None => what.to_owned(),
+            };
+            m.branch(format!(
+                "Compressed: LZ4, {}",
+                match c.mode {
+                    "per-page" => "page by page".to_owned(),
+                    "region" => of("regions"),
+                    "block" => of("blocks"),
+                    other => other.to_owned(),
                 }
-                _ => format!("Compressed: LZ4, {}", c.mode),
-            });
+            ));
         }
     }
     if size.amd_gpu_memory_pages_size != 0 {
