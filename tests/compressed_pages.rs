@@ -123,9 +123,18 @@ fn the_memory_table_counts_raw_pages_and_says_compressed() {
         &["inspect", "--ps-tree", "@"],
         "mini-sleep.lz4-page.tar.zst",
     );
-    assert!(inspect.contains("Compressed: LZ4, page by page"), "{inspect}");
-    let inspect = out(&["inspect", "--ps-tree", "@"], "threads-memfd.lz4-block.tar.zst");
-    assert!(inspect.contains("Compressed: LZ4, blocks of 16.0 KiB"), "{inspect}");
+    assert!(
+        inspect.contains("Compressed: LZ4, page by page"),
+        "{inspect}"
+    );
+    let inspect = out(
+        &["inspect", "--ps-tree", "@"],
+        "threads-memfd.lz4-block.tar.zst",
+    );
+    assert!(
+        inspect.contains("Compressed: LZ4, blocks of 16.0 KiB"),
+        "{inspect}"
+    );
     let inspect = out(&["inspect", "--ps-tree", "@"], "threads-memfd.tar.zst");
     assert!(!inspect.contains("Compressed"), "{inspect}");
 }
@@ -278,4 +287,38 @@ fn a_block_that_decodes_wrong_or_a_short_file_is_an_error() {
         "{text}"
     );
     assert!(text.contains("00007ffd378031a0"), "{text}");
+}
+
+#[test]
+fn a_plain_tar_read_by_offset_reads_compressed_pages_too() {
+    // A plain tar opened by path is read by positioned reads: pages are
+    // found by their block's offset, not streamed.
+    let dir = tempfile::tempdir().unwrap();
+    for mode in MODES {
+        let name = format!("threads-memfd.{mode}.tar.zst");
+        let tar = zstd::decode_all(&std::fs::read(fixture(&name)).unwrap()[..]).unwrap();
+        let plain = dir.path().join(format!("{mode}.tar"));
+        std::fs::write(&plain, tar).unwrap();
+        let plain = plain.to_str().unwrap();
+        for args in [
+            vec!["memparse", "-p", "13129"],
+            vec!["memparse", "--search", "_MARKER_", "-c", "4"],
+            vec!["memparse", "--shared", "memfd:ckpt-memfd"],
+            vec!["inspect", "--ps-tree-cmd", "--ps-tree-env"],
+        ] {
+            let mut with = args.clone();
+            with.push("@");
+            let want = out(&with, "threads-memfd.tar.zst");
+            *with.last_mut().unwrap() = plain;
+            let (got, err, code) = run_ckpt(&with);
+            assert_eq!(code, 0, "{err}");
+            let got = (got + &err).replace(plain, "ARCHIVE");
+            let (want, got) = if args[0] == "inspect" {
+                (without_sizes(&want), without_sizes(&got))
+            } else {
+                (want, got)
+            };
+            assert_eq!(got, want, "{mode}: {args:?}");
+        }
+    }
 }

@@ -8,12 +8,12 @@
 //! size; an entry flagged `PE_PAYLOAD_ALIGNED` starts at a page boundary.
 //! [`Blocks`] is that layout, built and checked from the pagemap; the rest
 //! of the crate keeps the raw offsets of [`PageMap`](super::PageMap) and
-//! reads through [`Decompress`] (a stream) or [`Blocks::read_at`] (by
-//! offset), which turn stored bytes into raw ones. Every size comes from
+//! reads through [`Decompress`](super::Decompress) (a stream) or
+//! [`Blocks::read_at`] (by offset), which turn stored bytes into raw ones. Every size comes from
 //! the pagemap and is checked against the block it describes, and a block
 //! is at most [`MAX_BLOCK`] bytes, before it sizes a buffer.
 
-use std::io::{self, Read};
+use std::io;
 
 use super::PAGE_SIZE;
 use crate::criu::ImageError;
@@ -22,33 +22,41 @@ use crate::criu::proto::{PE_PAYLOAD_ALIGNED, PagemapEntry};
 /// Largest block: CRIU's `MAX_REGION_SIZE` (4 MiB).
 pub const MAX_BLOCK: u64 = 4 << 20;
 
-/// Raw bytes handed out at a time from an entry stored raw.
-const RAW_PIECE: u64 = 1 << 20;
+/// Blocks between two marks of [`Blocks::marks`].
+const MARK: usize = 64;
 
 /// One present entry's payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Extent {
+pub(super) struct Extent {
     /// Pagemap entry index, for errors.
     entry: usize,
     /// Raw offset of its first byte (as [`PageMap`](super::PageMap) counts).
     raw: u64,
     /// Raw length.
-    len: u64,
+    pub(super) len: u64,
     /// Where its payload starts in the pages file.
     stored: u64,
     /// Raw bytes per block; 0 when the entry is stored raw.
-    block: u64,
-    /// Index of its first block in [`Blocks::starts`].
+    pub(super) block: u64,
+    /// Index of its first block in [`Blocks::sizes`].
     first: usize,
+    /// Blocks in it.
+    count: usize,
+    /// Index of its first mark in [`Blocks::marks`].
+    mark: usize,
 }
 
 /// How a compressed dump's pages file holds the pages of one pagemap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocks {
-    extents: Vec<Extent>,
-    /// Stored offset of every block, entry after entry, and after the
-    /// last block of each entry its end; sizes are differences.
-    starts: Vec<u64>,
+    pub(super) extents: Vec<Extent>,
+    /// Stored size of every block, entry after entry (4 bytes a block, of
+    /// the at least 1 byte of pagemap each takes).
+    sizes: Vec<u32>,
+    /// For every 64th block of an entry, where it starts from the start of
+    /// the entry's payload: a block's offset is a mark plus at most 63
+    /// sizes.
+    marks: Vec<u64>,
     /// Bytes the pages file should hold.
     stored_size: u64,
 }
@@ -75,7 +83,7 @@ impl Blocks {
         };
         let mut any = false;
         let mut extents = Vec::new();
-        let mut starts = Vec::new();
+        let (mut sizes, mut marks) = (Vec::new(), Vec::new());
         let (mut raw, mut stored) = (0u64, 0u64);
         for (i, e) in entries.iter().enumerate() {
             let blocks = e.compression().map_err(|w| bad(i, w))?;
@@ -94,14 +102,12 @@ impl Blocks {
                     .checked_next_multiple_of(PAGE_SIZE)
                     .ok_or_else(|| bad(i, "the pages file would exceed 2^64 bytes".into()))?;
             }
-            let first = starts.len();
+            let (first, mark, start) = (sizes.len(), marks.len(), stored);
             let block = match blocks {
                 None => {
-                    starts.push(stored);
                     stored = stored
                         .checked_add(len)
                         .ok_or_else(|| bad(i, "the pages file would exceed 2^64 bytes".into()))?;
-                    starts.push(stored);
                     0
                 }
                 Some(b) => {
@@ -139,7 +145,9 @@ impl Blocks {
                                 ),
                             ));
                         }
-                        starts.push(stored + sum);
+                        if j % MARK == 0 {
+                            marks.push(sum);
+                        }
                         sum += u64::from(size);
                     }
                     if sum != b.total {
@@ -154,7 +162,7 @@ impl Blocks {
                     stored = stored
                         .checked_add(sum)
                         .ok_or_else(|| bad(i, "the pages file would exceed 2^64 bytes".into()))?;
-                    starts.push(stored);
+                    sizes.extend_from_slice(&b.sizes);
                     block
                 }
             };
@@ -162,15 +170,18 @@ impl Blocks {
                 entry: i,
                 raw,
                 len,
-                stored: starts.get(first).copied().unwrap_or(stored),
+                stored: start,
                 block,
                 first,
+                count: sizes.len() - first,
+                mark,
             });
             raw += len;
         }
         Ok(any.then_some(Blocks {
             extents,
-            starts,
+            sizes,
+            marks,
             stored_size: stored,
         }))
     }
@@ -185,9 +196,10 @@ impl Blocks {
     pub fn raw_within(&self, size: u64) -> u64 {
         let mut raw = 0;
         for x in &self.extents {
+            let mut end = x.stored;
             for j in 0..self.count(x) {
-                let (start, end) = self.stored_range(x, j);
-                if end > size || (start == end && start > size) {
+                end += self.size(x, j);
+                if end > size {
                     return raw;
                 }
                 raw = x.raw + self.raw_end(x, j);
@@ -197,22 +209,37 @@ impl Blocks {
     }
 
     /// Blocks in an extent (a raw entry counts as one).
-    fn count(&self, x: &Extent) -> usize {
+    pub(super) fn count(&self, x: &Extent) -> usize {
         match x.block {
             0 => 1,
-            b => usize::try_from(x.len.div_ceil(b)).unwrap_or(usize::MAX),
+            _ => x.count,
+        }
+    }
+
+    /// Stored size of block `j` of `x`.
+    pub(super) fn size(&self, x: &Extent, j: usize) -> u64 {
+        match x.block {
+            0 => x.len,
+            _ => self.sizes.get(x.first + j).map_or(0, |&s| u64::from(s)),
         }
     }
 
     /// Stored byte range of block `j` of `x`.
-    fn stored_range(&self, x: &Extent, j: usize) -> (u64, u64) {
-        let at = |k: usize| {
-            self.starts
-                .get(x.first + k)
-                .copied()
-                .unwrap_or(self.stored_size)
-        };
-        (at(j), at(j + 1))
+    pub(super) fn stored_range(&self, x: &Extent, j: usize) -> (u64, u64) {
+        if x.block == 0 {
+            return (x.stored, x.stored + x.len);
+        }
+        let from_mark = self.marks.get(x.mark + j / MARK).copied().unwrap_or(0);
+        let since = x.first + j / MARK * MARK..x.first + j;
+        let within = self
+            .sizes
+            .get(since)
+            .unwrap_or_default()
+            .iter()
+            .map(|&s| u64::from(s))
+            .sum::<u64>();
+        let start = x.stored + from_mark + within;
+        (start, start + self.size(x, j))
     }
 
     /// Raw end, within the extent, of block `j`.
@@ -224,7 +251,13 @@ impl Blocks {
     }
 
     /// Decodes block `j` of `x` from its stored bytes into `out`.
-    fn decode(&self, x: &Extent, j: usize, stored: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+    pub(super) fn decode(
+        &self,
+        x: &Extent,
+        j: usize,
+        stored: &[u8],
+        out: &mut Vec<u8>,
+    ) -> io::Result<()> {
         let raw_start = x.block.saturating_mul(j as u64);
         let n = self.raw_end(x, j) - raw_start;
         // A block is at most MAX_BLOCK bytes (checked in `new`).
@@ -302,93 +335,6 @@ impl Blocks {
             off += n as u64;
         }
         Ok(())
-    }
-}
-
-/// The stored bytes of a pages file read as raw pages, in order.
-pub struct Decompress<'a> {
-    blocks: &'a Blocks,
-    inner: &'a mut dyn Read,
-    /// Next extent and block to decode.
-    next: (usize, usize),
-    /// Stored bytes consumed so far.
-    pos: u64,
-    stored: Vec<u8>,
-    out: Vec<u8>,
-    at: usize,
-}
-
-impl<'a> Decompress<'a> {
-    /// Reads `inner`, the stored bytes from the first, as raw pages.
-    pub fn new(blocks: &'a Blocks, inner: &'a mut dyn Read) -> Decompress<'a> {
-        Decompress {
-            blocks,
-            inner,
-            next: (0, 0),
-            pos: 0,
-            stored: Vec::new(),
-            out: Vec::new(),
-            at: 0,
-        }
-    }
-
-    /// Decodes the next block into `out`; false at the end.
-    fn fill(&mut self) -> io::Result<bool> {
-        let (k, j) = self.next;
-        let Some(x) = self.blocks.extents.get(k) else {
-            return Ok(false);
-        };
-        if x.block != 0 && j >= self.blocks.count(x) {
-            // An entry of no pages.
-            self.next = (k + 1, 0);
-            self.out.clear();
-            self.at = 0;
-            return Ok(true);
-        }
-        let (start, end) = self.blocks.stored_range(x, j);
-        // Padding before an aligned entry.
-        let skip = start.saturating_sub(self.pos);
-        io::copy(&mut (&mut *self.inner).take(skip), &mut io::sink())?;
-        self.pos += skip;
-        if x.block == 0 {
-            // A raw entry, in pieces.
-            let done = self.pos - start;
-            let n = (end - self.pos).min(RAW_PIECE) as usize;
-            self.out.resize(n, 0);
-            self.inner.read_exact(&mut self.out)?;
-            self.pos += n as u64;
-            if done + n as u64 >= x.len {
-                self.next = (k + 1, 0);
-            }
-        } else {
-            // At most the block's bytes (checked in `new`).
-            self.stored.resize((end - start) as usize, 0);
-            self.inner.read_exact(&mut self.stored)?;
-            self.pos = end;
-            self.blocks.decode(x, j, &self.stored, &mut self.out)?;
-            self.next = if j + 1 < self.blocks.count(x) {
-                (k, j + 1)
-            } else {
-                (k + 1, 0)
-            };
-        }
-        self.at = 0;
-        Ok(true)
-    }
-}
-
-impl Read for Decompress<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.at >= self.out.len() {
-            if !self.fill()? {
-                return Ok(0);
-            }
-        }
-        let have = self.out.get(self.at..).unwrap_or_default();
-        let n = have.len().min(buf.len());
-        buf[..n].copy_from_slice(&have[..n]);
-        self.at += n;
-        Ok(n)
     }
 }
 

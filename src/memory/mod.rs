@@ -13,6 +13,7 @@
 //!   few pages that hold them ([`MemoryText`]).
 
 mod compressed;
+mod decompress;
 mod filter;
 mod pagemap;
 mod scan;
@@ -24,7 +25,8 @@ mod vma;
 
 use serde::Serialize;
 
-pub use compressed::{BlockCache, Blocks, Decompress, MAX_BLOCK};
+pub use compressed::{BlockCache, Blocks, MAX_BLOCK};
+pub use decompress::Decompress;
 pub use filter::{MemoryFilter, VmaSelect};
 #[cfg(test)]
 pub(crate) use pagemap::entry;

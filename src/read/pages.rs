@@ -268,26 +268,26 @@ impl Collector<'_, '_> {
         size: u64,
         mut read_stored: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
     ) -> Result<bool, ScanError> {
-        // A compressed dump's pages are read as the raw pages they hold.
-        let blocks = compressed(&self.images, id).cloned();
-        let mut cache = BlockCache::default();
-        let size = blocks.as_ref().map_or(size, |b| b.raw_within(size));
-        let mut read_at = |off: u64, buf: &mut [u8]| match &blocks {
-            Some(b) => b.read_at(&mut cache, off, buf, &mut read_stored),
-            None => read_stored(off, buf),
-        };
-        if self.text.needs(id) {
-            self.text
-                .read_with(id, size, &mut read_at)
-                .map_err(ScanError::Read)?;
-        }
         let when = self.when();
         let Collector {
             images,
             scanned,
             sink,
+            text,
             ..
         } = self;
+        // A compressed dump's pages are read as the raw pages they hold.
+        let blocks = compressed(images, id);
+        let mut cache = BlockCache::default();
+        let size = blocks.map_or(size, |b| b.raw_within(size));
+        let mut read_at = |off: u64, buf: &mut [u8]| match blocks {
+            Some(b) => b.read_at(&mut cache, off, buf, &mut read_stored),
+            None => read_stored(off, buf),
+        };
+        if text.needs(id) {
+            text.read_with(id, size, &mut read_at)
+                .map_err(ScanError::Read)?;
+        }
         let req = scan_request(images, scanned, sink.as_deref(), id, when);
         if let (Some(req), Some(sink)) = (req, sink) {
             let go_on = scan_pages_at(&req, size, &mut read_at, &mut **sink)?;

@@ -1,5 +1,8 @@
+use std::io::Read;
+
 use super::*;
 use crate::criu::proto::PE_PRESENT;
+use crate::memory::Decompress;
 use crate::memory::entry;
 
 /// Four pages: text, zeros, incompressible, text again.
@@ -178,4 +181,30 @@ fn bad_blocks_are_read_errors() {
         io::ErrorKind::UnexpectedEof
     );
     assert_eq!(blocks.raw_within(cut.len() as u64), 3 * 4096);
+}
+
+#[test]
+fn offsets_past_the_marks() {
+    // 200 pages per page, each a different text: blocks 64, 128 and 192
+    // start from marks.
+    let data: Vec<u8> = (0..200u32)
+        .flat_map(|p| {
+            format!("page {p} ")
+                .into_bytes()
+                .into_iter()
+                .cycle()
+                .take(4096)
+        })
+        .collect();
+    let (sizes, stored) = store(&data, 1);
+    let blocks = Blocks::new(&[v1(0, 200, &sizes, None)]).unwrap().unwrap();
+    for page in [0u64, 63, 64, 65, 130, 199] {
+        let at = page * 4096 + 100;
+        assert_eq!(
+            read_at(&blocks, &stored, at, 8000.min(200 * 4096 - at as usize)).unwrap(),
+            &data[at as usize..(at as usize + 8000).min(data.len())],
+            "page {page}"
+        );
+    }
+    assert_eq!(read_all(&blocks, &stored).unwrap(), data);
 }
