@@ -304,6 +304,7 @@ fn a_plain_tar_read_by_offset_reads_compressed_pages_too() {
             vec!["memparse", "-p", "13129"],
             vec!["memparse", "--search", "_MARKER_", "-c", "4"],
             vec!["memparse", "--shared", "memfd:ckpt-memfd"],
+            vec!["memparse", "--shared", "sysv:0"],
             vec!["inspect", "--ps-tree-cmd", "--ps-tree-env"],
         ] {
             let mut with = args.clone();
@@ -320,5 +321,39 @@ fn a_plain_tar_read_by_offset_reads_compressed_pages_too() {
             };
             assert_eq!(got, want, "{mode}: {args:?}");
         }
+    }
+}
+
+#[test]
+fn a_dump_to_a_file_is_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    for mode in MODES {
+        let mut dumps = Vec::new();
+        for name in [
+            "threads-memfd.tar.zst".to_owned(),
+            format!("threads-memfd.{mode}.tar.zst"),
+        ] {
+            for (what, args) in [
+                ("pid", ["-p", "13127"]),
+                ("memfd", ["--shared", "memfd:ckpt-memfd"]),
+            ] {
+                let to = dir.path().join(format!("{mode}-{name}-{what}.bin"));
+                let (_, err, code) = run_ckpt(&[
+                    "memparse",
+                    args[0],
+                    args[1],
+                    "-o",
+                    to.to_str().unwrap(),
+                    fixture(&name).to_str().unwrap(),
+                ]);
+                assert_eq!(code, 0, "{err}");
+                dumps.push(std::fs::read(&to).unwrap());
+            }
+        }
+        assert!(dumps[0].len() > 300_000, "{}", dumps[0].len());
+        // checkpointctl writes the hexdump.
+        assert!(dumps[1].windows(18).any(|w| w == b"|CKPT_MEMFD_MARKE|"));
+        assert!(dumps[0] == dumps[2], "{mode}: process dump differs");
+        assert!(dumps[1] == dumps[3], "{mode}: memfd dump differs");
     }
 }
