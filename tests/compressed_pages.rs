@@ -357,3 +357,54 @@ fn a_dump_to_a_file_is_the_same() {
         assert!(dumps[1] == dumps[3], "{mode}: memfd dump differs");
     }
 }
+
+#[test]
+fn pages_before_their_pagemap_are_read_in_a_second_pass() {
+    // The pages images first: a .tar.zst file is walked again for them,
+    // once their pagemap says how they are compressed.
+    let dir = tempfile::tempdir().unwrap();
+    let name = "threads-memfd.lz4-page.tar.zst";
+    let tar = zstd::decode_all(&std::fs::read(fixture(name)).unwrap()[..]).unwrap();
+    let mut members: Vec<(tar::Header, Vec<u8>)> = Vec::new();
+    for e in tar::Archive::new(&tar[..]).entries().unwrap() {
+        let mut e = e.unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        let mut h = e.header().clone();
+        h.set_path(e.path().unwrap()).unwrap();
+        h.set_cksum();
+        members.push((h, data));
+    }
+    let is_pages = |h: &tar::Header| h.path().unwrap().to_string_lossy().contains("/pages-");
+    members.sort_by_key(|(h, _)| !is_pages(h));
+    assert!(is_pages(&members[0].0));
+    let mut b = tar::Builder::new(Vec::new());
+    for (h, data) in &members {
+        b.append(h, &data[..]).unwrap();
+    }
+    let moved = dir.path().join("moved.tar.zst");
+    std::fs::write(
+        &moved,
+        zstd::encode_all(&b.into_inner().unwrap()[..], 3).unwrap(),
+    )
+    .unwrap();
+    let moved = moved.to_str().unwrap();
+    for args in [
+        vec!["memparse", "-p", "13127"],
+        vec!["memparse", "--search", "_MARKER_"],
+        vec!["inspect", "--ps-tree-cmd", "--ps-tree-env"],
+    ] {
+        let mut with = args.clone();
+        with.push("@");
+        let want = out(&with, "threads-memfd.tar.zst");
+        *with.last_mut().unwrap() = moved;
+        let (got, err, code) = run_ckpt(&with);
+        assert_eq!(code, 0, "{err}");
+        let got = (got + &err).replace(moved, "ARCHIVE");
+        if args[0] == "inspect" {
+            assert_eq!(without_sizes(&got), without_sizes(&want), "{args:?}");
+        } else {
+            assert_eq!(got, want, "{args:?}");
+        }
+    }
+}
