@@ -23,6 +23,10 @@ ARCHIVES = [
     "piggie-imgs.gnutar.tar.zst",
     "piggie-diff-a.gnutar.tar.zst",
     "threads-memfd.tar.zst",
+    # criu-dev's compressed pages: LZ4 blocks and their sizes in the pagemap.
+    "mini-sleep.lz4-page.tar.zst",
+    "mini-sleep.lz4-region.tar.zst",
+    "mini-sleep.lz4-block.tar.zst",
 ]
 # The order of fuzz_targets/messages.rs' KINDS.
 KINDS = ["inventory", "pstree", "core", "ids", "fs", "mm", "pagemap", "fdinfo", "files",

@@ -135,8 +135,9 @@
 //!
 //! * `cli` (default): the `ckpt` binary and its dependencies. A runtime or
 //!   service that embeds the reader turns the defaults off
-//!   (`default-features = false`) and pulls only tar, the decompressors,
-//!   serde, the decoders and sha2 (for [`Options::digest`]).
+//!   (`default-features = false`) and pulls only tar, the decompressors
+//!   (and lz4_flex for memory pages CRIU compressed), serde, the decoders
+//!   and sha2 (for [`Options::digest`]).
 //! * `xz`, `bzip2` (default): read xz and bzip2 archives.
 //! * `views` (default): [`views`] and [`diff`], checkpointctl's shapes of
 //!   what a checkpoint holds and of what changed between two.

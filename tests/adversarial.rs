@@ -308,6 +308,49 @@ fn cases() -> Vec<Case> {
             ..Expect::default()
         },
     });
+
+    // Compressed pages (criu-dev): a petabyte entry in regions of 16 TiB;
+    // a petabyte entry with the sizes of a few pages; an LZ4 block
+    // declared with the next block's bytes, so it decodes past its page.
+    let first = |e: &[PagemapEntry]| e.iter().position(|e| !e.field6.is_empty()).unwrap();
+    let cases: [(&'static str, Vec<u8>); 3] = [
+        (
+            "lz4-petabyte-region",
+            common::lz4::hostile(|e, _| {
+                let i = first(e);
+                e[i].nr_pages = Some(1 << 38);
+                e[i].region_pages = Some(u32::MAX);
+            }),
+        ),
+        (
+            "lz4-petabyte-entry",
+            common::lz4::hostile(|e, _| {
+                let i = first(e);
+                e[i].nr_pages = Some(1 << 38);
+            }),
+        ),
+        (
+            "lz4-block-past-its-page",
+            common::lz4::hostile(|e, _| {
+                let (i, j) = common::lz4::two_lz4(e);
+                let mut s = common::lz4::sizes(&e[i]);
+                s[j] += s[j + 1];
+                s[j + 1] = 0;
+                common::lz4::set_sizes(&mut e[i], &s);
+            }),
+        ),
+    ];
+    for (name, bytes) in cases {
+        out.push(Case {
+            name,
+            file: "a.tar",
+            bytes,
+            expect: Expect {
+                show_out: Some("mini-sleep"),
+                ..Expect::default()
+            },
+        });
+    }
     out
 }
 

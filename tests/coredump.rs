@@ -443,6 +443,7 @@ fn a_missing_pages_file_is_an_error_not_zeros() {
                 in_parent: None,
                 flags: Some(PE_PRESENT),
                 nr_pages: Some((huge.1 - huge.0) / 4096),
+                ..Default::default()
             });
             entries.sort_by_key(|e| e.vaddr);
             records.truncate(1);

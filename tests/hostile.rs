@@ -29,6 +29,10 @@ fn tars() -> Vec<(&'static str, Vec<u8>)> {
         "crio-counter.assembled.tar",
         "piggie-imgs.gnutar.tar.zst",
         "piggie-diff-a.gnutar.tar.zst",
+        // Memory pages compressed with LZ4 (criu-dev), cut and flipped
+        // inside their blocks and the sizes in their pagemaps.
+        "mini-sleep.lz4-page.tar.zst",
+        "threads-memfd.lz4-region.tar.zst",
     ] {
         let bytes = std::fs::read(fixture(name)).unwrap();
         let tar = if name.ends_with(".zst") {

@@ -30,6 +30,8 @@ const FIXTURES: &[&str] = &[
     "piggie-diff-b.gnutar.tar.zst",
     "piggie-imgs.gnutar.tar.zst",
     "threads-memfd.tar.zst",
+    "threads-memfd.lz4-region.tar.zst",
+    "mini-sleep.lz4-block.tar.zst",
 ];
 
 /// The commands, `@` for the checkpoint argument and `%` in an argument

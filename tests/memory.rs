@@ -246,6 +246,7 @@ mod built {
                 in_parent: None,
                 flags: Some(PE_PRESENT),
                 nr_pages: Some(1),
+                ..Default::default()
             }
             .encode_to_vec()
         };
@@ -317,6 +318,7 @@ mod built {
                 in_parent: None,
                 flags: Some(flags),
                 nr_pages: Some(1),
+                ..Default::default()
             }
             .encode_to_vec()
         };

@@ -1,6 +1,9 @@
 //! The pagemap → pages mapping: a process whose `mm`, `pagemap` and
 //! `pages` come from the input, read for its command line and environment
-//! and searched, in a small archive built around them.
+//! and searched, in a small archive built around them. The pagemap's
+//! entries are the input's, so criu-dev's compression fields (6, 7, 8 and
+//! the `pagemap_blocks` message) and `PE_PAYLOAD_ALIGNED` are reached too,
+//! with LZ4 blocks from the pages.
 
 #![no_main]
 

@@ -95,7 +95,12 @@ pub const RFILE_FLAGS: FlagMap = &[
 ];
 
 /// `pmap.flags`: pagemap entry flags.
-pub const PMAP_FLAGS: FlagMap = &[("PE_PARENT", 1), ("PE_LAZY", 2), ("PE_PRESENT", 4)];
+pub const PMAP_FLAGS: FlagMap = &[
+    ("PE_PARENT", 1),
+    ("PE_LAZY", 2),
+    ("PE_PRESENT", 4),
+    ("PE_PAYLOAD_ALIGNED", 8),
+];
 
 /// `seals.flags`: memfd seals.
 pub const SEALS_FLAGS: FlagMap = &[

@@ -12,6 +12,8 @@
 //! * The command line and environment of each process are read from the
 //!   few pages that hold them ([`MemoryText`]).
 
+mod compressed;
+mod decompress;
 mod filter;
 mod pagemap;
 mod scan;
@@ -23,6 +25,8 @@ mod vma;
 
 use serde::Serialize;
 
+pub use compressed::{BlockCache, Blocks, MAX_BLOCK};
+pub use decompress::Decompress;
 pub use filter::{MemoryFilter, VmaSelect};
 #[cfg(test)]
 pub(crate) use pagemap::entry;

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::PAGE_SIZE;
+use super::compressed::Blocks;
 use crate::criu::ImageError;
 use crate::criu::proto::{PE_LAZY, PE_PARENT, PagemapEntry};
 
@@ -77,6 +78,10 @@ pub struct PageMap {
     /// Run indices sorted by address, for lookups.
     #[serde(skip)]
     by_vaddr: Vec<usize>,
+    /// How a compressed dump stores the pages (offsets above stay those
+    /// of the raw pages).
+    #[serde(skip)]
+    compressed: Option<Blocks>,
 }
 
 /// A piece of an address range and where its bytes are.
@@ -138,7 +143,14 @@ impl PageMap {
             runs,
             present_bytes: offset,
             by_vaddr,
+            compressed: Blocks::new(entries)?,
         })
+    }
+
+    /// How the pages file stores the pages, if the dump is compressed (or
+    /// its entries aligned); `None` when it holds them raw, back to back.
+    pub fn compressed(&self) -> Option<&Blocks> {
+        self.compressed.as_ref()
     }
 
     /// The run holding `addr`, if any, and the start of the next run above
@@ -196,6 +208,7 @@ pub(crate) fn entry(vaddr: u64, nr_pages: u64, flags: u32) -> PagemapEntry {
         in_parent: None,
         flags: Some(flags),
         nr_pages: Some(nr_pages),
+        ..Default::default()
     }
 }
 
@@ -239,6 +252,7 @@ mod tests {
             in_parent: None,
             flags: None,
             nr_pages: None,
+            ..Default::default()
         };
         let parent = PagemapEntry {
             in_parent: Some(true),

@@ -6,7 +6,9 @@ use std::io::{self, Read};
 
 use super::collect::{Collector, PagesSeen, When};
 use crate::error::{Error, Result};
-use crate::memory::{ScanError, ScanRequest, Text, VmaMap, scan_pages, scan_pages_at};
+use crate::memory::{
+    BlockCache, Blocks, Decompress, ScanError, ScanRequest, Text, VmaMap, scan_pages, scan_pages_at,
+};
 use crate::model::ImageSet;
 use crate::source::{Entry, Location, Reread};
 use crate::warning::{Warning, WarningKind};
@@ -117,6 +119,21 @@ impl Collector<'_, '_> {
                  comes from the earlier copy, the runtime restores this one",
             ));
         }
+        if self.reading_pages()
+            && let Some(b) = compressed(&self.images, id)
+            && b.stored_size() != entry.size()
+        {
+            self.warnings.push(Warning::new(
+                WarningKind::InvalidImage,
+                Some(entry.name()),
+                format!(
+                    "holds {} bytes, its compressed pagemap needs {}: pages past the last \
+                     whole block are not read",
+                    entry.size(),
+                    b.stored_size()
+                ),
+            ));
+        }
         let go_on = if self.reading_pages() && location == Location::Stream && self.pages_wanted(id)
         {
             self.stream_pages(id, entry)?
@@ -153,17 +170,27 @@ impl Collector<'_, '_> {
             ..
         } = self;
         let when = When::of(*walked, *revisit);
+        // A compressed dump's pages are read as the raw pages they hold.
+        let blocks = compressed(images, id);
+        let mut raw;
+        let (data, size): (&mut dyn Read, u64) = match blocks {
+            Some(b) => {
+                raw = Decompress::new(b, entry as &mut dyn Read);
+                (&mut raw, b.raw_within(size))
+            }
+            None => (entry as &mut dyn Read, size),
+        };
         let result = match (
             scan_request(images, scanned, sink.as_deref(), id, when),
             sink,
         ) {
             (Some(req), Some(sink)) => {
-                let r = scan_pages(&req, size, entry as &mut dyn Read, text, &mut **sink);
+                let r = scan_pages(&req, size, data, text, &mut **sink);
                 scanned.insert(id);
                 r
             }
             _ if text.needs(id) => text
-                .read_stream(id, size, entry as &mut dyn Read)
+                .read_stream(id, size, data)
                 .map(|()| true)
                 .map_err(ScanError::Read),
             _ => Ok(true),
@@ -239,20 +266,28 @@ impl Collector<'_, '_> {
         &mut self,
         id: u32,
         size: u64,
-        mut read_at: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
+        mut read_stored: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
     ) -> Result<bool, ScanError> {
-        if self.text.needs(id) {
-            self.text
-                .read_with(id, size, &mut read_at)
-                .map_err(ScanError::Read)?;
-        }
         let when = self.when();
         let Collector {
             images,
             scanned,
             sink,
+            text,
             ..
         } = self;
+        // A compressed dump's pages are read as the raw pages they hold.
+        let blocks = compressed(images, id);
+        let mut cache = BlockCache::default();
+        let size = blocks.map_or(size, |b| b.raw_within(size));
+        let mut read_at = |off: u64, buf: &mut [u8]| match blocks {
+            Some(b) => b.read_at(&mut cache, off, buf, &mut read_stored),
+            None => read_stored(off, buf),
+        };
+        if text.needs(id) {
+            text.read_with(id, size, &mut read_at)
+                .map_err(ScanError::Read)?;
+        }
         let req = scan_request(images, scanned, sink.as_deref(), id, when);
         if let (Some(req), Some(sink)) = (req, sink) {
             let go_on = scan_pages_at(&req, size, &mut read_at, &mut **sink)?;
@@ -303,6 +338,17 @@ impl Collector<'_, '_> {
             }
         }
     }
+}
+
+/// How pages file `id` stores its pages, if its dump is compressed: from
+/// the process pagemap or shared memory pagemap that names it.
+fn compressed(images: &ImageSet, id: u32) -> Option<&Blocks> {
+    let map = images
+        .pagemap
+        .values()
+        .find(|m| m.pages_id == id)
+        .or_else(|| images.shmem.values().find(|m| m.pages_id == id))?;
+    map.compressed()
 }
 
 /// What `sink` wants of pages file `id`, if anything: the owner's page map

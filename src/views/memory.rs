@@ -118,8 +118,11 @@ pub struct PagesFile {
     pub id: u32,
     /// Its size in bytes, from the tar header.
     pub size: u64,
-    /// Whole pages in it.
+    /// Whole pages in it (raw pages when it is compressed).
     pub pages: u64,
+    /// Whether it holds LZ4-compressed pages (criu-dev `--compress`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub compressed: bool,
     /// The process whose pagemap names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
@@ -156,10 +159,18 @@ pub fn pages_listing(checkpoint: &Checkpoint) -> Vec<PagesFile> {
                         .find(|o| o.shmid == shmid)
                         .map(|o| o.name.clone())
                 }),
+                compressed: false,
                 runs: 0,
                 runs_elsewhere: 0,
                 by_kind: BTreeMap::new(),
             };
+            let map = owner
+                .map(|(_, m)| m)
+                .or_else(|| images.and_then(|i| i.shmem.values().find(|m| m.pages_id == id)));
+            if let Some(blocks) = map.and_then(|m| m.compressed()) {
+                file.compressed = true;
+                file.pages = blocks.raw_within(size) / PAGE_SIZE;
+            }
             if let Some((pid, map)) = owner {
                 let vmas = images
                     .and_then(|i| i.mm.get(pid))

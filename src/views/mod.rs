@@ -12,4 +12,6 @@ pub use inspect::{
     CriuMountNode, FdNode, InspectOptions, Inspection, Metadata, MountNode, OpenFileNode, PsNode,
     RootfsNode, SkNode, SocketData, SocketNode, Statistics, ThreadNode, count_bytes,
 };
-pub use overview::{CheckpointSize, Header, Overview, OverviewMetadata, PluginImageRow};
+pub use overview::{
+    CheckpointSize, Header, Overview, OverviewMetadata, PagesCompression, PluginImageRow,
+};

@@ -111,6 +111,11 @@ impl Header {
                 memory_pages_size: sizes.pages,
                 amd_gpu_memory_pages_size: sizes.amdgpu_pages,
                 root_fs_diff_size: sizes.rootfs_diff,
+                memory_pages_compression: checkpoint
+                    .images
+                    .as_ref()
+                    .and_then(|i| i.inventory.as_ref())
+                    .and_then(PagesCompression::of),
             },
             criu_plugins: checkpoint.criu_plugins(),
             plugin_images: PluginImageRow::all(checkpoint),
@@ -172,6 +177,40 @@ pub struct CheckpointSize {
     pub amd_gpu_memory_pages_size: u64,
     /// `rootfs-diff.tar`.
     pub root_fs_diff_size: u64,
+    /// How the memory pages are compressed, if they are (criu-dev's
+    /// `--compress`, `--compress-region`; not in checkpointctl's JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_pages_compression: Option<PagesCompression>,
+}
+
+/// How a dump's memory pages are compressed, from its inventory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct PagesCompression {
+    /// `per-page`, `region` or `block` (criu-dev's later format, where
+    /// `compress` 1 with a size over a page means blocks).
+    pub mode: &'static str,
+    /// Bytes per region or block, as the inventory says (informational).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block_size: Option<u32>,
+}
+
+impl PagesCompression {
+    /// From `inventory.img`'s `compress` and `compress_region_size`.
+    pub fn of(inventory: &crate::criu::proto::InventoryEntry) -> Option<PagesCompression> {
+        let size = inventory.compress_region_size.filter(|&s| s > 0);
+        let mode = match (inventory.compress?, size) {
+            (0, _) => return None,
+            (1, Some(s)) if u64::from(s) > crate::memory::PAGE_SIZE => "block",
+            (1, _) => "per-page",
+            (2, _) => "region",
+            _ => "unknown",
+        };
+        Some(PagesCompression {
+            mode,
+            block_size: size,
+        })
+    }
 }
 
 /// Kubernetes placement, as in `checkpointctl inspect --metadata`.

@@ -79,6 +79,7 @@ pub fn pagemap(pages_id: u32, runs: &[(u64, u64)]) -> Vec<u8> {
                 in_parent: None,
                 flags: Some(PE_PRESENT),
                 nr_pages: Some(nr_pages),
+                ..Default::default()
             }
             .encode_to_vec(),
         );

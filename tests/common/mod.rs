@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod images;
+pub mod lz4;
 pub mod rawtar;
 
 use std::io::{self, Read, Write};

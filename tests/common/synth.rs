@@ -512,6 +512,7 @@ impl Memory {
             in_parent: None,
             flags: Some(PE_PRESENT),
             nr_pages: Some(nr_pages),
+            ..Default::default()
         };
         let mut out = Vec::new();
         let mut done = 0;

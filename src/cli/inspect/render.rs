@@ -77,10 +77,25 @@ pub(super) fn tree(i: &Inspection) -> Tree {
         byte_to_string(size.total_size)
     ));
     if size.memory_pages_size != 0 {
-        s.branch(format!(
+        let m = s.branch(format!(
             "Memory pages size: {}",
             byte_to_string(size.memory_pages_size)
         ));
+        if let Some(c) = size.memory_pages_compression {
+            let of = |what: &str| match c.block_size {
+                Some(b) => format!("{what} of {}", byte_to_string(u64::from(b))),
+                None => what.to_owned(),
+            };
+            m.branch(format!(
+                "Compressed: LZ4, {}",
+                match c.mode {
+                    "per-page" => "page by page".to_owned(),
+                    "region" => of("regions"),
+                    "block" => of("blocks"),
+                    other => other.to_owned(),
+                }
+            ));
+        }
     }
     if size.amd_gpu_memory_pages_size != 0 {
         s.branch(format!(

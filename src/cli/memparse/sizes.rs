@@ -152,7 +152,11 @@ fn pages_table(name: &str, files: &[PagesFile]) -> String {
                     (None, Some(object)) => object.clone(),
                     (None, None) => "?".into(),
                 },
-                byte_to_string(f.size),
+                if f.compressed {
+                    format!("{} (lz4)", byte_to_string(f.size))
+                } else {
+                    byte_to_string(f.size)
+                },
                 f.pages.to_string(),
                 f.runs.to_string(),
                 kinds.join(", "),

@@ -13,6 +13,7 @@ fn entry(vaddr: u64, nr_pages: u64) -> PagemapEntry {
         in_parent: None,
         flags: Some(PE_PRESENT),
         nr_pages: Some(nr_pages),
+        ..Default::default()
     }
 }
 

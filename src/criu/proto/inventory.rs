@@ -79,4 +79,13 @@ pub struct InventoryEntry {
     #[prost(bool, optional, tag = "14")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_uprobes: Option<bool>,
+    /// Memory page compression (criu-dev): 0 off, 1 per page (or, in the
+    /// later format, by blocks), 2 by regions.
+    #[prost(uint32, optional, tag = "15")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compress: Option<u32>,
+    /// Bytes per compressed region or block (informational).
+    #[prost(uint32, optional, tag = "16")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compress_region_size: Option<u32>,
 }
