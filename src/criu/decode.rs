@@ -177,13 +177,8 @@ fn signals(records: &mut Checked<'_, '_>, emit: Emit<'_>) -> Result<(), ImageErr
     while let Some(record) = records.next_record() {
         let entry = record?.decode::<SiginfoEntry>()?;
         let mut v = value(&entry)?;
-        let field = |i: usize| {
-            entry
-                .siginfo
-                .get(4 * i..4 * i + 4)
-                .and_then(|b| b.try_into().ok())
-                .map(i32::from_le_bytes)
-        };
+        let at = |i: usize| entry.siginfo.get(4 * i..4 * i + 4)?.try_into().ok();
+        let field = |i: usize| at(i).map(i32::from_le_bytes);
         if let (Value::Object(map), Some(signo), Some(errno), Some(code)) =
             (&mut v, field(0), field(1), field(2))
         {
