@@ -156,6 +156,7 @@ fn inspect_lists_each_image_with_the_process_that_has_its_device_open() {
     let (out, err, code) = run_ckpt(&["inspect", &gpu, "--files"]);
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     for line in [
+        "[EXT 9]  /dev/kfd (AMD GPU compute device), state in amdgpu-kfd-7.img",
         "CRIU plugins needed to restore: amdgpu_plugin",
         "Plugin images (device state and memory, not process memory)",
         "amdgpu-kfd-7.img: AMD GPU compute device state, 300 B, amdgpu_plugin, file 7, open in pid 1",

@@ -48,6 +48,18 @@ impl PluginImageKind {
         }
     }
 
+    /// The open file it is the state of, as a process's file list names
+    /// it (CRIU names such an `EXT` file only by its id); `None` for
+    /// buffer contents.
+    pub fn device(self) -> Option<&'static str> {
+        match self {
+            PluginImageKind::KfdDevice => Some("/dev/kfd (AMD GPU compute device)"),
+            PluginImageKind::DrmDevice => Some("/dev/dri/renderD* (AMD GPU render node)"),
+            PluginImageKind::Dmabuf => Some("dma-buf"),
+            PluginImageKind::KfdPages | PluginImageKind::DrmPages => None,
+        }
+    }
+
     /// Whether it holds device memory (buffer contents).
     pub fn is_memory(self) -> bool {
         matches!(self, PluginImageKind::KfdPages | PluginImageKind::DrmPages)

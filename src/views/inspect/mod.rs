@@ -23,7 +23,7 @@ pub use rootfs::RootfsNode;
 
 use super::overview::Header;
 use crate::error::{Error, Result};
-use crate::model::Checkpoint;
+use crate::model::{Checkpoint, OpenFile};
 use crate::source::Digests;
 use crate::warning::{Warning, WarningKind};
 
@@ -316,6 +316,22 @@ fn process_tree(
     Ok(start.map(|start| ps_node(start, o, warnings)))
 }
 
+/// A device a CRIU plugin dumped (an `EXT` file, which CRIU names only by
+/// its id) named by what its plugin image says it is.
+fn device_named(mut node: OpenFileNode, f: &OpenFile, checkpoint: &Checkpoint) -> OpenFileNode {
+    if f.kind != "EXT" {
+        return node;
+    }
+    let device = checkpoint.plugin_images.iter().find_map(|i| {
+        let device = i.kind().device().filter(|_| i.what.file_id == f.file_id)?;
+        Some((device, i.name.rsplit('/').next().unwrap_or(&i.name)))
+    });
+    if let Some((device, file)) = device {
+        node.path = format!("{device}, state in {file}");
+    }
+    node
+}
+
 /// The open files of each process in `pids`.
 fn file_descriptors(
     checkpoint: &Checkpoint,
@@ -348,7 +364,10 @@ fn file_descriptors(
             }
             Some(FdNode {
                 pid,
-                open_files: open.iter().map(open_file_node).collect(),
+                open_files: open
+                    .iter()
+                    .map(|f| device_named(open_file_node(f), f, checkpoint))
+                    .collect(),
             })
         })
         .collect()
