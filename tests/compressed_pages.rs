@@ -111,30 +111,17 @@ fn the_memory_table_counts_raw_pages_and_says_compressed() {
     assert_eq!(pages(&plain), pages(&packed));
     assert!(packed.contains("15.4 KiB (lz4)   18 "), "{packed}");
     assert!(plain.contains("72.0 KiB   18 "), "{plain}");
-    let inspect = out(
-        &["inspect", "--ps-tree", "@"],
-        "threads-memfd.lz4-region.tar.zst",
-    );
-    assert!(
-        inspect.contains("Compressed: LZ4, regions of 64.0 KiB"),
-        "{inspect}"
-    );
-    let inspect = out(
-        &["inspect", "--ps-tree", "@"],
-        "mini-sleep.lz4-page.tar.zst",
-    );
-    assert!(
-        inspect.contains("Compressed: LZ4, page by page"),
-        "{inspect}"
-    );
-    let inspect = out(
-        &["inspect", "--ps-tree", "@"],
-        "threads-memfd.lz4-block.tar.zst",
-    );
-    assert!(
-        inspect.contains("Compressed: LZ4, blocks of 16.0 KiB"),
-        "{inspect}"
-    );
+    // Said without asking for processes: the inventory is read with the
+    // sizes.
+    for (fixture, says) in [
+        ("threads-memfd.lz4-region.tar.zst", "regions of 64.0 KiB"),
+        ("mini-sleep.lz4-page.tar.zst", "page by page"),
+        ("threads-memfd.lz4-block.tar.zst", "blocks of 16.0 KiB"),
+    ] {
+        let inspect = out(&["inspect", "@"], fixture);
+        let line = format!("Compressed: LZ4, {says}");
+        assert!(inspect.contains(&line), "{fixture}: {inspect}");
+    }
     let inspect = out(&["inspect", "--ps-tree", "@"], "threads-memfd.tar.zst");
     assert!(!inspect.contains("Compressed"), "{inspect}");
 }
