@@ -52,6 +52,26 @@ fn out(args: &[&str], archive: &str) -> String {
     format!("{out}{err}").replace(&path, "ARCHIVE")
 }
 
+/// Each command gives on `archive` (a path) what it gives on the
+/// uncompressed `threads-memfd.tar.zst`, but for the sizes `inspect` shows.
+fn same_as_original(archive: &str, commands: &[Vec<&str>], what: &str) {
+    for args in commands {
+        let mut with = args.clone();
+        with.push("@");
+        let want = out(&with, "threads-memfd.tar.zst");
+        *with.last_mut().unwrap() = archive;
+        let (got, err, code) = run_ckpt(&with);
+        assert_eq!(code, 0, "{err}");
+        let got = (got + &err).replace(archive, "ARCHIVE");
+        let (want, got) = if args[0] == "inspect" {
+            (without_sizes(&want), without_sizes(&got))
+        } else {
+            (want, got)
+        };
+        assert_eq!(got, want, "{what}: {args:?}");
+    }
+}
+
 /// The lines that do not name the stored sizes of files (which
 /// compression changes).
 fn without_sizes(s: &str) -> String {
@@ -287,27 +307,14 @@ fn a_plain_tar_read_by_offset_reads_compressed_pages_too() {
         let plain = dir.path().join(format!("{mode}.tar"));
         std::fs::write(&plain, tar).unwrap();
         let plain = plain.to_str().unwrap();
-        for args in [
+        let commands = [
             vec!["memparse", "-p", "13129"],
             vec!["memparse", "--search", "_MARKER_", "-c", "4"],
             vec!["memparse", "--shared", "memfd:ckpt-memfd"],
             vec!["memparse", "--shared", "sysv:0"],
             vec!["inspect", "--ps-tree-cmd", "--ps-tree-env"],
-        ] {
-            let mut with = args.clone();
-            with.push("@");
-            let want = out(&with, "threads-memfd.tar.zst");
-            *with.last_mut().unwrap() = plain;
-            let (got, err, code) = run_ckpt(&with);
-            assert_eq!(code, 0, "{err}");
-            let got = (got + &err).replace(plain, "ARCHIVE");
-            let (want, got) = if args[0] == "inspect" {
-                (without_sizes(&want), without_sizes(&got))
-            } else {
-                (want, got)
-            };
-            assert_eq!(got, want, "{mode}: {args:?}");
-        }
+        ];
+        same_as_original(plain, &commands, mode);
     }
 }
 
@@ -376,22 +383,10 @@ fn pages_before_their_pagemap_are_read_in_a_second_pass() {
     )
     .unwrap();
     let moved = moved.to_str().unwrap();
-    for args in [
+    let commands = [
         vec!["memparse", "-p", "13127"],
         vec!["memparse", "--search", "_MARKER_"],
         vec!["inspect", "--ps-tree-cmd", "--ps-tree-env"],
-    ] {
-        let mut with = args.clone();
-        with.push("@");
-        let want = out(&with, "threads-memfd.tar.zst");
-        *with.last_mut().unwrap() = moved;
-        let (got, err, code) = run_ckpt(&with);
-        assert_eq!(code, 0, "{err}");
-        let got = (got + &err).replace(moved, "ARCHIVE");
-        if args[0] == "inspect" {
-            assert_eq!(without_sizes(&got), without_sizes(&want), "{args:?}");
-        } else {
-            assert_eq!(got, want, "{args:?}");
-        }
-    }
+    ];
+    same_as_original(moved, &commands, "pages before their pagemap");
 }
