@@ -235,3 +235,27 @@ fn the_readme_fixture_is_the_generated_archive() {
         path.display()
     );
 }
+
+#[test]
+fn plugin_image_names_are_held_within_the_limits() {
+    // 2,000 plugin images named in the archive: their names are held like
+    // any decoded byte, so a small --max-total-size stops the read with an
+    // error naming the entry that went over it.
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = common::images::fixture_items("mini-sleep.none.tar");
+    for id in 0..2000 {
+        items.push(common::file(
+            &format!("checkpoint/amdgpu-kfd-{id}.img"),
+            Vec::new(),
+        ));
+    }
+    let many = write(&dir, "many.tar", &common::plain(&items));
+    let (out, _, code) = run_ckpt(&["show", &many, "--format", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json[0]["plugin_images"].as_array().unwrap().len(), 2000);
+    let (_, err, code) = run_ckpt(&["show", &many, "--max-total-size", "100000"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("checkpoint/amdgpu-kfd-"), "{err}");
+    assert!(err.contains("--max-total-size"), "{err}");
+}

@@ -146,6 +146,10 @@ impl<'o, 's> Collector<'o, 's> {
                 && matches!(kind, EntryKind::AmdgpuPages | EntryKind::CriuImage)
                 && let Some(image) = PluginImage::of(entry.name(), size)
             {
+                // Held like any decoded byte: an archive of millions of
+                // such names is bounded by max_total_size.
+                let held = std::mem::size_of::<PluginImage>() + image.name.len();
+                self.hold(entry, held as u64)?;
                 self.plugin_images.push(image);
             }
         }
