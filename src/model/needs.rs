@@ -2,7 +2,10 @@
 //! names or whose images are there, and the processes whose open devices
 //! those images belong to.
 
+use std::collections::BTreeMap;
+
 use super::checkpoint::Checkpoint;
+#[cfg(doc)]
 use super::plugins::PluginImage;
 
 impl Checkpoint {
@@ -26,22 +29,26 @@ impl Checkpoint {
         plugins
     }
 
-    /// The processes that have open the file (device) a plugin image
-    /// belongs to, by pid; `None` when the open files were not read
-    /// ([`Want::files`](crate::Want::files)).
-    pub fn plugin_image_owners(&self, image: &PluginImage) -> Option<Vec<u32>> {
+    /// The processes that have each open file open, by file id, then pid:
+    /// who holds the device a plugin image belongs to
+    /// ([`PluginImage::what`]'s `file_id`). `None` when the open files were
+    /// not read ([`Want::files`](crate::Want::files)).
+    pub fn file_holders(&self) -> Option<BTreeMap<u32, Vec<u32>>> {
         let table = self.process_table()?;
         let mut known = false;
-        let mut owners = Vec::new();
+        let mut holders: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for process in table.by_pid.values() {
             let Some(files) = process.files() else {
                 continue;
             };
             known = true;
-            if files.iter().any(|f| f.file_id == image.what.file_id) {
-                owners.push(process.pid());
+            for f in files {
+                let pids = holders.entry(f.file_id).or_default();
+                if pids.last() != Some(&process.pid()) {
+                    pids.push(process.pid());
+                }
             }
         }
-        known.then_some(owners)
+        known.then_some(holders)
     }
 }

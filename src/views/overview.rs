@@ -74,12 +74,18 @@ pub struct PluginImageRow {
 impl PluginImageRow {
     /// The rows of `checkpoint`'s plugin images.
     pub fn all(checkpoint: &Checkpoint) -> Vec<PluginImageRow> {
+        if checkpoint.plugin_images.is_empty() {
+            return Vec::new();
+        }
+        let holders = checkpoint.file_holders();
         checkpoint
             .plugin_images
             .iter()
             .map(|image| PluginImageRow {
                 holds: image.kind().describe(),
-                owners: checkpoint.plugin_image_owners(image),
+                owners: holders
+                    .as_ref()
+                    .map(|h| h.get(&image.what.file_id).cloned().unwrap_or_default()),
                 image: image.clone(),
             })
             .collect()
