@@ -7,6 +7,9 @@
 //! `checkpoint/pages-1.img` and `checkpoint/../config.dump` is
 //! `config.dump`. A name that climbs out of the root is never one of the
 //! well-known entries.
+//!
+//! Longer than 400 lines because its tests go through every well-known
+//! name and every way a name can be spelled.
 
 use serde::Serialize;
 
@@ -38,6 +41,14 @@ pub const STATS_DUMP_FILE: &str = "stats-dump";
 pub const POD_OPTIONS_FILE: &str = "pod.options";
 /// `pod.dump`: the pod of a pod checkpoint.
 pub const POD_DUMP_FILE: &str = "pod.dump";
+/// `checkpoint-manifest.json`: the list of a pod checkpoint's containers
+/// (containerd's and CRI-O's manifest layouts, JSON).
+pub const POD_MANIFEST_FILE: &str = "checkpoint-manifest.json";
+/// `pod-config.json`: the CRI `PodSandboxConfig` of a pod checkpoint.
+pub const POD_CONFIG_FILE: &str = "pod-config.json";
+/// `containers`: where CRI-O's manifest layout keeps one archive per
+/// container, `containers/<sha256 of the id>.tar`.
+pub const POD_CONTAINERS_DIRECTORY: &str = "containers";
 /// `status`: containerd's container status (JSON).
 pub const STATUS_FILE: &str = "status";
 /// `ctr.log`: Podman's container log.
@@ -102,6 +113,14 @@ pub enum EntryKind {
     PodOptions,
     /// `pod.dump`.
     PodDump,
+    /// `checkpoint-manifest.json` of a pod checkpoint.
+    PodManifest,
+    /// `pod-config.json` of a pod checkpoint.
+    PodConfig,
+    /// One container's checkpoint archive in a pod checkpoint:
+    /// `container-<hex>.tar` (containerd) or `containers/<name>.tar`
+    /// (CRI-O).
+    PodContainerArchive,
     /// The `checkpoint/` directory entry itself.
     CheckpointDirectory,
     /// `checkpoint/pages-<id>.img`: raw memory pages.
@@ -226,6 +245,9 @@ pub fn classify(name: &str, is_dir: bool) -> EntryKind {
         BIND_MOUNTS_FILE => EntryKind::BindMounts,
         POD_OPTIONS_FILE => EntryKind::PodOptions,
         POD_DUMP_FILE => EntryKind::PodDump,
+        POD_MANIFEST_FILE => EntryKind::PodManifest,
+        POD_CONFIG_FILE => EntryKind::PodConfig,
+        _ if is_pod_container_archive(name) => EntryKind::PodContainerArchive,
         _ if name.starts_with("artifacts/") => EntryKind::Artifact,
         // A bare CRIU image directory (what `criu dump -D dir` writes, what
         // crit reads) has its images at the top.
@@ -234,6 +256,34 @@ pub fn classify(name: &str, is_dir: bool) -> EntryKind {
             Some(v) if !v.contains('/') && v.ends_with(".tar") => EntryKind::Volume,
             _ => EntryKind::Other,
         },
+    }
+}
+
+/// `container-<hex>.tar` at the top, or `containers/<name>.tar`.
+fn is_pod_container_archive(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".tar") else {
+        return false;
+    };
+    if let Some(hex) = stem.strip_prefix("container-") {
+        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    matches!(
+        stem.strip_prefix(POD_CONTAINERS_DIRECTORY).and_then(|s| s.strip_prefix('/')),
+        Some(rest) if !rest.is_empty() && !rest.contains('/')
+    )
+}
+
+/// Whether `name` is the directory of one container in a pod checkpoint
+/// written with `pod.options` (CRI-O): `<64 hex digits of the id>-<name>`.
+pub fn is_pod_container_directory(name: &str) -> bool {
+    match name.split_once('-') {
+        Some((id, rest)) => {
+            id.len() == 64
+                && id.bytes().all(|b| b.is_ascii_hexdigit())
+                && !rest.is_empty()
+                && !rest.contains('/')
+        }
+        None => false,
     }
 }
 

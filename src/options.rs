@@ -42,6 +42,13 @@ pub struct Options {
     /// [`Limits::max_total_size`]. An extracted directory is refused (it
     /// has no archive bytes): [`Error::Unavailable`](crate::Error::Unavailable).
     pub digest: bool,
+    /// In a pod checkpoint, the one container to read: its name in the
+    /// pod, its directory or archive, or a prefix of its id (see
+    /// [`PodContainer::is_named`](crate::model::PodContainer::is_named));
+    /// the others are listed, not read. A memory sink is given to this
+    /// container alone; with `None`, every container is read and a memory
+    /// sink is given none. Ignored for a container checkpoint.
+    pub container: Option<String>,
 }
 
 impl Options {
@@ -52,6 +59,7 @@ impl Options {
             limits: Limits::default(),
             keep_partial: false,
             digest: false,
+            container: None,
         }
     }
 }

@@ -27,6 +27,7 @@ const REPLACE: BuildOptions = BuildOptions {
         limits: ckpt::Limits::DEFAULT,
         keep_partial: false,
         digest: false,
+        container: None,
     },
 };
 use sha2::{Digest, Sha256};

@@ -42,6 +42,7 @@ impl ReadArgs {
             },
             keep_partial: false,
             digest: false,
+            container: None,
         }
     }
 

@@ -117,7 +117,7 @@ fn images_wanted(options: &Options) -> Options {
             ..Want::default()
         },
         keep_partial: false,
-        ..*options
+        ..options.clone()
     }
 }
 

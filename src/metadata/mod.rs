@@ -10,6 +10,7 @@ mod dump_log;
 mod kubernetes;
 pub(crate) mod lenient;
 mod network;
+mod pod;
 mod slots;
 mod spec;
 mod time;
@@ -30,6 +31,7 @@ pub use network::{
     NetworkStatus, PodmanNetworkInterface, PodmanNetworkResult, PodmanNetworkStatus,
     PodmanNetworkSubnet,
 };
+pub use pod::{ManifestContainer, PodManifest, PodSandboxConfig, PodSandboxMetadata};
 pub use spec::{SpecDump, SpecMount, SpecNamespace, SpecProcess, SpecRoot};
 pub use time::{Time, TimeError};
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::container::ContainerInfo;
 use super::images::ImageSet;
 use super::plugins::PluginImage;
+use super::pod::{InPod, PodLayout, Unread};
 use super::rootfs::RootfsDiff;
 use crate::compression::Compression;
 use crate::criu::proto::DumpStatsEntry;
@@ -54,6 +55,14 @@ pub struct Checkpoint {
     pub bind_mounts: Option<Vec<BindMount>>,
     /// `pod.options`.
     pub pod_options: Option<CheckpointedPodOptions>,
+    /// The pod and its containers, when this is a pod checkpoint; the
+    /// fields above then describe the pod's archive only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod: Option<Pod>,
+    /// The pod and container this checkpoint is one of, when it was read
+    /// from a pod checkpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_pod: Option<InPod>,
     /// What the head of CRIU's `dump.log` says (the CRIU version and the
     /// kernel that dumped), if [`Want::dump_log`](crate::Want::dump_log)
     /// and the archive has one (CRI-O's do; Podman keeps it out).
@@ -116,6 +125,111 @@ fn damage_message<S: serde::Serializer>(
     match damage {
         Some(e) => s.serialize_str(&e.to_string()),
         None => s.serialize_none(),
+    }
+}
+
+/// A pod checkpoint: the pod and its containers.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Pod {
+    /// How it is laid out.
+    pub layout: PodLayout,
+    /// The pod's name.
+    pub name: String,
+    /// The pod's namespace.
+    pub namespace: String,
+    /// The pod's UID.
+    pub uid: String,
+    /// The pod sandbox's id.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sandbox_id: String,
+    /// The engine that wrote it (`cri-o`, `containerd`), as the pod's
+    /// files say.
+    pub engine: String,
+    /// The engine's version (`pod.options` annotations).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub engine_version: String,
+    /// The CRIU version (`pod.options` annotations).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub criu_version: String,
+    /// The runtime handler (CRI-O's manifest).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub runtime_handler: String,
+    /// The version of the file that lists the containers.
+    pub format_version: Option<i64>,
+    /// `pod.options`'s annotations, sorted.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// The containers: in the manifest's order (those it does not list
+    /// last, in archive order), or by name when `pod.options` lists them.
+    pub containers: Vec<PodContainer>,
+}
+
+/// One container of a [`Pod`].
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct PodContainer {
+    /// Its name in the pod (the CRI metadata name).
+    pub name: String,
+    /// Its id.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// The directory or archive of the pod checkpoint that holds it.
+    pub member: String,
+    /// The SHA-256 the manifest records for its archive (CRI-O).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub declared_sha256: String,
+    /// Its checkpoint, when it was read.
+    pub checkpoint: Option<Box<Checkpoint>>,
+    /// Why it was not read, or not wholly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<Unread>,
+    /// The error that stopped its read, when
+    /// [`Options::keep_partial`](crate::Options::keep_partial) kept the
+    /// rest of the pod. Serialised as the error's message.
+    #[serde(
+        serialize_with = "damage_message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error: Option<std::sync::Arc<Error>>,
+}
+
+impl PodContainer {
+    /// Whether `selector` names this container: its name, its directory
+    /// or archive, or (at least four digits of) its id.
+    pub fn is_named(&self, selector: &str) -> bool {
+        super::pod::selects(selector, &self.name, &self.member, &self.id)
+    }
+}
+
+impl Pod {
+    /// The container `selector` names (see [`PodContainer::is_named`]).
+    pub fn container(&self, selector: &str) -> Option<&PodContainer> {
+        self.containers.iter().find(|c| c.is_named(selector))
+    }
+
+    /// The containers' names, in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.containers.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The checkpoints read, in order, each naming its pod and container
+    /// ([`Checkpoint::in_pod`]).
+    pub fn checkpoints(&self) -> impl Iterator<Item = &Checkpoint> {
+        self.containers
+            .iter()
+            .filter_map(|c| c.checkpoint.as_deref())
+    }
+
+    /// What a view of `container` names.
+    pub fn in_pod(&self, container: &PodContainer) -> InPod {
+        InPod {
+            pod: self.name.clone(),
+            namespace: self.namespace.clone(),
+            uid: self.uid.clone(),
+            container: container.name.clone(),
+            member: container.member.clone(),
+        }
     }
 }
 

@@ -23,8 +23,12 @@ pub(super) struct Collector<'o, 's> {
     /// Where process memory goes, for the processes it wants.
     pub(super) sink: Option<&'s mut dyn MemorySink>,
     pub(super) archive: String,
-    compression: Option<Compression>,
-    metadata: Metadata,
+    pub(super) compression: Option<Compression>,
+    pub(super) metadata: Metadata,
+    /// Whether entries can be read again by offset or path after the
+    /// walk (a pod's container directories rely on it, never on a second
+    /// pass).
+    pub(super) rereadable: bool,
     pub(super) sizes: Sizes,
     has_checkpoint_directory: bool,
     /// Entries taken in so far.
@@ -93,6 +97,7 @@ impl<'o, 's> Collector<'o, 's> {
             archive: archive.to_owned(),
             compression,
             metadata: Metadata::default(),
+            rereadable: false,
             sizes: Sizes::default(),
             has_checkpoint_directory: false,
             visited: 0,
@@ -122,18 +127,29 @@ impl<'o, 's> Collector<'o, 's> {
     /// later entry of the same name replaces an earlier one, as in the
     /// runtime's extraction.
     pub(super) fn visit(&mut self, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        self.count(entry);
+        self.take(entry)
+    }
+
+    /// Counts an entry, and lists it when entries are wanted.
+    pub(super) fn count(&mut self, entry: &Entry<'_, '_>) {
         self.visited += 1;
-        let kind = entry.kind();
-        let size = entry.size();
-        let is_file = entry.is_file();
         if self.options.want.entries {
+            let is_file = entry.is_file();
             self.entries.push(EntryInfo {
                 name: entry.name().to_owned(),
-                kind,
-                size: if is_file { size } else { 0 },
+                kind: entry.kind(),
+                size: if is_file { entry.size() } else { 0 },
                 is_file,
             });
         }
+    }
+
+    /// Takes in an entry counted; whether the pass should go on.
+    pub(super) fn take(&mut self, entry: &mut Entry<'_, '_>) -> Result<bool> {
+        let kind = entry.kind();
+        let size = entry.size();
+        let is_file = entry.is_file();
         if kind.in_checkpoint_directory() {
             self.has_checkpoint_directory = true;
         }
@@ -322,6 +338,8 @@ impl<'o, 's> Collector<'o, 's> {
             containerd_status: m.containerd_status,
             bind_mounts: m.bind_mounts,
             pod_options: m.pod_options,
+            pod: None,
+            in_pod: None,
             dump_log: self.dump_log,
             container,
             sizes: self.sizes,

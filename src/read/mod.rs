@@ -15,12 +15,14 @@ mod collect;
 mod images;
 mod metadata;
 mod pages;
+mod pod;
 mod rootfs;
 mod shared;
 
 use std::path::Path;
 
 use collect::Collector;
+use pod::PodRead;
 
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
@@ -40,7 +42,7 @@ use crate::source::{Archive, Source};
 /// # Ok(()) }
 /// ```
 pub fn read(source: Source<'_>, options: &Options) -> Result<Checkpoint> {
-    run(open(source, options)?, options, None)
+    run_counted(source, options, None).map(|(c, _)| c)
 }
 
 /// Reads a checkpoint in one pass and gives the memory of the processes
@@ -56,7 +58,17 @@ pub fn read_with(
     options: &Options,
     sink: &mut dyn MemorySink,
 ) -> Result<Checkpoint> {
-    run(open(source, options)?, options, Some(sink))
+    run_counted(source, options, Some(sink)).map(|(c, _)| c)
+}
+
+/// A read, with the bytes it held in memory (a pod's container archive
+/// counts them against the pod's total).
+fn run_counted(
+    source: Source<'_>,
+    options: &Options,
+    sink: Option<&mut dyn MemorySink>,
+) -> Result<(Checkpoint, u64)> {
+    run(open(source, options)?, options, sink)
 }
 
 /// Opens the archive, to be hashed as it is read when digests are wanted.
@@ -80,7 +92,7 @@ fn run(
     mut archive: Archive<'_>,
     options: &Options,
     sink: Option<&mut dyn MemorySink>,
-) -> Result<Checkpoint> {
+) -> Result<(Checkpoint, u64)> {
     let revisit = archive.can_reread() || archive.can_restart();
     let mut collector = Collector::new(
         archive.name(),
@@ -89,11 +101,15 @@ fn run(
         options,
         sink,
     );
-    match pass(&mut archive, &mut collector, options) {
+    collector.rereadable = archive.can_reread();
+    let mut pod = PodRead::new(run_counted);
+    match pass(&mut archive, &mut collector, &mut pod, options) {
         Ok(complete) => {
+            let held = collector.held;
             let mut checkpoint = collector.finish(complete);
+            checkpoint.pod = pod.finish(complete);
             checkpoint.digests = archive.take_digests();
-            Ok(checkpoint)
+            Ok((checkpoint, held))
         }
         // A failing sink is the caller's error, not the archive's damage;
         // what is no tar at all, or fails before its first entry, has no
@@ -115,13 +131,16 @@ fn run(
             // adds nothing to the first.
             if archive.can_reread() {
                 let _ = collector.resolve_pages(Some(&mut archive.reread()));
+                let _ = pod.resolve_pages(Some(&mut archive.reread()));
             }
+            let held = collector.held;
             let mut checkpoint = collector.finish(false);
+            checkpoint.pod = pod.finish(false);
             // The input is still read to its end: the archive's digest is
             // the file's, damaged or not.
             checkpoint.digests = archive.take_digests();
             checkpoint.damage = Some(std::sync::Arc::new(damage));
-            Ok(checkpoint)
+            Ok((checkpoint, held))
         }
     }
 }
@@ -129,9 +148,10 @@ fn run(
 /// The walk and the reads after it; whether the whole archive was read.
 /// An archive that can be read again from the start is, if pages came
 /// before the pagemap that says what to read in them.
-fn pass(
+fn pass<'o, 's>(
     archive: &mut Archive<'_>,
-    collector: &mut Collector<'_, '_>,
+    collector: &mut Collector<'o, 's>,
+    pod: &mut PodRead<'o, 's>,
     options: &Options,
 ) -> Result<bool> {
     // A directory has no stream to check or measure.
@@ -146,8 +166,16 @@ fn pass(
             collector.sizes.archive = archive.input_len();
         }
     };
+    // A pod's container archives are read with positioned reads too.
+    let positioned = archive.positioned();
     for entry in archive.entries()? {
-        if !collector.visit(&mut entry?)? {
+        let mut entry = entry?;
+        collector.count(&entry);
+        let go_on = match pod.visit(collector, &mut entry, positioned.as_ref())? {
+            Some(go_on) => go_on,
+            None => collector.take(&mut entry)?,
+        };
+        if !go_on {
             walked(archive, collector);
             return Ok(false);
         }
@@ -157,7 +185,10 @@ fn pass(
         if !directory && options.want.sizes {
             collector.sizes.tar = archive.input_len();
         }
-        return collector.resolve_pages(Some(&mut archive.reread()));
+        let mut reread = archive.reread();
+        return Ok(
+            collector.resolve_pages(Some(&mut reread))? && pod.resolve_pages(Some(&mut reread))?
+        );
     }
     let restart = archive.restart();
     // Digests need every byte: the compressed stream's trailer too.
@@ -168,7 +199,7 @@ fn pass(
             collector.sizes.tar = Some(end.tar_size);
         }
     }
-    if !collector.resolve_pages(None)? {
+    if !collector.resolve_pages(None)? || !pod.resolve_pages(None)? {
         return Ok(false);
     }
     let missed = collector.missed_pages();

@@ -10,7 +10,7 @@ use super::entry::Entry;
 use super::input::State;
 use super::reread::Reread;
 use super::tar::{TarEntries, TarWalk};
-use super::{Input, Progress, Source};
+use super::{Input, Progress, ReadAt, Source};
 use crate::compression::Compression;
 use crate::error::{Error, Result};
 use crate::warning::Warning;
@@ -208,6 +208,15 @@ impl<'r> Archive<'r> {
                 Some(t.walk.ctx.clone()),
             ),
             Walk::Dir(d) => Reread::new(None, d.name.clone(), None),
+        }
+    }
+
+    /// The positioned reads a plain tar is walked with: a member can be
+    /// read as an input of its own (see [`Window`](super::Window)).
+    pub(crate) fn positioned(&self) -> Option<Arc<dyn ReadAt + 'r>> {
+        match &self.walk {
+            Walk::Tar(t) if t.walk.seekable => t.random.clone().map(|(r, _)| r),
+            _ => None,
         }
     }
 

@@ -15,6 +15,9 @@ use crate::layout::EntryKind;
 /// [`io::ErrorKind::UnexpectedEof`] error.
 pub struct Entry<'a, 'r> {
     inner: EntryInner<'a, 'r>,
+    /// The name and kind within a pod's container directory, when the
+    /// entry is read as one of that container's (see [`Entry::within`]).
+    within: Option<Box<(String, EntryKind)>>,
 }
 
 // One entry at a time, handed out by value: a box would be an allocation
@@ -50,12 +53,14 @@ impl<'a, 'r> Entry<'a, 'r> {
     pub(super) fn tar(entry: TarEntry<'a, 'r>) -> Entry<'a, 'r> {
         Entry {
             inner: EntryInner::Tar(entry),
+            within: None,
         }
     }
 
     pub(super) fn file(entry: FileEntry<'a>) -> Entry<'a, 'r> {
         Entry {
             inner: EntryInner::File(entry),
+            within: None,
         }
     }
 
@@ -63,6 +68,9 @@ impl<'a, 'r> Entry<'a, 'r> {
     /// directory's file is named by its path below the directory. A name
     /// that cannot be normalised (it has `..`) is given as it is.
     pub fn name(&self) -> &str {
+        if let Some(within) = &self.within {
+            return &within.0;
+        }
         match &self.inner {
             EntryInner::Tar(t) => &t.name,
             EntryInner::File(f) => &f.item.name,
@@ -71,6 +79,9 @@ impl<'a, 'r> Entry<'a, 'r> {
 
     /// What the entry is.
     pub fn kind(&self) -> EntryKind {
+        if let Some(within) = &self.within {
+            return within.1;
+        }
         match &self.inner {
             EntryInner::Tar(t) => t.kind,
             EntryInner::File(f) => f.item.kind,
@@ -171,6 +182,19 @@ impl<'a, 'r> Entry<'a, 'r> {
             EntryInner::Tar(t) => t.is_sparse(),
             EntryInner::File(_) => false,
         }
+    }
+
+    /// Reads the entry as one of the container directory `dir` of a pod
+    /// checkpoint: named and classified by its path below `dir` (errors
+    /// still name the whole path). `None` when it is not below `dir`.
+    pub(crate) fn within(&mut self, dir: &str) -> Option<()> {
+        let below = self.name().strip_prefix(dir)?.strip_prefix('/')?.to_owned();
+        if below.is_empty() {
+            return None;
+        }
+        let kind = EntryKind::of(&below, self.is_dir());
+        self.within = Some(Box::new((below, kind)));
+        Some(())
     }
 
     /// Where the data can be read again after the walk.

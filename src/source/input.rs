@@ -109,6 +109,29 @@ impl<T: ReadAt + ?Sized> ReadAt for &T {
     }
 }
 
+/// `len` bytes of `inner` from `start`: a member of a plain tar read as
+/// an input of its own (a pod's container archive).
+pub(crate) struct Window<'r> {
+    pub(crate) inner: Arc<dyn ReadAt + 'r>,
+    pub(crate) start: u64,
+    pub(crate) len: u64,
+}
+
+impl ReadAt for Window<'_> {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.len.saturating_sub(offset);
+        let n = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
+        match (self.start.checked_add(offset), buf.get_mut(..n)) {
+            (Some(at), Some(buf)) if n > 0 => self.inner.read_at(at, buf),
+            _ => Ok(0),
+        }
+    }
+
+    fn size(&self) -> io::Result<u64> {
+        Ok(self.len)
+    }
+}
+
 impl<T: ReadAt + ?Sized> ReadAt for Arc<T> {
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
         (**self).read_at(offset, buf)

@@ -34,6 +34,7 @@ pub use entry::Entry;
 pub(crate) use entry::Location;
 pub use file_type::FileType;
 pub use input::ReadAt;
+pub(crate) use input::Window;
 #[cfg(feature = "build")]
 pub(crate) use input::read_prefix;
 use input::{SeekReadAt, State};
@@ -174,6 +175,14 @@ impl<'r> Source<'r> {
                 offset: None,
                 source,
             }),
+        }
+    }
+
+    /// The same source under another name, as errors and warnings use it.
+    pub(crate) fn named(self, name: impl Into<String>) -> Source<'r> {
+        Source {
+            name: Arc::from(name.into()),
+            ..self
         }
     }
 

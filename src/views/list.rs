@@ -92,7 +92,7 @@ pub fn entry_partial(path: &Path, limits: &Limits) -> (Option<ListEntry>, Option
         want: Want::metadata_only(),
         limits: *limits,
         keep_partial: true,
-        digest: false,
+        ..Options::default()
     };
     let mut c = match read_path(path, &options) {
         Ok(c) => c,

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::compression::Compression;
 use crate::error::Result;
-use crate::model::{Checkpoint, Engine, NetworkInfo, PluginImage, TimeSource};
+use crate::model::{Checkpoint, Engine, InPod, NetworkInfo, PluginImage, TimeSource};
 use crate::source::Digests;
 use crate::warning::Warning;
 
@@ -14,6 +14,9 @@ use crate::warning::Warning;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Header {
+    /// The pod and container this is, when read from a pod checkpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod: Option<InPod>,
     /// Container name.
     pub container_name: String,
     /// Image name (`config.dump` `rootfsImageName`).
@@ -101,6 +104,7 @@ impl Header {
         let info = &checkpoint.container;
         let sizes = &checkpoint.sizes;
         Header {
+            pod: checkpoint.in_pod.clone(),
             container_name: info.name.clone(),
             image: config.rootfs_image_name.clone(),
             id: config.id.clone(),

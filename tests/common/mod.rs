@@ -6,6 +6,7 @@
 
 pub mod images;
 pub mod lz4;
+pub mod pods;
 pub mod rawtar;
 
 use std::io::{self, Read, Write};
