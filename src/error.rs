@@ -252,6 +252,29 @@ pub enum Error {
         /// The pid asked for.
         pid: u32,
     },
+    /// A pod checkpoint where one container's checkpoint is needed, and
+    /// none was chosen ([`Options::container`](crate::Options::container)).
+    #[error("{archive}: a checkpoint of the pod {pod} with {} container(s) ({}): choose one", containers.len(), containers.join(", "))]
+    ContainerNeeded {
+        /// The archive's display name.
+        archive: String,
+        /// The pod's name.
+        pod: String,
+        /// Its containers' names.
+        containers: Vec<String>,
+    },
+    /// The container asked for is not in the pod checkpoint (or, for a
+    /// container checkpoint, is not its container), or has no checkpoint.
+    #[error("{archive}: no checkpoint of a container {container}: {reason}")]
+    NoSuchContainer {
+        /// The archive's display name.
+        archive: String,
+        /// What named the container.
+        container: String,
+        /// What there is instead: the pod's containers, or why the one
+        /// named has no checkpoint.
+        reason: String,
+    },
     /// Two checkpoints compared are of different containers.
     #[error("checkpoints are from different containers:\n  A: {a}\n  B: {b}")]
     DifferentContainers {
@@ -375,6 +398,8 @@ impl Error {
             | Error::EmptyEntry { archive, .. }
             | Error::Json { archive, .. }
             | Error::NoSuchProcess { archive, .. }
+            | Error::ContainerNeeded { archive, .. }
+            | Error::NoSuchContainer { archive, .. }
             | Error::Unavailable { archive, .. }
             | Error::Image { archive, .. }
             | Error::NoCheckpointDirectory { archive }

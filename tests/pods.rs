@@ -399,3 +399,31 @@ fn container_checkpoints_are_never_pods() {
         assert!(c.in_pod.is_none(), "{name}");
     }
 }
+
+/// `tests/fixtures/pod-counters.tar.zst` (CRI-O's `pod.options` layout)
+/// and `pod-counters.manifest.tar.zst` (CRI-O's manifest layout), which
+/// the README shows, are what tests/common/pods.rs builds
+/// (`CKPT_REGENERATE=1` writes them again).
+#[test]
+fn the_readme_fixtures_are_the_generated_archives() {
+    let c = pods::containers();
+    for (name, items) in [
+        ("pod-counters.tar.zst", pods::pod_options_items(&c)),
+        (
+            "pod-counters.manifest.tar.zst",
+            pods::crio_manifest_items(&c),
+        ),
+    ] {
+        let path = common::fixture(name);
+        let tar = common::plain(&items);
+        if std::env::var_os("CKPT_REGENERATE").is_some() {
+            std::fs::write(&path, common::zstd(&tar)).unwrap();
+        }
+        let stored = zstd::stream::decode_all(std::fs::File::open(&path).unwrap()).unwrap();
+        assert!(
+            stored == tar,
+            "{} is not what pods.rs builds",
+            path.display()
+        );
+    }
+}

@@ -28,6 +28,8 @@
 
 mod ghost;
 mod nearest;
+mod pod;
+mod rootfs;
 mod target;
 
 use std::io::{self, Read, Write};
@@ -38,7 +40,7 @@ use crate::criu::ImageKind;
 use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::options::{LimitKind, Limits};
-use crate::source::{Archive, Entry, FileType, Source};
+use crate::source::{Archive, Entry, Source};
 use crate::warning::{Warning, WarningKind};
 use target::Target;
 
@@ -86,6 +88,29 @@ const MAX_NAME_LEN: usize = 256;
 /// damaged archive. Images read to find a deleted file's content are held
 /// within `limits`.
 pub fn cat(source: Source<'_>, path: &str, limits: &Limits, out: &mut dyn Write) -> Result<Cat> {
+    cat_with(source, None, path, limits, out)
+}
+
+/// [`cat`] of a file of one container of a pod checkpoint: `container`
+/// names it as [`Options::container`](crate::Options::container) does, and
+/// `path` is what [`cat`] takes, within that container's checkpoint.
+pub fn cat_container(
+    source: Source<'_>,
+    container: &str,
+    path: &str,
+    limits: &Limits,
+    out: &mut dyn Write,
+) -> Result<Cat> {
+    cat_with(source, Some(container), path, limits, out)
+}
+
+fn cat_with(
+    source: Source<'_>,
+    container: Option<&str>,
+    path: &str,
+    limits: &Limits,
+    out: &mut dyn Write,
+) -> Result<Cat> {
     let mut archive = Archive::new(source)?;
     let name = archive.name().to_owned();
     let target = Target::parse(path);
@@ -102,10 +127,31 @@ pub fn cat(source: Source<'_>, path: &str, limits: &Limits, out: &mut dyn Write)
         ghosts: Default::default(),
         warnings: Vec::new(),
     };
+    let mut pod = container.map(pod::PodWalk::new);
     for entry in archive.entries()? {
-        walk.visit(&mut entry?, &target, out)?;
+        let mut entry = entry?;
+        if let Some(pod) = pod.as_mut() {
+            match pod.part(&mut entry, limits)? {
+                pod::Part::Skip => continue,
+                pod::Part::Inner => {}
+                pod::Part::Nested => {
+                    let offset = entry.data_offset();
+                    let read = |s: Source<'_>| cat_with(s, None, path, limits, out);
+                    if let Some(mut found) = pod.nested(&name, &mut entry, read)? {
+                        walk.twice(offset)?;
+                        walk.warnings.append(&mut found.warnings);
+                        walk.found = Some(found);
+                    }
+                    continue;
+                }
+            }
+        }
+        walk.visit(&mut entry, &target, out)?;
     }
     walk.warnings.extend(archive.take_warnings());
+    if let Some(pod) = pod.as_mut() {
+        pod.finish(&name, walk.found.is_some())?;
+    }
     if walk.found.is_none() && target.deleted.is_some() {
         walk.deleted(&target, out)?;
     }
@@ -209,58 +255,6 @@ impl Walk<'_> {
             }),
             None => Ok(()),
         }
-    }
-
-    /// Walks the nested tar for the member asked for.
-    fn rootfs_diff(
-        &mut self,
-        entry: &mut Entry<'_, '_>,
-        target: &Target,
-        out: &mut dyn Write,
-    ) -> Result<()> {
-        let outer = entry.name().to_owned();
-        let label = format!("{}/{outer}", self.archive);
-        let mut nested = Archive::new(Source::from_reader(&mut *entry, label))?;
-        let wanted = target.member.as_deref().unwrap_or_default();
-        for member in nested.entries()? {
-            let mut member = member?;
-            let name = format!("{outer}/{}", member.name());
-            if member.is_file() {
-                self.name(name.clone());
-            }
-            if member.name() != wanted {
-                continue;
-            }
-            if member.file_type() != FileType::File {
-                self.warnings.push(Warning::new(
-                    WarningKind::NotARegularFile,
-                    Some(&name),
-                    format!(
-                        "a {}, which has no content to write",
-                        member.file_type().name()
-                    ),
-                ));
-                continue;
-            }
-            self.twice(member.data_offset())?;
-            let size = copy(&mut member, out, &self.archive, &name)?;
-            self.from_rootfs_copy = true;
-            self.found = Some(Cat {
-                kind: CatKind::RootfsDiff,
-                name,
-                size,
-                warnings: Vec::new(),
-            });
-        }
-        for mut w in nested.take_warnings() {
-            w.entry = Some(
-                w.entry
-                    .take()
-                    .map_or_else(|| outer.clone(), |e| format!("{outer}/{e}")),
-            );
-            self.warnings.push(w);
-        }
-        Ok(())
     }
 
     /// Keeps what finding a deleted file's content takes: `files.img`,

@@ -15,6 +15,7 @@ pub fn for_error(e: &Error) -> String {
     match e {
         Error::LimitExceeded { limit, .. } => format!(" ({})", flag(*limit)),
         Error::NoSuchProcess { .. } => " (use `inspect --ps-tree` to view all PIDs)".to_owned(),
+        Error::ContainerNeeded { .. } => " with --container NAME".to_owned(),
         Error::LayerCompression { compression, .. } => format!(
             "; recompress the archive first, e.g. with `{compression} -dc ARCHIVE | zstd -o ARCHIVE.tar.zst`"
         ),

@@ -89,45 +89,95 @@ pub struct Partial<T> {
     pub error: Option<std::sync::Arc<ckpt::Error>>,
 }
 
-/// Reads one checkpoint argument (keeping what precedes any damage when
-/// `options` say so) and makes `view` of it. When the archive is damaged,
-/// a view that cannot be made of the part read is no error of its own:
-/// the damage is what is reported.
-pub fn read_view<T>(
-    path: &Path,
-    options: &ckpt::Options,
+/// `view` of a checkpoint read, with its damage.
+fn view_of<T>(
+    c: &ckpt::Checkpoint,
     view: impl FnOnce(&ckpt::Checkpoint) -> ckpt::Result<T>,
 ) -> Partial<T> {
-    match read_checkpoint(path, options) {
-        Ok(c) => {
-            // Damage before any metadata or image: nothing worth showing.
-            if c.is_empty()
-                && let Some(damage) = c.damage
-            {
-                return Partial {
-                    shown: None,
-                    error: Some(damage),
-                };
-            }
-            let shown = view(&c);
-            match (shown, c.damage) {
-                (Ok(v), damage) => Partial {
-                    shown: Some(v),
-                    error: damage,
-                },
-                (Err(_), Some(damage)) => Partial {
-                    shown: None,
-                    error: Some(damage),
-                },
-                (Err(e), None) => Partial {
-                    shown: None,
-                    error: Some(std::sync::Arc::new(e)),
-                },
-            }
-        }
-        Err(e) => Partial {
+    // Damage before any metadata or image: nothing worth showing.
+    if c.is_empty()
+        && let Some(damage) = &c.damage
+    {
+        return Partial {
+            shown: None,
+            error: Some(damage.clone()),
+        };
+    }
+    match (view(c), &c.damage) {
+        (Ok(v), damage) => Partial {
+            shown: Some(v),
+            error: damage.clone(),
+        },
+        (Err(_), Some(damage)) => Partial {
+            shown: None,
+            error: Some(damage.clone()),
+        },
+        (Err(e), None) => Partial {
             shown: None,
             error: Some(std::sync::Arc::new(e)),
         },
     }
+}
+
+/// What a command shows of one argument that may be a pod checkpoint: a
+/// view of each container checkpoint (the checkpoint itself, or the pod's
+/// containers, or the one `--container` chose), the pod's description,
+/// and the errors to report after them.
+pub struct Views<T> {
+    /// The pod's description, for a pod checkpoint.
+    pub pod: Option<String>,
+    /// A view per container.
+    pub shown: Vec<T>,
+    /// The damage, or why nothing could be shown, for the pod and each
+    /// container.
+    pub errors: Vec<std::sync::Arc<ckpt::Error>>,
+}
+
+/// [`read_view`] of every container checkpoint the argument holds.
+pub fn read_views<T>(
+    path: &Path,
+    options: &ckpt::Options,
+    view: impl Fn(&ckpt::Checkpoint) -> ckpt::Result<T>,
+) -> Views<T> {
+    let c = match read_checkpoint(path, options) {
+        Ok(c) => c,
+        Err(e) => {
+            return Views {
+                pod: None,
+                shown: Vec::new(),
+                errors: vec![std::sync::Arc::new(e)],
+            };
+        }
+    };
+    let mut out = Views {
+        pod: c.pod.as_ref().map(super::pod::describe),
+        shown: Vec::new(),
+        errors: Vec::new(),
+    };
+    if c.pod.is_none() && options.container.is_none() {
+        let p = view_of(&c, view);
+        out.shown.extend(p.shown);
+        out.errors.extend(p.error);
+        return out;
+    }
+    match super::pod::chosen(&c, options.container.as_deref()) {
+        Ok(checkpoints) => {
+            for k in checkpoints {
+                let p = view_of(k, &view);
+                out.shown.extend(p.shown);
+                out.errors.extend(p.error);
+            }
+        }
+        Err(e) => out.errors.push(std::sync::Arc::new(e)),
+    }
+    if let Some(pod) = &c.pod {
+        out.errors
+            .extend(pod.containers.iter().filter_map(|k| k.error.clone()));
+    }
+    if c.pod.is_some()
+        && let Some(damage) = &c.damage
+    {
+        out.errors.push(damage.clone());
+    }
+    out
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::advice::advise;
 use super::args::{ReadArgs, open};
 use super::output::create_output;
+use super::pod::ContainerArg;
 use super::report::{report, warn};
 
 /// Arguments of `ckpt cat`.
@@ -34,6 +35,9 @@ pub struct Args {
     force: bool,
 
     #[command(flatten)]
+    pod: ContainerArg,
+
+    #[command(flatten)]
     read: ReadArgs,
 }
 
@@ -51,7 +55,7 @@ pub fn run(args: &Args) -> ExitCode {
         None => {
             let stdout = io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            ckpt::cat::cat(source, &args.path, &limits, &mut out).and_then(|found| {
+            cat(args, source, &limits, &mut out).and_then(|found| {
                 out.flush().map_err(|source| ckpt::Error::Output {
                     archive: name.clone(),
                     entry: found.name.clone(),
@@ -69,7 +73,7 @@ pub fn run(args: &Args) -> ExitCode {
                 }
             };
             let mut out = BufWriter::with_capacity(1 << 20, temp.as_file());
-            let found = ckpt::cat::cat(source, &args.path, &limits, &mut out).and_then(|found| {
+            let found = cat(args, source, &limits, &mut out).and_then(|found| {
                 out.flush().map_err(|source| ckpt::Error::Write {
                     path: target.clone(),
                     source,
@@ -102,5 +106,18 @@ pub fn run(args: &Args) -> ExitCode {
             report(&e);
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The file, from the container `--container` names when it does.
+fn cat(
+    args: &Args,
+    source: ckpt::Source<'_>,
+    limits: &ckpt::Limits,
+    out: &mut dyn Write,
+) -> ckpt::Result<ckpt::cat::Cat> {
+    match &args.pod.container {
+        Some(c) => ckpt::cat::cat_container(source, c, &args.path, limits, out),
+        None => ckpt::cat::cat(source, &args.path, limits, out),
     }
 }

@@ -8,6 +8,7 @@ use tempfile::TempPath;
 
 use super::args::{ReadArgs, open};
 use super::output::create_output;
+use super::pod::ContainerArg;
 use super::report::{emit, report, report_other};
 
 /// Arguments of `ckpt coredump`.
@@ -35,11 +36,14 @@ pub struct Args {
     force: bool,
 
     #[command(flatten)]
+    pod: ContainerArg,
+
+    #[command(flatten)]
     read: ReadArgs,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let options = args.read.options(ckpt::Want::none());
+    let options = args.pod.options(args.read.options(ckpt::Want::none()));
     if args.output.as_os_str() == "-" {
         return to_stdout(args, &options);
     }

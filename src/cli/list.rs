@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ckpt::model::TimeSource;
-use ckpt::views::list::{KUBELET_CHECKPOINTS, candidates, entries};
+use ckpt::views::list::{KUBELET_CHECKPOINTS, KUBELET_POD_CHECKPOINTS, candidates, entries};
 
 use super::advice::advise;
 use super::args::TableFormat;
@@ -15,8 +15,9 @@ use super::{table, text};
 /// Arguments of `ckpt list`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Directories to list `checkpoint-*` archives from (default: kubelet's,
-    /// /var/lib/kubelet/checkpoints).
+    /// Directories to list `checkpoint-*` archives (and pod checkpoint
+    /// directories) from (default: kubelet's, /var/lib/kubelet/checkpoints,
+    /// and /var/lib/kubelet/pod-checkpoints when it exists).
     #[arg(value_name = "DIR")]
     dirs: Vec<PathBuf>,
 
@@ -28,7 +29,12 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let dirs = if args.dirs.is_empty() {
-        vec![PathBuf::from(KUBELET_CHECKPOINTS)]
+        let mut dirs = vec![PathBuf::from(KUBELET_CHECKPOINTS)];
+        let pods = PathBuf::from(KUBELET_POD_CHECKPOINTS);
+        if pods.is_dir() {
+            dirs.push(pods);
+        }
+        dirs
     } else {
         args.dirs.clone()
     };

@@ -20,6 +20,7 @@ mod list;
 mod memparse;
 mod output;
 mod plugin;
+mod pod;
 mod progress;
 mod report;
 mod show;

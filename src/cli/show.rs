@@ -7,7 +7,8 @@ use ckpt::metadata::byte_to_string;
 use ckpt::views::Overview;
 
 use super::advice::advise;
-use super::args::{ReadArgs, TableFormat, read_view};
+use super::args::{ReadArgs, TableFormat, read_views};
+use super::pod::ContainerArg;
 use super::report::{emit, report, warn};
 
 /// Arguments of `ckpt show`.
@@ -30,27 +31,35 @@ pub struct Args {
     digest: bool,
 
     #[command(flatten)]
+    pod: ContainerArg,
+
+    #[command(flatten)]
     read: ReadArgs,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let options = ckpt::Options {
+    let options = args.pod.options(ckpt::Options {
         digest: args.digest,
         ..args.read.partial_options(ckpt::Want::default())
-    };
+    });
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
+    // Pod checkpoints' descriptions, by archive.
+    let mut pods = Vec::new();
     // Reported after the table, which shows what was read before them.
     let mut errors = Vec::new();
     for path in &args.files {
-        let result = read_view(path, &options, Overview::new);
-        if let Some(mut overview) = result.shown {
+        let views = read_views(path, &options, Overview::new);
+        for mut overview in views.shown {
             advise(&mut overview.warnings);
             warn(&overview.archive, &overview.warnings);
             shown.push(overview);
         }
-        if let Some(e) = result.error {
-            errors.push(e);
+        if let Some(pod) = views.pod {
+            pods.push((path.display().to_string(), pod));
+        }
+        if !views.errors.is_empty() {
+            errors.extend(views.errors);
             status = ExitCode::FAILURE;
         }
     }
@@ -60,9 +69,23 @@ pub fn run(args: &Args) -> ExitCode {
             s.push('\n');
             s
         }
-        TableFormat::Table if shown.is_empty() => String::new(),
+        TableFormat::Table if shown.is_empty() && pods.is_empty() => String::new(),
+        TableFormat::Table if args.files.len() == 1 && pods.len() == 1 => {
+            let (archive, pod) = &pods[0];
+            let mut out = format!(
+                "\nDisplaying pod checkpoint data from {}\n\n{pod}\n",
+                super::text::clean(archive)
+            );
+            if !shown.is_empty() {
+                out.push_str(&table(&shown, false, false));
+            }
+            out
+        }
         TableFormat::Table => {
-            let mut out = table(&shown, args.files.len() == 1);
+            let mut out = table(&shown, args.files.len() == 1, args.files.len() > 1);
+            for (archive, pod) in &pods {
+                out.push_str(&format!("\n{}:\n{pod}", super::text::clean(archive)));
+            }
             for o in &shown {
                 if let Some(line) = super::criu_plugins::show_line(&o.archive, &o.header) {
                     out.push_str(&line);
@@ -88,8 +111,8 @@ pub fn run(args: &Args) -> ExitCode {
 
 /// checkpointctl's layout: with one archive, a "Displaying" line and the
 /// root-fs diff column only when there is one; with several, both size
-/// columns always.
-fn table(shown: &[Overview], single: bool) -> String {
+/// columns always (and a pod's containers named `pod/container`).
+fn table(shown: &[Overview], single: bool, several: bool) -> String {
     let mut header = vec!["Container", "Image", "ID", "Runtime", "Created", "Engine"];
     let with_diff = !single
         || shown
@@ -102,8 +125,12 @@ fn table(shown: &[Overview], single: bool) -> String {
     let rows: Vec<Vec<String>> = shown
         .iter()
         .map(|o| {
+            let name = match &o.header.pod {
+                Some(p) if several => format!("{}/{}", p.pod, o.header.container_name),
+                _ => o.header.container_name.clone(),
+            };
             let mut row = vec![
-                o.header.container_name.clone(),
+                name,
                 o.header.image.clone(),
                 o.header.short_id().to_owned(),
                 o.header.runtime.clone(),

@@ -134,7 +134,8 @@ pub fn coredump_in_one_read<'o>(
     open: &mut dyn FnMut(u32) -> io::Result<Box<dyn CoreOutput + 'o>>,
 ) -> Result<Vec<CoreDump>> {
     let mut sink = CoreSink::new(pids.to_vec(), open);
-    let checkpoint = crate::read_with(source, &images_wanted(options), &mut sink)?;
+    let checkpoint = crate::read_with(source, &images_wanted(options), &mut sink)?
+        .into_container(options.container.as_deref())?;
     let archive = checkpoint.archive.clone();
     sink.take_on_the_way();
     let wanted = chosen(&checkpoint, pids)?;

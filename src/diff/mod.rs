@@ -8,8 +8,7 @@
 mod changes;
 mod options;
 mod pages;
-
-use std::collections::hash_map::RandomState;
+mod sides;
 
 use serde::Serialize;
 
@@ -18,13 +17,13 @@ pub use changes::{
 };
 pub use options::DiffOptions;
 pub use pages::{MemoryDiff, PageHashes, ProcessMemoryDiff, compare_pages};
+pub use sides::{Side, pair, read_both, read_sides};
 
 use crate::error::{Error, Result};
-use crate::model::Checkpoint;
-use crate::options::{LimitKind, Options};
+use crate::model::InPod;
+use crate::options::Options;
 use crate::source::Source;
-use crate::views::{Inspection, PsNode};
-use crate::warning::{Warning, WarningKind};
+use crate::views::PsNode;
 
 /// A checkpoint's creation time and size, as in checkpointctl's diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,6 +35,9 @@ pub struct CheckpointInfo {
     pub total_size: u64,
     /// The archive.
     pub archive: String,
+    /// The pod and container, when it is a pod checkpoint's container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod: Option<InPod>,
 }
 
 /// The comparison of checkpoints A and B; checkpointctl's `diff --format
@@ -73,79 +75,6 @@ pub struct Diff {
     pub tree_b: Option<PsNode>,
 }
 
-/// One checkpoint read for a comparison: the checkpoint, its inspection
-/// (with [`DiffOptions::inspect`]), and the hash of every page of its
-/// memory when the memory is compared.
-#[derive(Debug)]
-pub struct Side {
-    /// The checkpoint.
-    pub checkpoint: Checkpoint,
-    /// What is compared of it.
-    pub inspection: Inspection,
-    /// Its pages' hashes (with [`DiffOptions::memory`]).
-    pub pages: Option<PageHashes<RandomState>>,
-}
-
-/// Reads and inspects one checkpoint for a comparison, hashing its pages
-/// with `hasher` if the memory is compared.
-pub fn read_side(
-    source: Source<'_>,
-    diff: &DiffOptions,
-    options: &Options,
-    hasher: &RandomState,
-) -> Result<Side> {
-    let options = Options {
-        want: diff.want(),
-        ..options.clone()
-    };
-    // Two sides are read at once: each holds its table in half the total.
-    let table = options.limits.max_total_size / 2;
-    let mut pages = diff.memory.then(|| PageHashes::new(hasher.clone(), table));
-    let mut checkpoint = match pages.as_mut() {
-        Some(sink) => crate::read::read_with(source, &options, sink)?,
-        None => crate::read::read(source, &options)?,
-    };
-    if let Some(p) = pages.as_ref().filter(|p| !p.is_complete()) {
-        checkpoint.warnings.push(
-            Warning::new(
-                WarningKind::MemoryUnavailable,
-                None,
-                format!(
-                    "memory compared for the first {} pages only: their hashes fill half of \
-                     the bytes a read may hold",
-                    p.len()
-                ),
-            )
-            .with_limit(Some(LimitKind::TotalSize)),
-        );
-    }
-    let inspection = Inspection::new(&checkpoint, &diff.inspect())?;
-    Ok(Side {
-        checkpoint,
-        inspection,
-        pages,
-    })
-}
-
-/// Reads both checkpoints at once, one on another thread, each in one pass;
-/// what `options` want is replaced by what the comparison needs.
-pub fn read_both(
-    a: Source<'_>,
-    b: Source<'_>,
-    diff: &DiffOptions,
-    options: &Options,
-) -> (Result<Side>, Result<Side>) {
-    // One hasher for both, so that their page hashes compare.
-    let hasher = RandomState::new();
-    std::thread::scope(|scope| {
-        let b = scope.spawn(|| read_side(b, diff, options, &hasher));
-        let a = read_side(a, diff, options, &hasher);
-        // A panic in B's reader is a bug: let it show as one.
-        let b = b.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (a, b)
-    })
-}
-
 /// Reads two checkpoints of one container and compares them.
 ///
 /// ```
@@ -170,7 +99,20 @@ pub fn compare(
     options: &Options,
 ) -> Result<Diff> {
     let (a, b) = read_both(a, b, diff, options);
-    Diff::new(&a?, &b?, diff)
+    let (a, b) = (a?, b?);
+    match pair(&a, &b).as_slice() {
+        [(Some(a), Some(b))] => Diff::new(a, b, diff),
+        _ => Err(Error::Unavailable {
+            archive: a
+                .first()
+                .map(|s| s.checkpoint.archive.clone())
+                .unwrap_or_default(),
+            what: "compare one container".into(),
+            reason: "a pod checkpoint: choose a container with Options::container, or \
+                     compare the sides read_both gives pair by pair"
+                .into(),
+        }),
+    }
 }
 
 impl Diff {
@@ -208,11 +150,13 @@ impl Diff {
                 created: ia.header.created.clone(),
                 total_size: ia.header.checkpoint_size.total_size,
                 archive: ca.archive.clone(),
+                pod: ca.in_pod.clone(),
             },
             checkpoint_b: CheckpointInfo {
                 created: ib.header.created.clone(),
                 total_size: ib.header.checkpoint_size.total_size,
                 archive: cb.archive.clone(),
+                pod: cb.in_pod.clone(),
             },
             process_changes,
             file_changes,

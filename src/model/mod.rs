@@ -14,6 +14,7 @@ mod plugins;
 mod pod;
 mod process;
 mod rootfs;
+mod select;
 mod shared;
 mod tree;
 

@@ -10,13 +10,16 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::metadata::Time;
-use crate::model::{Engine, TimeSource};
+use crate::model::{Checkpoint, Engine, InPod, TimeSource};
 use crate::options::{Limits, Options, Want};
 use crate::read::read_path;
 use crate::warning::Warning;
 
 /// The directory kubelet keeps checkpoints in.
 pub const KUBELET_CHECKPOINTS: &str = "/var/lib/kubelet/checkpoints";
+/// The directory kubelet keeps pod checkpoints in (KEP-5823): a directory
+/// `checkpoint-<uid>` per pod checkpoint.
+pub const KUBELET_POD_CHECKPOINTS: &str = "/var/lib/kubelet/pod-checkpoints";
 
 /// One checkpoint of a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,6 +44,9 @@ pub struct ListEntry {
     pub checkpoint_name: String,
     /// The archive's path.
     pub path: PathBuf,
+    /// The pod checkpoint it is one container of, and which.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_pod: Option<InPod>,
     /// What was wrong with optional parts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
@@ -86,8 +92,16 @@ pub fn entry_within(path: &Path, limits: &Limits) -> Result<ListEntry> {
 
 /// Reads one archive as far as its metadata, under `limits`, keeping what
 /// was read before any damage: the entry when its metadata was read, and
-/// the error (the damage, or why there is no entry).
+/// the error (the damage, or why there is no entry). A pod checkpoint
+/// gives its first container's (see [`entries_partial`]).
 pub fn entry_partial(path: &Path, limits: &Limits) -> (Option<ListEntry>, Option<Error>) {
+    let (entries, error) = entries_partial(path, limits);
+    (entries.into_iter().next(), error)
+}
+
+/// [`entry_partial`] of every container checkpoint in the archive: one,
+/// or a pod checkpoint's containers, in the pod's order.
+pub fn entries_partial(path: &Path, limits: &Limits) -> (Vec<ListEntry>, Option<Error>) {
     let options = Options {
         want: Want::metadata_only(),
         limits: *limits,
@@ -96,40 +110,68 @@ pub fn entry_partial(path: &Path, limits: &Limits) -> (Option<ListEntry>, Option
     };
     let mut c = match read_path(path, &options) {
         Ok(c) => c,
-        Err(e) => return (None, Some(e)),
+        Err(e) => return (Vec::new(), Some(e)),
     };
     // The only owner of the damage is the checkpoint just read.
-    let damage = c.damage.take().map(|d| {
-        std::sync::Arc::try_unwrap(d).unwrap_or_else(|d| Error::Io {
-            archive: c.archive.clone(),
-            entry: None,
-            offset: None,
-            source: std::io::Error::other(d.to_string()),
+    let owned = |c: &mut Checkpoint| {
+        c.damage.take().map(|d| {
+            std::sync::Arc::try_unwrap(d).unwrap_or_else(|d| Error::Io {
+                archive: c.archive.clone(),
+                entry: None,
+                offset: None,
+                source: std::io::Error::other(d.to_string()),
+            })
         })
-    });
-    let entry = (|| {
-        let config = c.require_config()?;
-        c.require_spec()?;
-        Ok::<_, Error>(ListEntry {
-            namespace: c.container.namespace.clone(),
-            pod: c.container.pod.clone(),
-            container: c.container.name.clone(),
-            engine: c.container.engine,
-            time_checkpointed: c.checkpointed.map_or(config.checkpointed_time, |t| t.time),
-            time_checkpointed_from: c.checkpointed.map(|t| t.source),
-            checkpoint_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            path: path.to_owned(),
-            warnings: c.warnings.clone(),
-        })
-    })();
-    match (entry, damage) {
-        (Ok(entry), damage) => (Some(entry), damage),
-        (Err(_), Some(damage)) => (None, Some(damage)),
-        (Err(e), None) => (None, Some(e)),
+    };
+    let mut damage = owned(&mut c);
+    let Some(pod) = c.pod.take() else {
+        return match (listed(&c, path), damage) {
+            (Ok(entry), damage) => (vec![entry], damage),
+            (Err(_), Some(damage)) => (Vec::new(), Some(damage)),
+            (Err(e), None) => (Vec::new(), Some(e)),
+        };
+    };
+    let mut out = Vec::new();
+    for container in pod.containers {
+        let Some(mut k) = container.checkpoint else {
+            continue;
+        };
+        let inner = owned(&mut k);
+        match listed(&k, path) {
+            Ok(entry) => out.push(entry),
+            Err(e) => damage = damage.or(Some(e)),
+        }
+        damage = damage.or(inner);
     }
+    (out, damage)
+}
+
+/// A container checkpoint's row.
+fn listed(c: &Checkpoint, path: &Path) -> Result<ListEntry> {
+    let config = c.require_config()?;
+    c.require_spec()?;
+    let in_pod = c.in_pod.clone();
+    Ok(ListEntry {
+        namespace: in_pod
+            .as_ref()
+            .map_or_else(|| c.container.namespace.clone(), |p| p.namespace.clone()),
+        pod: in_pod
+            .as_ref()
+            .map_or_else(|| c.container.pod.clone(), |p| p.pod.clone()),
+        container: in_pod
+            .as_ref()
+            .map_or_else(|| c.container.name.clone(), |p| p.container.clone()),
+        engine: c.container.engine,
+        time_checkpointed: c.checkpointed.map_or(config.checkpointed_time, |t| t.time),
+        time_checkpointed_from: c.checkpointed.map(|t| t.source),
+        checkpoint_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        path: path.to_owned(),
+        in_pod,
+        warnings: c.warnings.clone(),
+    })
 }
 
 /// Reads every archive, on as many threads as there are cores, and
@@ -157,7 +199,7 @@ pub fn entries_within(
     limits: &Limits,
 ) -> (Vec<ListEntry>, Vec<(PathBuf, Error)>) {
     let next = AtomicUsize::new(0);
-    type Partial = (Option<ListEntry>, Option<Error>);
+    type Partial = (Vec<ListEntry>, Option<Error>);
     let results: Mutex<Vec<(usize, Partial)>> = Mutex::new(Vec::with_capacity(paths.len()));
     let workers = threads.clamp(1, paths.len().max(1));
     let share = limits.max_total_size / workers as u64;
@@ -174,7 +216,7 @@ pub fn entries_within(
                     let Some(path) = paths.get(i) else {
                         break;
                     };
-                    let result = entry_partial(path, &limits);
+                    let result = entries_partial(path, &limits);
                     if let Ok(mut r) = results.lock() {
                         r.push((i, result));
                     }

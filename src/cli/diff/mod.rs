@@ -7,10 +7,11 @@ use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ckpt::diff::{Diff, DiffOptions, read_both};
+use ckpt::diff::{Diff, DiffOptions, pair, read_both};
 
 use super::advice::advise;
 use super::args::{ReadArgs, open};
+use super::pod::ContainerArg;
 use super::progress::with_progress_all;
 use super::report::{emit, report, report_in, report_other, warn};
 use render::render;
@@ -67,6 +68,9 @@ pub struct Args {
     sockets: bool,
 
     #[command(flatten)]
+    pod: ContainerArg,
+
+    #[command(flatten)]
     read: ReadArgs,
 }
 
@@ -91,7 +95,7 @@ pub fn run(args: &Args) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let diff_options = args.options();
-    let options = args.read.options(diff_options.want());
+    let options = args.pod.options(args.read.options(diff_options.want()));
     let (a, b) = match (open(&args.a), open(&args.b)) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
@@ -112,27 +116,103 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for side in [&mut side_a, &mut side_b] {
+    for side in side_a.iter_mut().chain(side_b.iter_mut()) {
         advise(&mut side.inspection.warnings);
         warn(&side.inspection.archive, &side.inspection.warnings);
     }
-    let diff = match Diff::new(&side_a, &side_b, &diff_options) {
-        Ok(d) => d,
-        Err(e) => {
-            report(&e);
-            return ExitCode::FAILURE;
-        }
-    };
-    let out = match args.format {
-        DiffFormat::Json => {
-            let mut s = ckpt::escape::to_json_pretty(&diff).unwrap_or_else(|_| "{}".into());
+    let pairs = pair(&side_a, &side_b);
+    // Two container checkpoints: checkpointctl's one comparison.
+    if let [(Some(a), Some(b))] = pairs.as_slice()
+        && a.checkpoint.in_pod.is_none()
+        && b.checkpoint.in_pod.is_none()
+    {
+        return match Diff::new(a, b, &diff_options) {
+            Ok(diff) => emit_diffs(args, &[Compared::Both(Box::new(diff))]),
+            Err(e) => {
+                report(&e);
+                ExitCode::FAILURE
+            }
+        };
+    }
+    // Pods: their containers paired by name, each compared.
+    let diffs: Vec<Compared> = pairs
+        .into_iter()
+        .map(|pair| match pair {
+            (Some(a), Some(b)) => match Diff::new(a, b, &diff_options) {
+                Ok(d) => Compared::Both(Box::new(d)),
+                Err(e) => Compared::Failed(a.container().to_owned(), super::report::message(&e)),
+            },
+            (Some(a), None) => Compared::Only(a.container().to_owned(), "A"),
+            (None, Some(b)) => Compared::Only(b.container().to_owned(), "B"),
+            (None, None) => Compared::Failed(String::new(), String::new()),
+        })
+        .collect();
+    emit_diffs(args, &diffs)
+}
+
+/// What became of one container of the comparison.
+enum Compared {
+    /// Compared.
+    Both(Box<Diff>),
+    /// In one side's pod only (`A` or `B`).
+    Only(String, &'static str),
+    /// Not comparable: why.
+    Failed(String, String),
+}
+
+/// The comparisons, then a line for each container in one pod only or
+/// not comparable (JSON: an array for pods, with `{"container": …,
+/// "only_in": "A"}` and `{"container": …, "error": …}` elements).
+fn emit_diffs(args: &Args, diffs: &[Compared]) -> ExitCode {
+    let out = match (args.format, diffs) {
+        (DiffFormat::Json, [Compared::Both(d)]) if d.checkpoint_a.pod.is_none() => {
+            let mut s = ckpt::escape::to_json_pretty(&**d).unwrap_or_else(|_| "{}".into());
             s.push('\n');
             s
         }
-        DiffFormat::Tree => render(&diff, args.show_unchanged),
+        (DiffFormat::Json, _) => {
+            let list: Vec<serde_json::Value> = diffs
+                .iter()
+                .map(|d| match d {
+                    Compared::Both(d) => serde_json::to_value(d).unwrap_or_default(),
+                    Compared::Only(c, side) => serde_json::json!({"container": c, "only_in": side}),
+                    Compared::Failed(c, e) => serde_json::json!({"container": c, "error": e}),
+                })
+                .collect();
+            let mut s = ckpt::escape::to_json_pretty(&list).unwrap_or_else(|_| "[]".into());
+            s.push('\n');
+            s
+        }
+        (DiffFormat::Tree, _) => {
+            let mut out = String::new();
+            for d in diffs.iter().filter_map(|d| match d {
+                Compared::Both(d) => Some(&**d),
+                _ => None,
+            }) {
+                if let Some(p) = &d.checkpoint_a.pod {
+                    out.push_str(&format!(
+                        "\nPod {}, container {}\n",
+                        super::text::clean(&p.pod),
+                        super::text::clean(&p.container)
+                    ));
+                }
+                out.push_str(&render(d, args.show_unchanged));
+            }
+            for d in diffs {
+                let line = match d {
+                    Compared::Both(_) => continue,
+                    Compared::Only(c, side) => format!("\nContainer {c}: only in {side}\n"),
+                    Compared::Failed(c, e) => format!("\nContainer {c}: {e}\n"),
+                };
+                out.push_str(&super::text::clean(&line));
+            }
+            out
+        }
     };
+    let failed = diffs.iter().any(|d| matches!(d, Compared::Failed(..)));
     match emit(&out) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) if !failed => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::FAILURE,
         Err(code) => code,
     }
 }

@@ -9,7 +9,8 @@ mod render;
 use ckpt::views::{InspectOptions, Inspection};
 
 use super::advice::advise;
-use super::args::{ReadArgs, read_view};
+use super::args::{ReadArgs, read_views};
+use super::pod::ContainerArg;
 use super::report::{emit, report, warn};
 use render::tree;
 
@@ -77,6 +78,9 @@ pub struct Args {
     rootfs_diff: bool,
 
     #[command(flatten)]
+    pod: ContainerArg,
+
+    #[command(flatten)]
     read: ReadArgs,
 }
 
@@ -108,46 +112,55 @@ impl Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let inspect = args.options();
-    let options = ckpt::Options {
+    let options = args.pod.options(ckpt::Options {
         digest: args.digest,
         ..args.read.partial_options(inspect.want())
-    };
+    });
     let mut status = ExitCode::SUCCESS;
     let mut shown = Vec::new();
     let mut errors = Vec::new();
+    let tree_format = args.format == TreeFormat::Tree;
     for path in &args.archives {
-        let result = read_view(path, &options, |c| Inspection::new(c, &inspect));
-        if let Some(e) = result.error {
+        let views = read_views(path, &options, |c| Inspection::new(c, &inspect));
+        if !views.errors.is_empty() {
             status = ExitCode::FAILURE;
-            // A tree is printed as it is made: its damage right after it.
-            if args.format == TreeFormat::Tree && result.shown.is_none() {
-                report(&e);
-            } else {
-                errors.push(e);
-            }
         }
-        if let Some(mut inspection) = result.shown {
-            {
-                advise(&mut inspection.warnings);
-                warn(&inspection.archive, &inspection.warnings);
-                if args.format == TreeFormat::Tree {
-                    let mut out = format!(
-                        "\nDisplaying container checkpoint tree view from {}\n\n{}\n",
-                        super::text::clean(&inspection.archive),
-                        tree(&inspection).render()
-                    );
-                    if let Some(d) = &inspection.digest {
-                        out.push_str(&super::digest::section(&inspection.archive, d));
-                    }
-                    let emitted = emit(&out);
-                    for e in errors.drain(..) {
-                        report(&e);
-                    }
-                    if let Err(code) = emitted {
-                        return code;
-                    }
+        let mut out = String::new();
+        if tree_format && let Some(pod) = &views.pod {
+            out.push_str(&format!(
+                "\nDisplaying pod checkpoint from {}\n\n{pod}",
+                super::text::clean(&path.display().to_string())
+            ));
+        }
+        for mut inspection in views.shown {
+            advise(&mut inspection.warnings);
+            warn(&inspection.archive, &inspection.warnings);
+            if tree_format {
+                out.push_str(&format!(
+                    "\nDisplaying container checkpoint tree view from {}{}\n\n{}\n",
+                    super::text::clean(&match inspection.header.pod {
+                        // The pod's archive, as given.
+                        Some(_) => path.display().to_string(),
+                        None => inspection.archive.clone(),
+                    }),
+                    super::pod::heading_of(inspection.header.pod.as_ref()),
+                    tree(&inspection).render()
+                ));
+                if let Some(d) = &inspection.digest {
+                    out.push_str(&super::digest::section(&inspection.archive, d));
                 }
-                shown.push(inspection);
+            }
+            shown.push(inspection);
+        }
+        errors.extend(views.errors);
+        // A tree is printed as it is made: its damage right after it.
+        if tree_format {
+            let emitted = emit(&out);
+            for e in errors.drain(..) {
+                report(&e);
+            }
+            if let Err(code) = emitted {
+                return code;
             }
         }
     }

@@ -12,6 +12,7 @@ use ckpt::{Error, Options, Want};
 use serde::Serialize;
 
 use super::super::args::{ReadArgs, TableFormat};
+use super::super::pod::ContainerArg;
 use super::super::report::report_other;
 
 /// Kinds of memory `--vma` selects.
@@ -103,6 +104,9 @@ pub struct Args {
     pub(super) format: TableFormat,
 
     #[command(flatten)]
+    pub(super) pod: ContainerArg,
+
+    #[command(flatten)]
     pub(super) read: ReadArgs,
 }
 
@@ -180,11 +184,20 @@ impl From<Error> for Failure {
 
 /// What every mode reads: the process tree and the memory layout.
 pub(super) fn options(args: &Args) -> Options {
-    args.read.partial_options(Want {
+    args.pod.options(args.read.partial_options(Want {
         processes: true,
         memory: true,
         ..Want::metadata_only()
-    })
+    }))
+}
+
+/// The one container whose memory was read: the checkpoint, or the pod's
+/// container `--container` chose.
+pub(super) fn one_container(
+    args: &Args,
+    checkpoint: ckpt::Checkpoint,
+) -> Result<ckpt::Checkpoint, Error> {
+    super::super::pod::only(checkpoint, args.pod.container.as_deref())
 }
 
 /// The damage alone, when it came before anything worth showing.

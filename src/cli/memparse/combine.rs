@@ -9,6 +9,8 @@ pub(super) struct Combined {
     /// JSON documents go into one array (several archives, `--format
     /// json`, not to an `-o` file).
     array: bool,
+    /// Whether JSON may go into an array (not to an `-o` file).
+    may_array: bool,
     /// Elements written into the array.
     written: usize,
 }
@@ -24,7 +26,17 @@ impl Combined {
         Combined {
             several,
             array: several && array,
+            may_array: array,
             written: 0,
+        }
+    }
+
+    /// One argument holds several documents (a pod's containers): from now
+    /// on, as with several archives.
+    pub(super) fn several_documents(&mut self) {
+        if self.written == 0 {
+            self.several = true;
+            self.array = self.may_array;
         }
     }
 
@@ -37,11 +49,26 @@ impl Combined {
     /// What to print of `archive`'s JSON document `json`: the document (one
     /// archive), or an element of the array, `{"archive": …, key: json}`.
     pub(super) fn element(&mut self, archive: &str, key: &str, json: &str) -> String {
+        self.element_in(archive, None, key, json)
+    }
+
+    /// [`Self::element`] of a pod's container, naming it.
+    pub(super) fn element_in(
+        &mut self,
+        archive: &str,
+        pod: Option<&ckpt::model::InPod>,
+        key: &str,
+        json: &str,
+    ) -> String {
         if !self.array {
             return json.to_owned();
         }
+        let pod = match pod.and_then(|p| serde_json::to_string(p).ok()) {
+            Some(p) => format!("\n  \"pod\": {p},"),
+            None => String::new(),
+        };
         let body = format!(
-            "{{\n  \"archive\": {},\n  {}: {}\n}}",
+            "{{\n  \"archive\": {},{pod}\n  {}: {}\n}}",
             serde_json::Value::from(archive),
             serde_json::Value::from(key),
             indent(json.trim_end(), "  ")

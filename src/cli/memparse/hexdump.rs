@@ -14,7 +14,7 @@ use super::super::output::create_output;
 use super::super::progress::with_progress;
 use super::super::report::{emit, report_other, warn};
 use super::super::text;
-use super::args::{Args, Failure, check_pid, damaged, damaged_early, options};
+use super::args::{Args, Failure, check_pid, damaged, damaged_early, one_container, options};
 use super::combine::Combined;
 use super::lines::{Squeeze, WIDE, json_row, text_line};
 
@@ -263,8 +263,9 @@ pub(super) fn run(
                 narrow,
             )
             .indented(pad);
-            let mut checkpoint =
+            let checkpoint =
                 with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+            let mut checkpoint = one_container(args, checkpoint)?;
             damaged_early(&mut checkpoint)?;
             target.check(&checkpoint)?;
             finish(&mut sink)?;
@@ -296,8 +297,9 @@ pub(super) fn run(
                     false,
                     false,
                 );
-                let mut checkpoint =
+                let checkpoint =
                     with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+                let mut checkpoint = one_container(args, checkpoint)?;
                 // A file that holds part of the memory is no file to keep.
                 damaged(&mut checkpoint)?;
                 target.check(&checkpoint)?;

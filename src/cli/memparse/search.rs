@@ -13,7 +13,7 @@ use super::super::args::{TableFormat, open};
 use super::super::progress::with_progress;
 use super::super::report::{emit, warn};
 use super::super::{table, text};
-use super::args::{Args, Failure, check_pid, damaged, damaged_early, json, options};
+use super::args::{Args, Failure, check_pid, damaged, damaged_early, json, one_container, options};
 use super::combine::Combined;
 
 /// checkpointctl's rendering of matched bytes: printable ASCII as is,
@@ -112,7 +112,8 @@ pub(super) fn run(
     let progress = source.progress();
     let options = options(args);
     let mut sink = MemorySearch::new(pattern, context, args.filter(), args.max_hits);
-    let mut checkpoint = with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+    let checkpoint = with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+    let mut checkpoint = one_container(args, checkpoint)?;
     let SearchResults { hits, stopped, .. } = sink.finish();
     damaged_early(&mut checkpoint)?;
     if let Some(pid) = args.pid {

@@ -29,35 +29,83 @@ pub(super) fn run(args: &Args, path: &Path, combined: &mut Combined) -> Result<(
     let mut checkpoint = with_progress(progress, || {
         ckpt::read_with(source, &options, &mut NoMemory)
     })?;
-    damaged_early(&mut checkpoint)?;
+    if checkpoint.pod.is_none() && args.pod.container.is_none() {
+        damaged_early(&mut checkpoint)?;
+        let out = tables(args, &name, &checkpoint, combined)?;
+        emit(&out).map_err(Failure::Quiet)?;
+        return damaged(&mut checkpoint);
+    }
+    // A pod: each container's tables (the one chosen), named by pod and
+    // container.
+    let mut out = String::new();
+    let mut damage = None;
+    let chosen = super::super::pod::chosen(&checkpoint, args.pod.container.as_deref())?;
+    if chosen.len() > 1 {
+        combined.several_documents();
+    }
+    for c in chosen {
+        let heading = match args.format {
+            TableFormat::Json => name.clone(),
+            TableFormat::Table => format!("{name}{}", super::super::pod::heading(c)),
+        };
+        if c.is_empty()
+            && let Some(d) = &c.damage
+        {
+            damage.get_or_insert(d.clone());
+            continue;
+        }
+        out.push_str(&tables(args, &heading, c, combined)?);
+        if let Some(d) = &c.damage {
+            damage.get_or_insert(d.clone());
+        }
+    }
+    emit(&out).map_err(Failure::Quiet)?;
+    if let Some(d) = damage.or(checkpoint.damage.take()) {
+        return Err(Failure::Damage(d));
+    }
+    Ok(())
+}
+
+/// The tables of one container checkpoint, headed by `name`.
+fn tables(
+    args: &Args,
+    name: &str,
+    checkpoint: &ckpt::Checkpoint,
+    combined: &mut Combined,
+) -> Result<String, Failure> {
     checkpoint.require_checkpoint_directory()?;
     let mut warnings = checkpoint.warnings.clone();
     let out = if args.pages {
-        let listing = pages_listing(&checkpoint);
+        let listing = pages_listing(checkpoint);
         match args.format {
-            TableFormat::Json => combined.element(&name, "pages_files", &json(&listing)),
-            TableFormat::Table => pages_table(&name, &listing),
+            TableFormat::Json => {
+                let pod = checkpoint.in_pod.as_ref();
+                combined.element_in(name, pod, "pages_files", &json(&listing))
+            }
+            TableFormat::Table => pages_table(name, &listing),
         }
     } else {
-        let rows = match memory_table(&checkpoint, &mut warnings) {
+        let rows = match memory_table(checkpoint, &mut warnings) {
             Ok(rows) => rows,
             // Damage may have cut the tree off: that is what is reported.
             Err(_) if checkpoint.damage.is_some() => Vec::new(),
             Err(e) => return Err(e.into()),
         };
         match args.format {
-            TableFormat::Json => combined.element(&name, "processes", &json(&rows)),
+            TableFormat::Json => {
+                let pod = checkpoint.in_pod.as_ref();
+                combined.element_in(name, pod, "processes", &json(&rows))
+            }
             TableFormat::Table => {
-                let mut out = size_table(&name, &rows);
-                out.push_str(&shared_objects(&shared_table(&checkpoint)));
+                let mut out = size_table(name, &rows);
+                out.push_str(&shared_objects(&shared_table(checkpoint)));
                 out
             }
         }
     };
     advise(&mut warnings);
-    warn(&name, &warnings);
-    emit(&out).map_err(Failure::Quiet)?;
-    damaged(&mut checkpoint)
+    warn(name, &warnings);
+    Ok(out)
 }
 
 fn size_table(name: &str, rows: &[MemoryRow]) -> String {

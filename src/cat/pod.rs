@@ -1,0 +1,119 @@
+//! One container's file in a pod checkpoint: the entries of its directory
+//! (`pod.options` layout) read by their names below it, or its nested
+//! archive (the manifest layouts) read in turn, in the same pass.
+
+use crate::error::{Error, Result};
+use crate::layout::{EntryKind, is_pod_container_directory};
+use crate::metadata::PodManifest;
+use crate::model::{selects, split_directory_name};
+use crate::options::Limits;
+use crate::source::{Entry, Source};
+
+/// What an entry of a pod checkpoint is to the container asked for.
+pub(super) enum Part {
+    /// Not the container's.
+    Skip,
+    /// One of its directory's entries, now named below the directory.
+    Inner,
+    /// Its archive.
+    Nested,
+}
+
+/// The container asked for, and what the walk learned of the pod.
+pub(super) struct PodWalk<'s> {
+    selector: &'s str,
+    manifest: Option<PodManifest>,
+    /// Whether any entry was the container's.
+    pub(super) matched: bool,
+    /// Why its archive had no such file.
+    pub(super) not_found: Option<Error>,
+}
+
+impl<'s> PodWalk<'s> {
+    pub(super) fn new(selector: &'s str) -> PodWalk<'s> {
+        PodWalk {
+            selector,
+            manifest: None,
+            matched: false,
+            not_found: None,
+        }
+    }
+
+    /// What `entry` is to the container.
+    pub(super) fn part(&mut self, entry: &mut Entry<'_, '_>, limits: &Limits) -> Result<Part> {
+        match entry.kind() {
+            EntryKind::PodManifest if entry.is_file() => {
+                let bytes = entry.read_to_vec(limits.max_entry_size)?;
+                self.manifest = PodManifest::from_slice(&bytes).ok();
+                return Ok(Part::Skip);
+            }
+            EntryKind::PodContainerArchive if entry.is_file() => {
+                let archive = entry.name();
+                let listed = self
+                    .manifest
+                    .as_ref()
+                    .and_then(|m| m.containers.iter().find(|c| c.archive == archive));
+                let (name, id) = listed.map_or(("", ""), |c| (c.name.as_str(), c.id.as_str()));
+                if selects(self.selector, name, archive, id) {
+                    self.matched = true;
+                    return Ok(Part::Nested);
+                }
+                return Ok(Part::Skip);
+            }
+            _ => {}
+        }
+        let first = entry
+            .name()
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        if !is_pod_container_directory(&first) {
+            return Ok(Part::Skip);
+        }
+        let (id, name) = split_directory_name(&first);
+        if !selects(self.selector, name, &first, id) {
+            return Ok(Part::Skip);
+        }
+        self.matched = true;
+        Ok(match entry.within(&first) {
+            Some(()) => Part::Inner,
+            None => Part::Skip,
+        })
+    }
+
+    /// Reads the container's archive `entry` with `read` (the same walk,
+    /// in turn): what it found, or `None` when it has no such file.
+    pub(super) fn nested<T>(
+        &mut self,
+        archive: &str,
+        entry: &mut Entry<'_, '_>,
+        read: impl FnOnce(Source<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let label = format!("{archive}:{}", entry.name());
+        match read(Source::from_reader(&mut *entry, label)) {
+            Ok(found) => Ok(Some(found)),
+            Err(e @ Error::NotFound { .. }) => {
+                self.not_found = Some(e);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// After the walk: an error if no entry was the container's, or if
+    /// its archive had no such file (and nothing was `found`).
+    pub(super) fn finish(&mut self, archive: &str, found: bool) -> Result<()> {
+        if !self.matched {
+            return Err(Error::NoSuchContainer {
+                archive: archive.to_owned(),
+                container: self.selector.to_owned(),
+                reason: "not in the pod".into(),
+            });
+        }
+        match self.not_found.take() {
+            Some(e) if !found => Err(e),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Pod checkpoints on the command line: `--container`, the containers a
+//! command shows, and the lines that describe the pod.
+
+use ckpt::Checkpoint;
+use ckpt::model::{Pod, Unread};
+
+use super::text::clean;
+
+/// `--container`, for the commands that read a pod checkpoint's
+/// containers.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ContainerArg {
+    /// In a pod checkpoint, the container to read: its name in the pod,
+    /// its directory or archive, or at least 4 digits of its id (by
+    /// default every container, where a command can show several).
+    #[arg(long, value_name = "NAME")]
+    pub container: Option<String>,
+}
+
+impl ContainerArg {
+    /// The options with the container chosen.
+    pub fn options(&self, options: ckpt::Options) -> ckpt::Options {
+        ckpt::Options {
+            container: self.container.clone(),
+            ..options
+        }
+    }
+}
+
+/// The checkpoints a command shows of what was read: the checkpoint
+/// itself, or its pod's containers (the one `selector` names).
+pub fn chosen<'c>(
+    checkpoint: &'c Checkpoint,
+    selector: Option<&str>,
+) -> ckpt::Result<Vec<&'c Checkpoint>> {
+    checkpoint.containers(selector)
+}
+
+/// The one container checkpoint a command reads: the checkpoint itself,
+/// or the pod's container `selector` names.
+pub fn only(checkpoint: Checkpoint, selector: Option<&str>) -> ckpt::Result<Checkpoint> {
+    checkpoint.into_container(selector)
+}
+
+/// The engine as people write it.
+fn engine(name: &str) -> String {
+    match name {
+        "cri-o" => "CRI-O".into(),
+        "podman" | "libpod" => "Podman".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// CRIU's version as `criu --version` prints it (`40200` is 4.2).
+fn criu_version(v: &str) -> String {
+    match v.parse::<u32>() {
+        Ok(n) if n >= 10000 => {
+            let (major, minor, sub) = (n / 10000, n / 100 % 100, n % 100);
+            if sub == 0 {
+                format!("{major}.{minor}")
+            } else {
+                format!("{major}.{minor}.{sub}")
+            }
+        }
+        _ => v.to_owned(),
+    }
+}
+
+/// What describes the pod, line by line: who it is, who wrote it and how,
+/// and the containers that have no checkpoint to show.
+pub fn describe(pod: &Pod) -> String {
+    let mut out = format!(
+        "Pod {} in namespace {}",
+        clean(&pod.name),
+        clean(&pod.namespace)
+    );
+    if !pod.uid.is_empty() {
+        out.push_str(&format!(" (UID {})", clean(&pod.uid)));
+    }
+    out.push('\n');
+    let mut by = vec![];
+    if !pod.engine.is_empty() {
+        let mut e = engine(&pod.engine);
+        if !pod.engine_version.is_empty() {
+            e.push(' ');
+            e.push_str(&pod.engine_version);
+        }
+        by.push(e);
+    }
+    if !pod.criu_version.is_empty() {
+        by.push(format!("CRIU {}", criu_version(&pod.criu_version)));
+    }
+    if !pod.runtime_handler.is_empty() {
+        by.push(format!("runtime handler {}", pod.runtime_handler));
+    }
+    let mut facts = vec![];
+    if !by.is_empty() {
+        facts.push(format!("written by {}", clean(&by.join(" with "))));
+    }
+    if let Some(t) = pod
+        .checkpoints()
+        .filter_map(|c| c.checkpointed.map(|t| t.time))
+        .max()
+    {
+        facts.push(format!("checkpointed {}", t.to_rfc3339()));
+    }
+    facts.push(format!(
+        "{} container(s) ({})",
+        pod.containers.len(),
+        pod.layout
+    ));
+    let facts = facts.join(", ");
+    let mut first = facts.chars();
+    if let Some(c) = first.next() {
+        out.push(c.to_ascii_uppercase());
+        out.push_str(first.as_str());
+    }
+    out.push('\n');
+    for c in &pod.containers {
+        if c.checkpoint.is_none() && c.unread != Some(Unread::NotChosen) {
+            out.push_str(&format!(
+                "Container {}: {}\n",
+                clean(&c.name),
+                clean(&c.why_unread())
+            ));
+        }
+    }
+    out
+}
+
+/// How a container of a pod is named in a heading: ` (pod P, container C)`.
+pub fn heading(checkpoint: &Checkpoint) -> String {
+    heading_of(checkpoint.in_pod.as_ref())
+}
+
+/// [`heading`] of what a view names.
+pub fn heading_of(in_pod: Option<&ckpt::model::InPod>) -> String {
+    match in_pod {
+        Some(p) => format!(
+            " (pod {}, container {})",
+            clean(&p.pod),
+            clean(&p.container)
+        ),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn criu_versions_read_as_criu_prints_them() {
+        assert_eq!(criu_version("40200"), "4.2");
+        assert_eq!(criu_version("30170"), "3.1.70");
+        assert_eq!(criu_version("4.2"), "4.2");
+    }
+}

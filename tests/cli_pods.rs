@@ -1,0 +1,339 @@
+//! Pod checkpoints through the binary: `show`, `inspect`, `memparse`,
+//! `diff`, `cat`, `coredump` and `list`, on archives built in code
+//! (tests/common/pods.rs) from the real `crio-counter` and `mini-sleep`
+//! dumps, and on the README's fixtures. What each command prints of a
+//! pod's container must be what it prints of that container's checkpoint
+//! read on its own.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::pods::{self, COUNTER_ID, NAMESPACE, POD, SLEEPER_ID, UID};
+use common::{Item, run_ckpt};
+
+/// The three layouts of the pod, written as tars and as the directory the
+/// CRI writes, in `dir`.
+fn pods_in(dir: &Path) -> Vec<PathBuf> {
+    let c = pods::containers();
+    let mut out = Vec::new();
+    for (name, items) in [
+        ("pod-options", pods::pod_options_items(&c)),
+        ("containerd", pods::containerd_items(&c)),
+        ("crio-manifest", pods::crio_manifest_items(&c)),
+    ] {
+        let tar = dir.join(format!("{name}.tar"));
+        std::fs::write(&tar, common::plain(&items)).unwrap();
+        let root = dir.join(format!("{name}.d"));
+        pods::write_dir(&items, &root);
+        out.extend([tar, root]);
+    }
+    out
+}
+
+/// The two containers' checkpoints on their own, in `dir`.
+fn alone_in(dir: &Path) -> (PathBuf, PathBuf) {
+    let (counter, sleeper) = (dir.join("counter.tar"), dir.join("sleeper.tar"));
+    std::fs::write(&counter, pods::counter().tar()).unwrap();
+    std::fs::write(&sleeper, pods::sleeper().tar()).unwrap();
+    (counter, sleeper)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn show_prints_the_pod_and_a_row_per_container() {
+    let dir = tempfile::tempdir().unwrap();
+    for pod in pods_in(dir.path()) {
+        let (out, err, code) = run_ckpt(&["show", s(&pod)]);
+        assert_eq!(code, 0, "{}: {err}", pod.display());
+        assert!(
+            out.contains(&format!("Pod {POD} in namespace {NAMESPACE} (UID {UID})")),
+            "{out}"
+        );
+        assert!(out.contains("2 container(s)"), "{out}");
+        let rows: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with("counter ") || l.starts_with("sleeper "))
+            .collect();
+        assert_eq!(rows.len(), 2, "{out}");
+        assert!(rows[0].contains(&COUNTER_ID[..12]) && rows[0].contains("170.1 KiB"));
+        assert!(rows[1].contains(&SLEEPER_ID[..12]) && rows[1].contains("89.9 KiB"));
+
+        let (json, _, code) = run_ckpt(&["show", "--format", "json", s(&pod)]);
+        assert_eq!(code, 0);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let names: Vec<(&str, &str, &str)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["pod"]["pod"].as_str().unwrap(),
+                    o["pod"]["container"].as_str().unwrap(),
+                    o["id"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [(POD, "counter", COUNTER_ID), (POD, "sleeper", SLEEPER_ID)]
+        );
+    }
+}
+
+#[test]
+fn show_reads_a_pod_from_standard_input() {
+    let c = pods::containers();
+    for items in [pods::pod_options_items(&c), pods::crio_manifest_items(&c)] {
+        let tar = common::zstd(&common::plain(&items));
+        let out = assert_cmd::Command::cargo_bin("ckpt")
+            .unwrap()
+            .args(["show", "-"])
+            .write_stdin(tar)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{stdout}");
+        assert!(stdout.contains(&COUNTER_ID[..12]) && stdout.contains(&SLEEPER_ID[..12]));
+    }
+}
+
+#[test]
+fn inspect_shows_every_container_or_the_one_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sleeper) = alone_in(dir.path());
+    let (alone, _, _) = run_ckpt(&["inspect", "--ps-tree-cmd", "--format", "json", s(&sleeper)]);
+    let alone: serde_json::Value = serde_json::from_str(&alone).unwrap();
+    for pod in pods_in(dir.path()) {
+        let (out, err, code) = run_ckpt(&["inspect", "--ps-tree-cmd", s(&pod)]);
+        assert_eq!(code, 0, "{err}");
+        // mini-sleep's process, as the MANIFEST has it, and counter's shell.
+        assert!(out.contains("[1]  sleep 1000000"), "{out}");
+        assert!(out.contains("echo $i > /tmp/counter"), "{out}");
+        assert!(out.contains("(pod counters, container sleeper)"), "{out}");
+
+        let args = ["inspect", "--ps-tree-cmd", "--container", "sleeper"];
+        let (out, _, code) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
+        assert_eq!(code, 0);
+        assert!(out.contains("sleep 1000000") && !out.contains("/tmp/counter"));
+
+        let args = ["inspect", "--ps-tree-cmd", "--format", "json", "--container"];
+        let (json, _, _) = run_ckpt(&[&args[..], &[&SLEEPER_ID[..8], s(&pod)]].concat());
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1);
+        assert_eq!(v[0]["process_tree"], alone[0]["process_tree"]);
+        assert_eq!(v[0]["pod"]["container"], "sleeper");
+    }
+}
+
+#[test]
+fn a_container_the_pod_lacks_is_an_error_naming_the_ones_it_has() {
+    let (_, err, code) = run_ckpt(&[
+        "inspect",
+        "--container",
+        "web",
+        "tests/fixtures/pod-counters.tar.zst",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("web") && err.contains("counter, sleeper"), "{err}");
+}
+
+#[test]
+fn memparse_lists_each_container_and_reads_memory_of_the_one_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, sleeper) = alone_in(dir.path());
+    for pod in pods_in(dir.path()) {
+        let (out, _, code) = run_ckpt(&["memparse", s(&pod)]);
+        assert_eq!(code, 0);
+        // 17 pages of mini-sleep's sleep: 68.0 KiB.
+        assert!(out.contains("(pod counters, container sleeper)"), "{out}");
+        assert!(out.contains("1     sleep          68.0 KiB"), "{out}");
+        assert!(out.contains("11    sleep          60.0 KiB"), "{out}");
+
+        // Memory needs one container.
+        let (_, err, code) = run_ckpt(&["memparse", "--pid", "1", s(&pod)]);
+        assert_eq!(code, 1);
+        assert!(err.contains("--container") && err.contains("counter, sleeper"), "{err}");
+
+        for (name, alone) in [("sleeper", &sleeper), ("counter", &counter)] {
+            let (want, _, _) = run_ckpt(&["memparse", "--pid", "1", "--format", "json", s(alone)]);
+            let args = ["memparse", "--pid", "1", "--format", "json", "--container", name];
+            let (got, err, code) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
+            assert_eq!(code, 0, "{err}");
+            // The same bytes at the same addresses; only the archive named
+            // differs.
+            let body = |s: &str| s.lines().skip(3).collect::<Vec<_>>().join("\n");
+            assert!(body(&got).len() > 1000);
+            assert_eq!(body(&got), body(&want), "{name} from {}", pod.display());
+        }
+        let args = ["memparse", "--container", "counter", "--search", "count $i"];
+        let (out, _, code) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
+        assert_eq!(code, 0);
+        assert!(out.lines().any(|l| l.starts_with("1 ") && l.contains("count $i")), "{out}");
+        let args = ["memparse", "--container", "sleeper", "--search", "count $i"];
+        let (out, _, _) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
+        assert!(out.contains("No matches"), "{out}");
+    }
+}
+
+#[test]
+fn diff_pairs_the_containers_of_two_pods_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let layouts = pods_in(dir.path());
+    let (a, b) = (&layouts[0], &layouts[5]);
+    let (out, err, code) = run_ckpt(&["diff", s(a), s(b)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Pod counters, container counter"));
+    assert!(out.contains("Pod counters, container sleeper"));
+    let (json, _, _) = run_ckpt(&["diff", "--format", "json", s(a), s(b)]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let pairs: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["checkpoint_a"]["pod"]["container"].as_str().unwrap(),
+                d["container_id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs, [("counter", COUNTER_ID), ("sleeper", SLEEPER_ID)]);
+    // Memory is compared for the container chosen; the same dumps: no change.
+    let args = ["diff", "--memory", "--format", "json", "--container", "counter"];
+    let (json, err, code) = run_ckpt(&[&args[..], &[s(a), s(b)]].concat());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // Every page of both of counter's processes compared, none changed:
+    // 76.0 KiB and 60.0 KiB, as memparse has them.
+    let unchanged: Vec<(u64, u64, usize)> = v[0]["memory_changes"]["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let changes = ["added", "removed", "changed"]
+                .iter()
+                .map(|k| p[k].as_array().unwrap().len())
+                .sum();
+            (p["pid"].as_u64().unwrap(), p["unchanged_pages"].as_u64().unwrap(), changes)
+        })
+        .collect();
+    assert_eq!(unchanged, [(1, 19, 0), (11, 15, 0)]);
+    assert_eq!(v[0]["container_name"], "counter");
+    let (_, err, code) = run_ckpt(&["diff", "--memory", s(a), s(b)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("one container at a time"), "{err}");
+}
+
+#[test]
+fn diff_names_a_container_only_one_pod_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = pods::containers();
+    let one: Vec<Item> = pods::pod_options_items(&both)
+        .into_iter()
+        .filter(|i| match i {
+            Item::File(n, _) | Item::Dir(n) => !n.starts_with(SLEEPER_ID),
+            _ => true,
+        })
+        .collect();
+    let (a, b) = (dir.path().join("a.tar"), dir.path().join("b.tar"));
+    std::fs::write(&a, common::plain(&one)).unwrap();
+    std::fs::write(&b, common::plain(&pods::crio_manifest_items(&both))).unwrap();
+    let (out, err, code) = run_ckpt(&["diff", s(&a), s(&b)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Container sleeper: only in B"), "{out}");
+}
+
+#[test]
+fn cat_writes_a_file_of_the_container_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, sleeper) = alone_in(dir.path());
+    for pod in pods_in(dir.path()) {
+        for (name, alone, path) in [
+            ("counter", &counter, "/tmp/counter"),
+            ("counter", &counter, "checkpoint/pstree.img"),
+            ("sleeper", &sleeper, "config.dump"),
+        ] {
+            let (want, _, _) = run_ckpt(&["cat", s(alone), path]);
+            let (got, err, code) = run_ckpt(&["cat", "--container", name, s(&pod), path]);
+            assert_eq!(code, 0, "{name} {path} from {}: {err}", pod.display());
+            assert!(!want.is_empty());
+            assert_eq!(got, want, "{name} {path} from {}", pod.display());
+        }
+        let (_, err, code) = run_ckpt(&["cat", "--container", "sleeper", s(&pod), "/tmp/counter"]);
+        assert_eq!(code, 1);
+        assert!(err.contains("/tmp/counter not found"), "{err}");
+    }
+}
+
+#[test]
+fn coredump_writes_the_cores_of_the_container_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = &pods_in(dir.path())[0];
+    let cores = dir.path().join("cores");
+    let o = s(&cores);
+    let (_, err, code) = run_ckpt(&["coredump", "--container", "counter", s(pod), "-o", o]);
+    assert_eq!(code, 0, "{err}");
+    let mut written: Vec<String> = std::fs::read_dir(&cores)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["core.1", "core.11"]);
+    let elf = std::fs::read(cores.join("core.1")).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    let (_, err, code) = run_ckpt(&["coredump", s(pod), "-o", s(&dir.path().join("c2"))]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--container"), "{err}");
+}
+
+#[test]
+fn list_finds_pod_checkpoints_beside_container_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = pods::containers();
+    let kubelet = dir.path().join("kubelet");
+    std::fs::create_dir(&kubelet).unwrap();
+    std::fs::write(
+        kubelet.join("checkpoint-counters_default-2026-11-28T17:38:20Z.tar"),
+        common::plain(&pods::pod_options_items(&c)),
+    )
+    .unwrap();
+    pods::write_dir(
+        &pods::crio_manifest_items(&c),
+        &kubelet.join(format!("checkpoint-{UID}")),
+    );
+    std::fs::copy(
+        common::fixture("mini-sleep.none.tar"),
+        kubelet.join("checkpoint-mini-sleep.tar"),
+    )
+    .unwrap();
+    let (json, err, code) = run_ckpt(&["list", "--format", "json", s(&kubelet)]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows: Vec<(&str, &str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["pod"].as_str().unwrap(),
+                r["container"].as_str().unwrap(),
+                r["checkpoint_name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let dir_name = format!("checkpoint-{UID}");
+    assert_eq!(
+        rows,
+        [
+            ("", "mini-sleep", "checkpoint-mini-sleep.tar"),
+            (POD, "counter", dir_name.as_str()),
+            (POD, "sleeper", dir_name.as_str()),
+            (POD, "counter", "checkpoint-counters_default-2026-11-28T17:38:20Z.tar"),
+            (POD, "sleeper", "checkpoint-counters_default-2026-11-28T17:38:20Z.tar"),
+        ]
+    );
+}
