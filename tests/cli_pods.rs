@@ -120,7 +120,13 @@ fn inspect_shows_every_container_or_the_one_chosen() {
         assert_eq!(code, 0);
         assert!(out.contains("sleep 1000000") && !out.contains("/tmp/counter"));
 
-        let args = ["inspect", "--ps-tree-cmd", "--format", "json", "--container"];
+        let args = [
+            "inspect",
+            "--ps-tree-cmd",
+            "--format",
+            "json",
+            "--container",
+        ];
         let (json, _, _) = run_ckpt(&[&args[..], &[&SLEEPER_ID[..8], s(&pod)]].concat());
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v.as_array().unwrap().len(), 1);
@@ -138,7 +144,10 @@ fn a_container_the_pod_lacks_is_an_error_naming_the_ones_it_has() {
         "tests/fixtures/pod-counters.tar.zst",
     ]);
     assert_eq!(code, 1);
-    assert!(err.contains("web") && err.contains("counter, sleeper"), "{err}");
+    assert!(
+        err.contains("web") && err.contains("counter, sleeper"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -156,11 +165,22 @@ fn memparse_lists_each_container_and_reads_memory_of_the_one_chosen() {
         // Memory needs one container.
         let (_, err, code) = run_ckpt(&["memparse", "--pid", "1", s(&pod)]);
         assert_eq!(code, 1);
-        assert!(err.contains("--container") && err.contains("counter, sleeper"), "{err}");
+        assert!(
+            err.contains("--container") && err.contains("counter, sleeper"),
+            "{err}"
+        );
 
         for (name, alone) in [("sleeper", &sleeper), ("counter", &counter)] {
             let (want, _, _) = run_ckpt(&["memparse", "--pid", "1", "--format", "json", s(alone)]);
-            let args = ["memparse", "--pid", "1", "--format", "json", "--container", name];
+            let args = [
+                "memparse",
+                "--pid",
+                "1",
+                "--format",
+                "json",
+                "--container",
+                name,
+            ];
             let (got, err, code) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
             assert_eq!(code, 0, "{err}");
             // The same bytes at the same addresses; only the archive named
@@ -172,7 +192,11 @@ fn memparse_lists_each_container_and_reads_memory_of_the_one_chosen() {
         let args = ["memparse", "--container", "counter", "--search", "count $i"];
         let (out, _, code) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
         assert_eq!(code, 0);
-        assert!(out.lines().any(|l| l.starts_with("1 ") && l.contains("count $i")), "{out}");
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("1 ") && l.contains("count $i")),
+            "{out}"
+        );
         let args = ["memparse", "--container", "sleeper", "--search", "count $i"];
         let (out, _, _) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
         assert!(out.contains("No matches"), "{out}");
@@ -203,7 +227,14 @@ fn diff_pairs_the_containers_of_two_pods_by_name() {
         .collect();
     assert_eq!(pairs, [("counter", COUNTER_ID), ("sleeper", SLEEPER_ID)]);
     // Memory is compared for the container chosen; the same dumps: no change.
-    let args = ["diff", "--memory", "--format", "json", "--container", "counter"];
+    let args = [
+        "diff",
+        "--memory",
+        "--format",
+        "json",
+        "--container",
+        "counter",
+    ];
     let (json, err, code) = run_ckpt(&[&args[..], &[s(a), s(b)]].concat());
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -218,7 +249,11 @@ fn diff_pairs_the_containers_of_two_pods_by_name() {
                 .iter()
                 .map(|k| p[k].as_array().unwrap().len())
                 .sum();
-            (p["pid"].as_u64().unwrap(), p["unchanged_pages"].as_u64().unwrap(), changes)
+            (
+                p["pid"].as_u64().unwrap(),
+                p["unchanged_pages"].as_u64().unwrap(),
+                changes,
+            )
         })
         .collect();
     assert_eq!(unchanged, [(1, 19, 0), (11, 15, 0)]);
@@ -332,8 +367,93 @@ fn list_finds_pod_checkpoints_beside_container_ones() {
             ("", "mini-sleep", "checkpoint-mini-sleep.tar"),
             (POD, "counter", dir_name.as_str()),
             (POD, "sleeper", dir_name.as_str()),
-            (POD, "counter", "checkpoint-counters_default-2026-11-28T17:38:20Z.tar"),
-            (POD, "sleeper", "checkpoint-counters_default-2026-11-28T17:38:20Z.tar"),
+            (
+                POD,
+                "counter",
+                "checkpoint-counters_default-2026-11-28T17:38:20Z.tar"
+            ),
+            (
+                POD,
+                "sleeper",
+                "checkpoint-counters_default-2026-11-28T17:38:20Z.tar"
+            ),
         ]
     );
+}
+
+#[test]
+fn check_checks_every_container_of_a_pod() {
+    let node = "tests/fixtures/check/node.json";
+    let pod = "tests/fixtures/pod-counters.manifest.tar.zst";
+    let (json, err, _) = run_ckpt(&["check", "--target", node, "--format", "json", pod]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let each: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let engine = r["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["name"] == "engine")
+                .unwrap();
+            (
+                r["archive"].as_str().unwrap(),
+                engine["needed"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(each.len(), 2);
+    assert!(
+        each[0].0.ends_with("(pod counters, container counter)"),
+        "{each:?}"
+    );
+    assert!(
+        each[1].0.ends_with("(pod counters, container sleeper)"),
+        "{each:?}"
+    );
+    assert!(
+        each.iter().all(|(_, engine)| *engine == "cri-o"),
+        "{each:?}"
+    );
+    // A pod's reports are an array, of one when a container is chosen.
+    let args = [
+        "check",
+        "--target",
+        node,
+        "--format",
+        "json",
+        "--container",
+        "counter",
+        pod,
+    ];
+    let (json, _, _) = run_ckpt(&args);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert!(
+        v[0]["archive"]
+            .as_str()
+            .unwrap()
+            .ends_with("container counter)")
+    );
+}
+
+#[test]
+fn decode_lists_and_decodes_a_containers_images() {
+    let pod = "tests/fixtures/pod-counters.tar.zst";
+    let (out, _, code) = run_ckpt(&["decode", pod]);
+    assert_eq!(code, 0);
+    assert!(out.contains("(pod counters, container counter)") && out.contains("core-11.img"));
+    assert!(out.contains("(pod counters, container sleeper)"));
+    let (json, err, code) = run_ckpt(&["decode", "--container", "counter", pod, "pstree.img"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let pids: Vec<u64> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pid"].as_u64().unwrap())
+        .collect();
+    assert_eq!(pids, [1, 11]);
 }

@@ -427,3 +427,35 @@ fn the_readme_fixtures_are_the_generated_archives() {
         );
     }
 }
+
+#[test]
+fn a_pod_inside_a_pod_is_read_one_level_deep_only() {
+    // Each container archive is itself a pod, 300 deep: a reader that
+    // recursed would go 300 readers deep.
+    let mut inner = common::plain(&pods::crio_manifest_items(&pods::containers()));
+    for _ in 0..300 {
+        inner = common::plain(&[
+            common::file(
+                "checkpoint-manifest.json",
+                br#"{"version":1,"runtime":"cri-o"}"#.to_vec(),
+            ),
+            common::file("containers/0.tar", inner),
+        ]);
+    }
+    for source in [
+        Source::from_read_at(inner.clone(), "deep").unwrap(),
+        Source::from_reader(inner.as_slice(), "deep"),
+    ] {
+        let c = ckpt::read(source, &all()).unwrap();
+        let pod = c.pod.unwrap();
+        assert_eq!(pod.containers.len(), 1);
+        let one = pod.containers[0].checkpoint.as_deref().unwrap();
+        // Read as a container checkpoint: no pod of its own, nothing in it.
+        assert!(one.pod.is_none() && one.is_empty());
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.message.contains("no container checkpoint"))
+        );
+    }
+}

@@ -139,7 +139,7 @@ pub fn read_views<T>(
     options: &ckpt::Options,
     view: impl Fn(&ckpt::Checkpoint) -> ckpt::Result<T>,
 ) -> Views<T> {
-    let c = match read_checkpoint(path, options) {
+    let mut c = match read_checkpoint(path, options) {
         Ok(c) => c,
         Err(e) => {
             return Views {
@@ -149,6 +149,16 @@ pub fn read_views<T>(
             };
         }
     };
+    // A pod's digests are its archive's: shown once, with its first
+    // container, where a manifest (`--digest --format json`) has them.
+    if let Some(pod) = c.pod.as_mut()
+        && let Some(first) = pod
+            .containers
+            .iter_mut()
+            .find_map(|k| k.checkpoint.as_mut())
+    {
+        first.digests = c.digests.take();
+    }
     let mut out = Views {
         pod: c.pod.as_ref().map(super::pod::describe),
         shown: Vec::new(),

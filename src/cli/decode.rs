@@ -10,6 +10,7 @@ use ckpt::metadata::byte_to_string;
 use ckpt::{Archive, EntryKind, Error, Warning};
 
 use super::args::{ReadArgs, open};
+use super::pod::ContainerArg;
 use super::report::{emit, report, report_other, warn};
 
 /// Arguments of `ckpt decode`.
@@ -25,6 +26,9 @@ pub struct Args {
     /// an image; without it, an archive's images are listed.
     #[arg(value_name = "IMAGE")]
     image: Option<String>,
+
+    #[command(flatten)]
+    pod: ContainerArg,
 
     #[command(flatten)]
     read: ReadArgs,
@@ -70,6 +74,9 @@ fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>, Vec<Warnin
     let wanted = image
         .trim_start_matches("./")
         .trim_start_matches("checkpoint/");
+    if let Some(container) = &args.pod.container {
+        return find_in(args, container, wanted);
+    }
     let matches = |name: &str| name == wanted || name.strip_prefix("checkpoint/") == Some(wanted);
     let mut archive = Archive::new(open(&args.file)?)?;
     let archive_name = archive.name().to_owned();
@@ -96,6 +103,58 @@ fn find(args: &Args, image: &str) -> Result<(String, String, Vec<u8>, Vec<Warnin
     }
 }
 
+/// [`find`] in the pod's container `container`: its `checkpoint/IMAGE`,
+/// else its top-level `IMAGE` (`stats-dump`), at most `--max-entry-size`
+/// bytes of it.
+fn find_in(
+    args: &Args,
+    container: &str,
+    wanted: &str,
+) -> Result<(String, String, Vec<u8>, Vec<Warning>), Error> {
+    let limits = args.read.options(ckpt::Want::none()).limits;
+    let mut last = None;
+    for name in [format!("checkpoint/{wanted}"), wanted.to_owned()] {
+        let source = open(&args.file)?;
+        let archive = source.name().to_owned();
+        let mut bytes = Capped(Vec::new(), limits.max_entry_size);
+        match ckpt::cat::cat_container(source, container, &name, &limits, &mut bytes) {
+            Ok(found) => return Ok((archive, found.name, bytes.0, found.warnings)),
+            Err(Error::Output { entry, .. }) => {
+                return Err(Error::EntryTooLarge {
+                    archive,
+                    entry,
+                    offset: None,
+                    size: limits.max_entry_size.saturating_add(1),
+                    limit: limits.max_entry_size,
+                });
+            }
+            Err(e @ Error::NotFound { .. }) => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::MissingEntry {
+        archive: args.file.display().to_string(),
+        entry: wanted.to_owned(),
+    }))
+}
+
+/// A buffer that refuses more than its limit.
+struct Capped(Vec<u8>, u64);
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.0.len() as u64 + buf.len() as u64 > self.1 {
+            return Err(io::Error::other("over --max-entry-size"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The images of an archive: name, size, and what they hold.
 type ImageList = Vec<(String, u64, &'static str)>;
 
@@ -103,7 +162,9 @@ type ImageList = Vec<(String, u64, &'static str)>;
 /// the images there are.
 enum Decoded {
     Image(String, String, Vec<u8>),
-    List(String, ImageList),
+    /// Each container checkpoint's images (a pod has several).
+    /// (Its name, how to decode one, and the images.)
+    List(Vec<(String, String, ImageList)>),
 }
 
 /// What an image holds, for the listing: records `decode` turns into
@@ -118,17 +179,35 @@ fn content(kind: EntryKind) -> Option<&'static str> {
 
 /// The CRIU images of an archive or directory, sorted by name, with the
 /// `checkpoint/` prefix dropped (`decode` finds them without it).
-fn list(args: &Args) -> Result<(String, ImageList), Error> {
+fn list(args: &Args) -> Result<Vec<(String, String, ImageList)>, Error> {
+    let options = args.pod.options(args.read.options(ckpt::Want {
+        entries: true,
+        ..ckpt::Want::none()
+    }));
+    let checkpoint = ckpt::read(open(&args.file)?, &options)?;
+    let mut out = Vec::new();
+    for c in checkpoint.containers(options.container.as_deref())? {
+        let (name, how) = match &c.in_pod {
+            Some(p) => (
+                format!("{}{}", checkpoint.archive, super::pod::heading(c)),
+                format!("ckpt decode --container {} FILE IMAGE", p.container),
+            ),
+            None => (c.archive.clone(), "ckpt decode FILE IMAGE".to_owned()),
+        };
+        out.push((name, how, images(&c.entries)));
+    }
+    Ok(out)
+}
+
+/// The images among `entries`, sorted by name, the last copy of each.
+fn images(entries: &[ckpt::model::EntryInfo]) -> ImageList {
     let mut images = Vec::new();
-    let mut archive = Archive::new(open(&args.file)?)?;
-    let name = archive.name().to_owned();
-    for entry in archive.entries()? {
-        let entry = entry?;
-        let name = entry.name();
-        if !entry.is_file() {
+    for entry in entries {
+        let name = entry.name.as_str();
+        if !entry.is_file {
             continue;
         }
-        if let Some(what) = content(entry.kind()) {
+        if let Some(what) = content(entry.kind) {
             let file = name.rsplit('/').next().unwrap_or(name);
             let what = if what == "records" && ckpt::criu::magic::is_raw(file) {
                 "raw"
@@ -136,12 +215,12 @@ fn list(args: &Args) -> Result<(String, ImageList), Error> {
                 what
             };
             let short = name.strip_prefix("checkpoint/").unwrap_or(name);
-            images.push((short.to_owned(), entry.size(), what));
+            images.push((short.to_owned(), entry.size, what));
         }
     }
     images.sort();
     images.dedup_by(|a, b| a.0 == b.0);
-    Ok((name, images))
+    images
 }
 
 /// The first bytes of a file, to tell an image from an archive.
@@ -169,7 +248,7 @@ fn decode(args: &Args) -> Result<Decoded, Error> {
         None => {
             let stdin = args.file.as_os_str() == "-";
             if stdin || args.file.is_dir() || !is_image(&prefix(&args.file)?) {
-                return list(args).map(|(name, images)| Decoded::List(name, images));
+                return list(args).map(Decoded::List);
             }
             let bytes = read_limited(&args.file, args.read.max_entry_size)?;
             let name = args.file.display().to_string();
@@ -191,13 +270,13 @@ fn decode(args: &Args) -> Result<Decoded, Error> {
     Ok(Decoded::Image(archive, entry, bytes))
 }
 
-fn render_list(name: &str, images: &[(String, u64, &str)]) -> String {
+fn render_list(name: &str, how: &str, images: &[(String, u64, &str)]) -> String {
     let rows: Vec<Vec<String>> = images
         .iter()
         .map(|(name, size, what)| vec![name.clone(), byte_to_string(*size), (*what).to_owned()])
         .collect();
     format!(
-        "\nCRIU images in {}; decode one with `ckpt decode FILE IMAGE`\n\n{}",
+        "\nCRIU images in {}; decode one with `{how}`\n\n{}",
         super::text::clean(name),
         super::table::render(&["Image", "Size", "Content"], &rows, &["Image"])
     )
@@ -205,7 +284,12 @@ fn render_list(name: &str, images: &[(String, u64, &str)]) -> String {
 
 pub fn run(args: &Args) -> ExitCode {
     match decode(args) {
-        Ok(Decoded::List(name, images)) => match emit(&render_list(&name, &images)) {
+        Ok(Decoded::List(lists)) => match emit(
+            &lists
+                .iter()
+                .map(|(name, how, images)| render_list(name, how, images))
+                .collect::<String>(),
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(code) => code,
         },

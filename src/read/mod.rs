@@ -68,7 +68,18 @@ fn run_counted(
     options: &Options,
     sink: Option<&mut dyn MemorySink>,
 ) -> Result<(Checkpoint, u64)> {
-    run(open(source, options)?, options, sink)
+    run(open(source, options)?, options, sink, Some(read_container))
+}
+
+/// A pod's container archive: read as a container checkpoint, whatever
+/// it holds, so that archives nested in archives never recurse further
+/// (a pod inside a pod's container is entries of no meaning).
+fn read_container(
+    source: Source<'_>,
+    options: &Options,
+    sink: Option<&mut dyn MemorySink>,
+) -> Result<(Checkpoint, u64)> {
+    run(open(source, options)?, options, sink, None)
 }
 
 /// Opens the archive, to be hashed as it is read when digests are wanted.
@@ -92,6 +103,7 @@ fn run(
     mut archive: Archive<'_>,
     options: &Options,
     sink: Option<&mut dyn MemorySink>,
+    pods: Option<pod::ReadArchive>,
 ) -> Result<(Checkpoint, u64)> {
     let revisit = archive.can_reread() || archive.can_restart();
     let mut collector = Collector::new(
@@ -102,7 +114,7 @@ fn run(
         sink,
     );
     collector.rereadable = archive.can_reread();
-    let mut pod = PodRead::new(run_counted);
+    let mut pod = PodRead::new(pods);
     match pass(&mut archive, &mut collector, &mut pod, options) {
         Ok(complete) => {
             let held = collector.held;

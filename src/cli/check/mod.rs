@@ -12,6 +12,7 @@ use ckpt::check::{CheckLine, Host, MAX_HOST_JSON, Requirements, Status, check, v
 use serde::Serialize;
 
 use super::args::{ReadArgs, read_checkpoint};
+use super::pod::ContainerArg;
 use super::report::{emit, report, report_other};
 use super::text::clean;
 
@@ -47,6 +48,9 @@ pub struct Args {
     format: Format,
 
     #[command(flatten)]
+    pod: ContainerArg,
+
+    #[command(flatten)]
     read: ReadArgs,
 }
 
@@ -70,48 +74,88 @@ struct Report<'a> {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let needs = match &args.archive {
-        Some(path) => match read_checkpoint(path, &args.read.options(Requirements::want())) {
-            Ok(c) => Some((c.archive.clone(), Requirements::of(&c))),
-            Err(e) => {
-                report(&e);
-                return ExitCode::FAILURE;
+    // What each container checkpoint needs: the one of a container
+    // checkpoint, every container's of a pod (the one --container names).
+    let mut pod = false;
+    let needs: Option<Vec<(String, Requirements)>> = match &args.archive {
+        Some(path) => {
+            let options = args.pod.options(args.read.options(Requirements::want()));
+            let read = read_checkpoint(path, &options).and_then(|c| {
+                pod = c.pod.is_some();
+                let each = c.containers(options.container.as_deref())?;
+                Ok(each
+                    .into_iter()
+                    .map(|k| {
+                        let name = match &k.in_pod {
+                            Some(_) => format!("{}{}", path.display(), super::pod::heading(k)),
+                            None => k.archive.clone(),
+                        };
+                        (name, Requirements::of(k))
+                    })
+                    .collect())
+            });
+            match read {
+                Ok(needs) => Some(needs),
+                Err(e) => {
+                    report(&e);
+                    return ExitCode::FAILURE;
+                }
             }
-        },
+        }
         None => None,
     };
     if args.describe_host {
-        let host = probe::probe(needs.as_ref().map(|(_, r)| r));
-        return print(&json(&host));
+        let first = needs.as_ref().and_then(|n| n.first()).map(|(_, r)| r);
+        return print(&json(&probe::probe(first)));
     }
-    let Some((archive, needs)) = needs else {
+    let Some(needs) = needs else {
         return ExitCode::FAILURE;
     };
-    let (host, node) = match &args.target {
-        Some(file) => match target(file) {
-            Ok(host) => (host, file.display().to_string()),
-            Err(message) => {
-                report_other(&std::io::Error::other(message));
-                return ExitCode::FAILURE;
-            }
-        },
-        None => (probe::probe(Some(&needs)), "this node".to_owned()),
-    };
-    let lines = check(&needs, &host);
-    let status = verdict(&lines);
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for (archive, needs) in &needs {
+        let (host, node) = match &args.target {
+            Some(file) => match target(file) {
+                Ok(host) => (host, file.display().to_string()),
+                Err(message) => {
+                    report_other(&std::io::Error::other(message));
+                    return ExitCode::FAILURE;
+                }
+            },
+            None => (probe::probe(Some(needs)), "this node".to_owned()),
+        };
+        let lines = check(needs, &host);
+        failed |= verdict(&lines) == Status::Failure;
+        reports.push((archive.clone(), node, lines));
+    }
     let out = match args.format {
-        Format::Json => json(&Report {
-            archive: archive.clone(),
-            node,
-            status,
-            requirements: &needs,
-            lines: &lines,
-        }),
-        Format::Text => text(&archive, &node, &lines),
+        Format::Json => {
+            let list: Vec<Report<'_>> = reports
+                .iter()
+                .zip(&needs)
+                .map(|((archive, node, lines), (_, needs))| Report {
+                    archive: archive.clone(),
+                    node: node.clone(),
+                    status: verdict(lines),
+                    requirements: needs,
+                    lines,
+                })
+                .collect();
+            match list.as_slice() {
+                // A container checkpoint: one report; a pod: one each.
+                [one] if !pod => json(one),
+                _ => json(&list),
+            }
+        }
+        Format::Text => reports
+            .iter()
+            .map(|(archive, node, lines)| text(archive, node, lines))
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
     match print(&out) {
         code if code != ExitCode::SUCCESS => code,
-        _ if status == Status::Failure => ExitCode::FAILURE,
+        _ if failed => ExitCode::FAILURE,
         _ => ExitCode::SUCCESS,
     }
 }

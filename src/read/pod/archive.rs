@@ -87,7 +87,10 @@ impl<'o, 's> PodRead<'o, 's> {
             Some(sink) if give_sink => Some(&mut **sink),
             _ => None,
         };
-        match (self.read_archive)(source, &options, sink) {
+        let Some(read) = self.read_archive else {
+            return Ok(MemberRead::Unread(Unread::NotChosen));
+        };
+        match read(source, &options, sink) {
             Ok((checkpoint, held)) => {
                 root.hold(entry, held)?;
                 if checkpoint.is_empty() && !checkpoint.has_checkpoint_directory {

@@ -44,7 +44,9 @@ pub(super) type ReadArchive =
 
 /// What the pass learned of a pod so far.
 pub(super) struct PodRead<'o, 's> {
-    read_archive: ReadArchive,
+    /// How a container's archive is read; `None` when this read is one
+    /// (then nothing is a pod's).
+    read_archive: Option<ReadArchive>,
     /// Whether any of a pod's files or containers was seen.
     seen: bool,
     options: Option<CheckpointedPodOptions>,
@@ -73,7 +75,7 @@ enum MemberRead<'o, 's> {
 }
 
 impl<'o, 's> PodRead<'o, 's> {
-    pub(super) fn new(read_archive: ReadArchive) -> PodRead<'o, 's> {
+    pub(super) fn new(read_archive: Option<ReadArchive>) -> PodRead<'o, 's> {
         PodRead {
             read_archive,
             seen: false,
@@ -93,6 +95,9 @@ impl<'o, 's> PodRead<'o, 's> {
         entry: &mut Entry<'_, '_>,
         positioned: Option<&Arc<dyn ReadAt + '_>>,
     ) -> Result<Option<bool>> {
+        if self.read_archive.is_none() {
+            return Ok(None);
+        }
         let kind = entry.kind();
         match kind {
             EntryKind::PodOptions
