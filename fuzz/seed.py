@@ -27,6 +27,10 @@ ARCHIVES = [
     "mini-sleep.lz4-page.tar.zst",
     "mini-sleep.lz4-region.tar.zst",
     "mini-sleep.lz4-block.tar.zst",
+    # Pod checkpoints: pod.options with a directory per container, and
+    # CRI-O's manifest with an archive per container.
+    "pod-counters.tar.zst",
+    "pod-counters.manifest.tar.zst",
 ]
 # The order of fuzz_targets/messages.rs' KINDS.
 KINDS = ["inventory", "pstree", "core", "ids", "fs", "mm", "pagemap", "fdinfo", "files",
@@ -58,6 +62,10 @@ def main():
         raw = (FIXTURES / name).read_bytes()
         put("archive", b"\x00" + raw)
         put("archive", b"\x01" + raw)
+        if name.startswith("pod-"):
+            # Bit 64: the container `counter` chosen.
+            put("archive", b"\x41" + raw)
+            put("archive", b"\x43" + raw)
         members = {}
         put("tarwalk", tar_bytes(name, raw)[:1 << 20])
         with tarfile.open(fileobj=io.BytesIO(tar_bytes(name, raw))) as t:
@@ -66,7 +74,8 @@ def main():
                     members[m.name.removeprefix("./")] = t.extractfile(m).read()
         for path, data in members.items():
             file = path.rsplit("/", 1)[-1]
-            if file in ("config.dump", "spec.dump", "network.status"):
+            if file in ("config.dump", "spec.dump", "network.status", "pod.options",
+                        "checkpoint-manifest.json", "pod-config.json"):
                 put("metadata", data)
             if not (file.endswith(".img") or file == "stats-dump") or file.startswith("pages-"):
                 continue

@@ -10,7 +10,8 @@
 //! extension headers declaring gigabytes, decoded-size amplification
 //! (empty protobuf records by the million, thousands of per-process
 //! images, a large spec.dump), a sparse pages image declaring petabytes,
-//! floods of warnings, terminal tricks in names, truncation, and an
+//! floods of warnings, terminal tricks in names, truncation, pod
+//! checkpoints nested, truncated or listing what they lack, and an
 //! extracted directory holding a FIFO and links out of it.
 
 #![cfg(all(feature = "cli", target_os = "linux"))]
@@ -351,6 +352,89 @@ fn cases() -> Vec<Case> {
             },
         });
     }
+    out.extend(pod_cases());
+    out
+}
+
+/// Pod checkpoints that lie: nested 300 deep, a manifest listing 100,000
+/// containers it lacks, a container archive cut short inside the pod, and
+/// a container directory whose name climbs out of the root.
+fn pod_cases() -> Vec<Case> {
+    let both = common::pods::containers();
+    let mut out = Vec::new();
+    let mut deep = plain(&common::pods::crio_manifest_items(&both));
+    for _ in 0..300 {
+        deep = plain(&[
+            file(
+                "checkpoint-manifest.json",
+                br#"{"runtime":"cri-o"}"#.to_vec(),
+            ),
+            file("containers/0.tar", deep),
+        ]);
+    }
+    out.push(Case {
+        name: "pod-nested-300-deep",
+        file: "a.tar",
+        bytes: deep,
+        expect: Expect {
+            show_status: 1,
+            show_out: Some("Pod"),
+            show_err: Some("holds no container checkpoint"),
+        },
+    });
+    let mut many = common::pods::pod_options_items(&both);
+    let listed: Vec<String> = (0..100_000)
+        .map(|i| format!(r#"{{"name":"c{i}","id":"{i:064x}","archive":"containers/{i}.tar"}}"#))
+        .collect();
+    many.push(file(
+        "checkpoint-manifest.json",
+        format!(r#"{{"containers":[{}]}}"#, listed.join(",")),
+    ));
+    out.push(Case {
+        name: "pod-listing-100000-it-lacks",
+        file: "a.tar.zst",
+        bytes: zst(&plain(&many)),
+        expect: Expect {
+            show_out: Some("sleeper"),
+            ..Expect::default()
+        },
+    });
+    let mut cut = common::pods::crio_manifest_items(&both);
+    for item in &mut cut {
+        if let Item::File(n, data) = item
+            && n.ends_with(".tar")
+        {
+            data.truncate(data.len() / 2);
+        }
+    }
+    out.push(Case {
+        name: "pod-container-archives-cut-in-half",
+        file: "a.tar",
+        bytes: plain(&cut),
+        expect: Expect {
+            show_status: 1,
+            show_out: Some("Pod counters"),
+            show_err: Some("truncated"),
+        },
+    });
+    let mut climb = common::pods::pod_options_items(&both);
+    for item in &mut climb {
+        if let Item::File(n, _) | Item::Dir(n) = item
+            && n.starts_with(common::pods::SLEEPER_ID)
+        {
+            *n = format!("{}/../../{n}", common::pods::COUNTER_ID);
+        }
+    }
+    out.push(Case {
+        name: "pod-directory-out-of-the-root",
+        file: "a.tar",
+        bytes: plain(&climb),
+        expect: Expect {
+            show_out: Some("counter"),
+            show_err: Some("leaves the archive root"),
+            ..Expect::default()
+        },
+    });
     out
 }
 
@@ -419,6 +503,15 @@ const COMMANDS: &[&[&str]] = &[
         "{}",
     ],
     &["diff", "--memory", "{}", "{}"],
+    &[
+        "memparse",
+        "--container",
+        "counter",
+        "--search",
+        "SECRET",
+        "{}",
+    ],
+    &["cat", "--container", "sleeper", "{}", "config.dump"],
 ];
 
 #[test]

@@ -6,7 +6,9 @@
 //! damage is kept, and whether it is `cat` of a container path
 //! (rootfs-diff.tar member, else a deleted file's saved content) or
 //! `coredump` (into memory, each core capped at 64 MiB, as into files that
-//! can go back or as into a stream).
+//! can go back or as into a stream). Bit 64 chooses a pod's container
+//! (`--container counter`): the memory search and `cat` go to it; without
+//! it, every container of a pod is viewed.
 
 #![no_main]
 
@@ -57,7 +59,11 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 "/tmp/ckpt-deleted.txt"
             };
-            let _ = ckpt::cat::cat(source, path, &limits, &mut std::io::sink());
+            let out = &mut std::io::sink();
+            let _ = match mode & 64 {
+                0 => ckpt::cat::cat(source, path, &limits, out),
+                _ => ckpt::cat::cat_container(source, "counter", path, &limits, out),
+            };
         }
         return;
     }
@@ -67,6 +73,9 @@ fuzz_target!(|data: &[u8]| {
     options.want = all.want();
     // Small limits, so that the fuzzer reaches them.
     options.limits.max_total_size = 64 << 20;
+    if mode & 64 != 0 {
+        options.container = Some("counter".into());
+    }
     let Ok(pattern) = Pattern::literal("SECRET") else {
         return;
     };
@@ -75,10 +84,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(checkpoint) = ckpt::read_with(source, &options, &mut sink) {
-        let _ = Overview::new(&checkpoint);
-        if let Ok(inspection) = Inspection::new(&checkpoint, &all) {
-            let _ = serde_json::to_string(&inspection);
+        // A container checkpoint, or each of a pod's.
+        for c in checkpoint.containers(None).unwrap_or_default() {
+            let _ = Overview::new(c);
+            if let Ok(inspection) = Inspection::new(c, &all) {
+                let _ = serde_json::to_string(&inspection);
+            }
         }
+        let _ = serde_json::to_string(&checkpoint.pod);
     }
     let _ = sink.finish();
 });

@@ -1,7 +1,8 @@
 //! The metadata entries' JSON: `spec.dump` (read leniently), `config.dump`,
 //! `network.status`, and the annotations checkpointctl expands; the head of
 //! `dump.log`; and what users give: a digest manifest (`ckpt verify`) and a
-//! node description (`ckpt check --target`).
+//! node description (`ckpt check --target`); a pod checkpoint's manifest
+//! and pod config.
 
 #![no_main]
 
@@ -19,6 +20,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = ckpt::metadata::DumpLog::parse(data);
     if let Ok(manifest) = ckpt::digest::Manifest::parse(data, "fuzz.tar") {
         let _ = format!("{manifest:?}");
+    }
+    if let Ok(m) = ckpt::metadata::PodManifest::from_slice(data) {
+        let _ = serde_json::to_string(&m);
+    }
+    if let Ok(c) = ckpt::metadata::PodSandboxConfig::from_slice(data) {
+        let _ = serde_json::to_string(&c);
     }
     if let Ok(host) = ckpt::check::Host::from_json(data) {
         let _ = serde_json::to_string(&host);

@@ -128,6 +128,9 @@ pub struct Views<T> {
     pub pod: Option<String>,
     /// A view per container.
     pub shown: Vec<T>,
+    /// What was wrong with the pod's own parts (its archive, its files),
+    /// to say once, for a pod checkpoint.
+    pub warnings: Vec<ckpt::Warning>,
     /// The damage, or why nothing could be shown, for the pod and each
     /// container.
     pub errors: Vec<std::sync::Arc<ckpt::Error>>,
@@ -145,6 +148,7 @@ pub fn read_views<T>(
             return Views {
                 pod: None,
                 shown: Vec::new(),
+                warnings: Vec::new(),
                 errors: vec![std::sync::Arc::new(e)],
             };
         }
@@ -162,6 +166,10 @@ pub fn read_views<T>(
     let mut out = Views {
         pod: c.pod.as_ref().map(super::pod::describe),
         shown: Vec::new(),
+        warnings: match c.pod {
+            Some(_) => std::mem::take(&mut c.warnings),
+            None => Vec::new(),
+        },
         errors: Vec::new(),
     };
     if c.pod.is_none() && options.container.is_none() {

@@ -49,7 +49,9 @@ pub fn run(args: &Args) -> ExitCode {
     // Reported after the table, which shows what was read before them.
     let mut errors = Vec::new();
     for path in &args.files {
-        let views = read_views(path, &options, Overview::new);
+        let mut views = read_views(path, &options, Overview::new);
+        advise(&mut views.warnings);
+        warn(&path.display().to_string(), &views.warnings);
         for mut overview in views.shown {
             advise(&mut overview.warnings);
             warn(&overview.archive, &overview.warnings);
@@ -125,9 +127,11 @@ fn table(shown: &[Overview], single: bool, several: bool) -> String {
     let rows: Vec<Vec<String>> = shown
         .iter()
         .map(|o| {
+            // A pod's container by its name in the pod.
             let name = match &o.header.pod {
-                Some(p) if several => format!("{}/{}", p.pod, o.header.container_name),
-                _ => o.header.container_name.clone(),
+                Some(p) if several => format!("{}/{}", p.pod, p.container),
+                Some(p) => p.container.clone(),
+                None => o.header.container_name.clone(),
             };
             let mut row = vec![
                 name,

@@ -132,10 +132,13 @@ pub fn entries_partial(path: &Path, limits: &Limits) -> (Vec<ListEntry>, Option<
         };
     };
     let mut out = Vec::new();
+    // What was wrong with the pod's own parts goes with its first row.
+    let mut pod_warnings = std::mem::take(&mut c.warnings);
     for container in pod.containers {
         let Some(mut k) = container.checkpoint else {
             continue;
         };
+        k.warnings.append(&mut pod_warnings);
         let inner = owned(&mut k);
         match listed(&k, path) {
             Ok(entry) => out.push(entry),

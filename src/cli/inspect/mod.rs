@@ -121,7 +121,9 @@ pub fn run(args: &Args) -> ExitCode {
     let mut errors = Vec::new();
     let tree_format = args.format == TreeFormat::Tree;
     for path in &args.archives {
-        let views = read_views(path, &options, |c| Inspection::new(c, &inspect));
+        let mut views = read_views(path, &options, |c| Inspection::new(c, &inspect));
+        advise(&mut views.warnings);
+        warn(&path.display().to_string(), &views.warnings);
         if !views.errors.is_empty() {
             status = ExitCode::FAILURE;
         }

@@ -35,8 +35,11 @@ pub(super) fn run(args: &Args, path: &Path, combined: &mut Combined) -> Result<(
         emit(&out).map_err(Failure::Quiet)?;
         return damaged(&mut checkpoint);
     }
-    // A pod: each container's tables (the one chosen), named by pod and
-    // container.
+    // A pod: what was wrong with its own parts, then each container's
+    // tables (the one chosen), named by pod and container.
+    let mut pod_warnings = std::mem::take(&mut checkpoint.warnings);
+    advise(&mut pod_warnings);
+    warn(&name, &pod_warnings);
     let mut out = String::new();
     let mut damage = None;
     let chosen = super::super::pod::chosen(&checkpoint, args.pod.container.as_deref())?;
