@@ -38,6 +38,23 @@
 //!   from inside the archive), the decoded CRIU images and the shared
 //!   memory objects (memfds, SysV segments, anonymous shared memory, files
 //!   of `/dev/shm`) with every process and address that maps them.
+//! * A pod checkpoint (Kubernetes pod-level checkpointing, in any of the
+//!   three layouts of 2026, as a tar or a directory) is read in the same
+//!   pass: [`Checkpoint::pod`] names the pod and holds a [`Checkpoint`]
+//!   per container, each naming its pod ([`Checkpoint::in_pod`]);
+//!   [`Checkpoint::containers`] gives the container checkpoints of any
+//!   read, and [`Options::container`] chooses one.
+//!
+//!   ```
+//!   # fn main() -> Result<(), ckpt::Error> {
+//!   let source = ckpt::Source::open("tests/fixtures/pod-counters.tar.zst")?;
+//!   let read = ckpt::read(source, &ckpt::Options::default())?;
+//!   let pod = read.pod.as_ref().expect("a pod checkpoint");
+//!   assert_eq!((pod.name.as_str(), pod.names()), ("counters", vec!["counter", "sleeper"]));
+//!   let ids: Vec<_> = read.containers(None)?.iter().map(|c| &c.config.as_ref().unwrap().id[..12]).collect();
+//!   assert_eq!(ids, ["03a294012b41", "5eeb5eeb8af2"]);
+//!   # Ok(()) }
+//!   ```
 //! * A damaged archive (cut short, corrupt) fails the read, or with
 //!   [`Options::keep_partial`] gives what was read before the damage, with
 //!   [`Checkpoint::damage`] saying what went wrong.

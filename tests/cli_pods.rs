@@ -185,9 +185,11 @@ fn memparse_lists_each_container_and_reads_memory_of_the_one_chosen() {
             assert_eq!(code, 0, "{err}");
             // The same bytes at the same addresses; only the archive named
             // differs.
-            let body = |s: &str| s.lines().skip(3).collect::<Vec<_>>().join("\n");
-            assert!(body(&got).len() > 1000);
-            assert_eq!(body(&got), body(&want), "{name} from {}", pod.display());
+            let rows =
+                |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["rows"].clone();
+            let (got, want) = (rows(&got), rows(&want));
+            assert!(got.as_array().unwrap().len() > 1000);
+            assert!(got == want, "{name} from {}", pod.display());
         }
         let args = ["memparse", "--container", "counter", "--search", "count $i"];
         let (out, _, code) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
@@ -456,4 +458,44 @@ fn decode_lists_and_decodes_a_containers_images() {
         .map(|e| e["pid"].as_u64().unwrap())
         .collect();
     assert_eq!(pids, [1, 11]);
+}
+
+#[test]
+fn json_names_the_pod_and_container_of_memory() {
+    let pod = "tests/fixtures/pod-counters.tar.zst";
+    let args = [
+        "memparse",
+        "--format",
+        "json",
+        "--container",
+        "counter",
+        "--search",
+        "while",
+        pod,
+    ];
+    let (json, err, code) = run_ckpt(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["pod"]["pod"], POD);
+    assert_eq!(v[0]["pod"]["container"], "counter");
+    assert_eq!(v[0]["matches"].as_array().unwrap().len(), 3);
+    let args = [
+        "memparse",
+        "--format",
+        "json",
+        "--container",
+        "sleeper",
+        "-p",
+        "1",
+        pod,
+    ];
+    let (json, _, code) = run_ckpt(&args);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (v["container"].as_str(), v["pid"].as_u64()),
+        (Some("sleeper"), Some(1))
+    );
+    // 17 pages of mini-sleep's sleep, 16 bytes a row.
+    assert_eq!(v["rows"].as_array().unwrap().len(), 17 * 4096 / 16);
 }

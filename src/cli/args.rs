@@ -178,7 +178,7 @@ pub fn read_views<T>(
         out.errors.extend(p.error);
         return out;
     }
-    match super::pod::chosen(&c, options.container.as_deref()) {
+    match c.containers(options.container.as_deref()) {
         Ok(checkpoints) => {
             for k in checkpoints {
                 let p = view_of(k, &view);

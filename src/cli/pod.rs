@@ -27,21 +27,6 @@ impl ContainerArg {
     }
 }
 
-/// The checkpoints a command shows of what was read: the checkpoint
-/// itself, or its pod's containers (the one `selector` names).
-pub fn chosen<'c>(
-    checkpoint: &'c Checkpoint,
-    selector: Option<&str>,
-) -> ckpt::Result<Vec<&'c Checkpoint>> {
-    checkpoint.containers(selector)
-}
-
-/// The one container checkpoint a command reads: the checkpoint itself,
-/// or the pod's container `selector` names.
-pub fn only(checkpoint: Checkpoint, selector: Option<&str>) -> ckpt::Result<Checkpoint> {
-    checkpoint.into_container(selector)
-}
-
 /// The engine as people write it.
 fn engine(name: &str) -> String {
     match name {

@@ -197,7 +197,7 @@ pub(super) fn one_container(
     args: &Args,
     checkpoint: ckpt::Checkpoint,
 ) -> Result<ckpt::Checkpoint, Error> {
-    super::super::pod::only(checkpoint, args.pod.container.as_deref())
+    checkpoint.into_container(args.pod.container.as_deref())
 }
 
 /// The damage alone, when it came before anything worth showing.

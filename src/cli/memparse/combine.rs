@@ -47,13 +47,9 @@ impl Combined {
     }
 
     /// What to print of `archive`'s JSON document `json`: the document (one
-    /// archive), or an element of the array, `{"archive": …, key: json}`.
-    pub(super) fn element(&mut self, archive: &str, key: &str, json: &str) -> String {
-        self.element_in(archive, None, key, json)
-    }
-
-    /// [`Self::element`] of a pod's container, naming it.
-    pub(super) fn element_in(
+    /// archive), or an element of the array, `{"archive": …, key: json}`
+    /// (with `"pod": …` for a pod's container).
+    pub(super) fn element(
         &mut self,
         archive: &str,
         pod: Option<&ckpt::model::InPod>,
@@ -117,7 +113,7 @@ mod tests {
     fn one_archive_prints_its_document_as_is() {
         let mut c = Combined::new(false, true);
         assert_eq!(
-            c.element("a.tar", "processes", "[\n  1\n]\n"),
+            c.element("a.tar", None, "processes", "[\n  1\n]\n"),
             "[\n  1\n]\n"
         );
         assert_eq!(c.stream(), ("", ""));
@@ -129,10 +125,11 @@ mod tests {
         let mut c = Combined::new(true, true);
         let mut out = c.element(
             "a \"x\".tar",
+            None,
             "processes",
             "[\n  {\n    \"pid\": 1\n  }\n]\n",
         );
-        out.push_str(&c.element("b.tar", "processes", "[]\n"));
+        out.push_str(&c.element("b.tar", None, "processes", "[]\n"));
         out.push_str(c.end().unwrap());
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(

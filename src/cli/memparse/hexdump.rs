@@ -244,7 +244,8 @@ pub(super) fn run(
             let header = match args.format {
                 TableFormat::Json => format!(
                     "{start}{}",
-                    json_header(&name, &target).replace('\n', &format!("\n{pad}"))
+                    json_header(&name, args.pod.container.as_deref(), &target)
+                        .replace('\n', &format!("\n{pad}"))
                 ),
                 TableFormat::Table => format!(
                     "\nDisplaying memory pages content for {} from checkpoint: {}\n\n{head}{}\n",
@@ -284,7 +285,7 @@ pub(super) fn run(
             let mut out = BufWriter::with_capacity(1 << 20, temp.as_file());
             let written = (|| {
                 let header = match args.format {
-                    TableFormat::Json => json_header(&name, &target),
+                    TableFormat::Json => json_header(&name, args.pod.container.as_deref(), &target),
                     TableFormat::Table => format!("{HEXDUMP_HEADER}{}\n", "-".repeat(85)),
                 };
                 let mut sink = Hexdump::new(
@@ -329,13 +330,17 @@ fn output_error(target: &Path, source: io::Error) -> Failure {
 /// The start of the JSON hexdump: `{"archive": …, "pid": …, "rows": [`,
 /// one object per row of 16 bytes (`address`, `vaddr`, `hex`, `ascii`)
 /// to follow as memory streams by.
-fn json_header(archive: &str, target: &Target) -> String {
+fn json_header(archive: &str, container: Option<&str>, target: &Target) -> String {
     let whose = match target {
         Target::Pid(pid) => format!("\"pid\": {pid}"),
         Target::Shared(name) => format!("\"shared\": {}", serde_json::Value::from(name.as_str())),
     };
+    // A pod's container, as --container names it.
+    let container = container.map_or_else(String::new, |c| {
+        format!("\n  \"container\": {},", serde_json::Value::from(c))
+    });
     format!(
-        "{{\n  \"archive\": {},\n  {whose},\n  \"rows\": [",
+        "{{\n  \"archive\": {},{container}\n  {whose},\n  \"rows\": [",
         serde_json::Value::from(archive)
     )
 }

@@ -169,7 +169,11 @@ pub(super) fn run(
                     }),
                 })
                 .collect();
-            combined.element(&name, "matches", &json(&list))
+            // A pod's container is named, in an array as for several.
+            if checkpoint.in_pod.is_some() {
+                combined.several_documents();
+            }
+            combined.element(&name, checkpoint.in_pod.as_ref(), "matches", &json(&list))
         }
         TableFormat::Table if hits.is_empty() => match args.pid {
             Some(pid) => format!(

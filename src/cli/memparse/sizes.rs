@@ -42,7 +42,7 @@ pub(super) fn run(args: &Args, path: &Path, combined: &mut Combined) -> Result<(
     warn(&name, &pod_warnings);
     let mut out = String::new();
     let mut damage = None;
-    let chosen = super::super::pod::chosen(&checkpoint, args.pod.container.as_deref())?;
+    let chosen = checkpoint.containers(args.pod.container.as_deref())?;
     if chosen.len() > 1 {
         combined.several_documents();
     }
@@ -83,7 +83,7 @@ fn tables(
         match args.format {
             TableFormat::Json => {
                 let pod = checkpoint.in_pod.as_ref();
-                combined.element_in(name, pod, "pages_files", &json(&listing))
+                combined.element(name, pod, "pages_files", &json(&listing))
             }
             TableFormat::Table => pages_table(name, &listing),
         }
@@ -97,7 +97,7 @@ fn tables(
         match args.format {
             TableFormat::Json => {
                 let pod = checkpoint.in_pod.as_ref();
-                combined.element_in(name, pod, "processes", &json(&rows))
+                combined.element(name, pod, "processes", &json(&rows))
             }
             TableFormat::Table => {
                 let mut out = size_table(name, &rows);
