@@ -85,6 +85,8 @@ archives=(
   piggie-diff-a.gnutar.tar.zst
   piggie-diff-b.gnutar.tar.zst
   piggie-imgs.gnutar.tar.zst
+  pod-counters.tar.zst
+  pod-counters.manifest.tar.zst
 )
 
 # Extracted copies, for the directory runs (our own fixtures only).
@@ -187,6 +189,21 @@ run "list-kubelet-json" list --format json tests/fixtures/kubelet
 run "list-missing" list tests/nosuch
 run "list-empty" list tests/golden
 run "list-two" list tests/fixtures/kubelet tests/golden
+run "list-pods" list tests/fixtures/kubelet tests/fixtures/pod-checkpoints
+for pod in pod-counters.tar.zst pod-counters.manifest.tar.zst; do
+  f="tests/fixtures/$pod"
+  for c in counter sleeper 03a2940 nosuch; do
+    run "show-container-$c.$pod" show --container "$c" "$f"
+    run "inspect-all-container-$c.$pod" inspect --all --container "$c" "$f"
+    run "memparse-p1-container-$c.$pod" memparse -p 1 --container "$c" "$f"
+    run "memparse-search-container-$c.$pod" memparse --search sleep --format json --container "$c" "$f"
+    run "cat-config-container-$c.$pod" cat --container "$c" "$f" config.dump
+    run "decode-pstree-container-$c.$pod" decode --container "$c" "$f" pstree.img
+  done
+  run "diff-pods.$pod" diff "$f" tests/fixtures/pod-counters.tar.zst
+  run "diff-pods-json.$pod" diff --format json "$f" tests/fixtures/pod-counters.tar.zst
+  run "check-pod.$pod" check --target tests/fixtures/check/node.json "$f"
+done
 
 diff_flags=(
   "" --files --sockets --ps-tree-cmd --ps-tree-env --memory --show-unchanged

@@ -499,3 +499,20 @@ fn json_names_the_pod_and_container_of_memory() {
     // 17 pages of mini-sleep's sleep, 16 bytes a row.
     assert_eq!(v["rows"].as_array().unwrap().len(), 17 * 4096 / 16);
 }
+
+#[test]
+fn a_pid_is_looked_for_in_every_container_of_a_pod() {
+    let pod = "tests/fixtures/pod-counters.tar.zst";
+    // Only counter has a pid 11 (its `sleep 1`): no error for sleeper.
+    let (out, err, code) = run_ckpt(&["inspect", "--ps-tree-cmd", "-p", "11", pod]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("[11]  sleep 1") && out.contains("container counter"),
+        "{out}"
+    );
+    assert!(!out.contains("container sleeper"), "{out}");
+    // No container has a pid 4.
+    let (_, err, code) = run_ckpt(&["inspect", "--ps-tree", "-p", "4", pod]);
+    assert_eq!(code, 1);
+    assert_eq!(err.matches("no process with PID 4").count(), 2, "{err}");
+}

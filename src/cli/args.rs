@@ -180,10 +180,19 @@ pub fn read_views<T>(
     }
     match c.containers(options.container.as_deref()) {
         Ok(checkpoints) => {
+            let mut absent = Vec::new();
             for k in checkpoints {
                 let p = view_of(k, &view);
                 out.shown.extend(p.shown);
-                out.errors.extend(p.error);
+                match p.error {
+                    // `-p PID` names a process of some of a pod's
+                    // containers: the others lacking it is no error.
+                    Some(e) if matches!(*e, ckpt::Error::NoSuchProcess { .. }) => absent.push(e),
+                    e => out.errors.extend(e),
+                }
+            }
+            if out.shown.is_empty() {
+                out.errors.extend(absent);
             }
         }
         Err(e) => out.errors.push(std::sync::Arc::new(e)),
