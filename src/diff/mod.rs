@@ -3,7 +3,8 @@
 //! and memory, page by page.
 //!
 //! [`compare`] reads both checkpoints at once, on two threads, one pass
-//! each, and compares them.
+//! each, and compares them. Of two pod checkpoints, [`read_both`] gives
+//! each pod's containers and [`pair`] pairs them by name.
 
 mod changes;
 mod options;
@@ -116,9 +117,9 @@ pub fn compare(
 }
 
 impl Diff {
-    /// Compares two checkpoints read with [`read_side`] (or
-    /// [`read_both`]): what their inspections show and, if both hashed
-    /// their pages, their memory page by page. Checkpoints of different
+    /// Compares two container checkpoints read with [`read_sides`] (or
+    /// [`read_both`]; [`pair`] pairs a pod's): what their inspections
+    /// show and, if both hashed their pages, their memory page by page. Checkpoints of different
     /// containers are an error unless [`DiffOptions::force`].
     pub fn new(a: &Side, b: &Side, options: &DiffOptions) -> Result<Diff> {
         let (ca, ia) = (&a.checkpoint, &a.inspection);
