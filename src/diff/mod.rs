@@ -119,8 +119,9 @@ pub fn compare(
 impl Diff {
     /// Compares two container checkpoints read with [`read_sides`] (or
     /// [`read_both`]; [`pair`] pairs a pod's): what their inspections
-    /// show and, if both hashed their pages, their memory page by page. Checkpoints of different
-    /// containers are an error unless [`DiffOptions::force`].
+    /// show and, if both hashed their pages, their memory page by page.
+    /// Checkpoints of different containers are an error unless
+    /// [`DiffOptions::force`].
     pub fn new(a: &Side, b: &Side, options: &DiffOptions) -> Result<Diff> {
         let (ca, ia) = (&a.checkpoint, &a.inspection);
         let (cb, ib) = (&b.checkpoint, &b.inspection);
