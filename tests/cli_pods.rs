@@ -516,3 +516,37 @@ fn a_pid_is_looked_for_in_every_container_of_a_pod() {
     assert_eq!(code, 1);
     assert_eq!(err.matches("no process with PID 4").count(), 2, "{err}");
 }
+
+#[test]
+fn build_makes_an_image_of_a_pod_with_its_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fixture, engine_version) in [
+        ("pod-counters.tar.zst", Some("1.36.0")),
+        ("pod-counters.manifest.tar.zst", None),
+    ] {
+        let out = dir.path().join(format!("{fixture}.oci.tar"));
+        let f = format!("tests/fixtures/{fixture}");
+        let args = [
+            "build",
+            "--format",
+            "json",
+            &f,
+            "localhost/pod:1",
+            "-o",
+            s(&out),
+        ];
+        let (json, err, code) = run_ckpt(&args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let a = &v["annotations"];
+        assert_eq!(a["org.criu.checkpoint.pod.name"], POD);
+        assert_eq!(a["org.criu.checkpoint.pod.namespace"], NAMESPACE);
+        assert_eq!(a["org.criu.checkpoint.pod.uid"], UID);
+        assert_eq!(a["org.criu.checkpoint.engine.name"], "cri-o");
+        assert_eq!(
+            a["org.criu.checkpoint.engine.version"].as_str(),
+            engine_version
+        );
+        assert!(out.exists());
+    }
+}

@@ -54,6 +54,9 @@ pub(super) fn media_type(c: Compression) -> Option<MediaType> {
 
 /// checkpointctl's annotations for a checkpoint image.
 pub fn checkpoint_annotations(c: &Checkpoint) -> Result<BTreeMap<String, String>> {
+    if let Some(pod) = &c.pod {
+        return Ok(pod_annotations(pod));
+    }
     let config = c.require_config()?;
     c.require_spec()?;
     let info = &c.container;
@@ -83,6 +86,30 @@ pub fn checkpoint_annotations(c: &Checkpoint) -> Result<BTreeMap<String, String>
         a.insert(k.to_owned(), v);
     }
     Ok(a)
+}
+
+/// A pod checkpoint's: the `org.criu.checkpoint.*` annotations of its
+/// `pod.options` (what CRI-O puts on the image of a pod checkpoint), and
+/// the pod's name, namespace, UID, sandbox and engine where they lack them.
+fn pod_annotations(pod: &crate::model::Pod) -> BTreeMap<String, String> {
+    let mut a: BTreeMap<String, String> = pod
+        .annotations
+        .iter()
+        .filter(|(k, _)| k.starts_with("org.criu.checkpoint."))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in [
+        (CHECKPOINT_ANNOTATION_ENGINE, &pod.engine),
+        (CHECKPOINT_ANNOTATION_POD, &pod.name),
+        (CHECKPOINT_ANNOTATION_NAMESPACE, &pod.namespace),
+        (CHECKPOINT_ANNOTATION_POD_UID, &pod.uid),
+        (CHECKPOINT_ANNOTATION_POD_ID, &pod.sandbox_id),
+    ] {
+        if !v.is_empty() {
+            a.entry(k.to_owned()).or_insert_with(|| v.clone());
+        }
+    }
+    a
 }
 
 /// The blobs other than the layer: (digest hex, bytes).
