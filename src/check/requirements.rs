@@ -10,7 +10,7 @@ use crate::criu::pretty::ip_addr;
 use crate::memory::PageSource;
 use crate::metadata::annotations::{
     CHECKPOINT_ANNOTATION_CRIU_VERSION, CHECKPOINT_ANNOTATION_HOST_ARCH,
-    CHECKPOINT_ANNOTATION_HOST_KERNEL, CHECKPOINT_ANNOTATION_RUNTIME_NAME,
+    CHECKPOINT_ANNOTATION_HOST_KERNEL, CHECKPOINT_ANNOTATION_RUNTIME_NAME, criu_version,
 };
 use crate::model::{Checkpoint, Engine};
 use crate::options::Want;
@@ -148,6 +148,21 @@ impl Requirements {
         }
     }
 
+    /// What a pod checkpoint's `pod.options` annotations say, where the
+    /// container's own checkpoint is silent (a container without a
+    /// `dump.log` has no CRIU version or kernel of its own).
+    pub fn in_pod(mut self, pod: &crate::model::Pod) -> Requirements {
+        let note = |key: &str| pod.annotations.get(key).filter(|v| !v.is_empty()).cloned();
+        self.criu_version = self
+            .criu_version
+            .or_else(|| note(CHECKPOINT_ANNOTATION_CRIU_VERSION).map(|v| criu_version(&v)));
+        self.kernel = self
+            .kernel
+            .or_else(|| note(CHECKPOINT_ANNOTATION_HOST_KERNEL));
+        self.arch = self.arch.or_else(|| note(CHECKPOINT_ANNOTATION_HOST_ARCH));
+        self
+    }
+
     /// The requirements of a checkpoint read with [`Requirements::want`]
     /// (what was not read is not required).
     pub fn of(c: &Checkpoint) -> Requirements {
@@ -173,8 +188,9 @@ impl Requirements {
                 .or_else(|| annotation(CHECKPOINT_ANNOTATION_HOST_ARCH)),
             image_version: inventory.map(|i| i.img_version),
             pre_dump: inventory.is_some_and(|i| i.pre_dump_mode.is_some()),
-            criu_version: log(|l| &l.criu_version)
-                .or_else(|| annotation(CHECKPOINT_ANNOTATION_CRIU_VERSION)),
+            criu_version: log(|l| &l.criu_version).or_else(|| {
+                annotation(CHECKPOINT_ANNOTATION_CRIU_VERSION).map(|v| criu_version(&v))
+            }),
             kernel: log(|l| &l.kernel).or_else(|| annotation(CHECKPOINT_ANNOTATION_HOST_KERNEL)),
             lsm: inventory
                 .and_then(|i| i.lsmtype)

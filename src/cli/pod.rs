@@ -36,21 +36,6 @@ fn engine(name: &str) -> String {
     }
 }
 
-/// CRIU's version as `criu --version` prints it (`40200` is 4.2).
-fn criu_version(v: &str) -> String {
-    match v.parse::<u32>() {
-        Ok(n) if n >= 10000 => {
-            let (major, minor, sub) = (n / 10000, n / 100 % 100, n % 100);
-            if sub == 0 {
-                format!("{major}.{minor}")
-            } else {
-                format!("{major}.{minor}.{sub}")
-            }
-        }
-        _ => v.to_owned(),
-    }
-}
-
 /// What describes the pod, line by line: who it is, who wrote it and how,
 /// and the containers that have no checkpoint to show.
 pub fn describe(pod: &Pod) -> String {
@@ -73,7 +58,8 @@ pub fn describe(pod: &Pod) -> String {
         by.push(e);
     }
     if !pod.criu_version.is_empty() {
-        by.push(format!("CRIU {}", criu_version(&pod.criu_version)));
+        let version = ckpt::metadata::annotations::criu_version(&pod.criu_version);
+        by.push(format!("CRIU {version}"));
     }
     if !pod.runtime_handler.is_empty() {
         by.push(format!("runtime handler {}", pod.runtime_handler));
@@ -127,17 +113,5 @@ pub fn heading_of(in_pod: Option<&ckpt::model::InPod>) -> String {
             clean(&p.container)
         ),
         None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn criu_versions_read_as_criu_prints_them() {
-        assert_eq!(criu_version("40200"), "4.2");
-        assert_eq!(criu_version("30170"), "3.1.70");
-        assert_eq!(criu_version("4.2"), "4.2");
     }
 }

@@ -45,3 +45,28 @@ pub const CHECKPOINT_ANNOTATION_DISTRIBUTION_NAME: &str = "org.criu.checkpoint.d
 /// Version of that distribution.
 pub const CHECKPOINT_ANNOTATION_DISTRIBUTION_VERSION: &str =
     "org.criu.checkpoint.distribution.version";
+
+/// A CRIU version as `criu --version` prints it: the engines write
+/// [`CHECKPOINT_ANNOTATION_CRIU_VERSION`] as CRIU's integer form
+/// (`major * 10000 + minor * 100 + sublevel`), so `40200` is `4.2` and
+/// `30170` is `3.1.70`; anything else is kept as it is.
+///
+/// ```
+/// use ckpt::metadata::annotations::criu_version;
+/// assert_eq!(criu_version("40200"), "4.2");
+/// assert_eq!(criu_version("31901"), "3.19.1");
+/// assert_eq!(criu_version("4.2"), "4.2");
+/// ```
+pub fn criu_version(v: &str) -> String {
+    match v.trim().parse::<u32>() {
+        Ok(n) if n >= 10000 => {
+            let (major, minor, sub) = (n / 10000, n / 100 % 100, n % 100);
+            if sub == 0 {
+                format!("{major}.{minor}")
+            } else {
+                format!("{major}.{minor}.{sub}")
+            }
+        }
+        _ => v.to_owned(),
+    }
+}

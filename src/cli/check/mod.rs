@@ -90,7 +90,12 @@ pub fn run(args: &Args) -> ExitCode {
                             Some(_) => format!("{}{}", path.display(), super::pod::heading(k)),
                             None => k.archive.clone(),
                         };
-                        (name, Requirements::of(k))
+                        let needs = Requirements::of(k);
+                        let needs = match &c.pod {
+                            Some(pod) => needs.in_pod(pod),
+                            None => needs,
+                        };
+                        (name, needs)
                     })
                     .collect())
             });
