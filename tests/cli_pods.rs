@@ -422,8 +422,8 @@ fn check_checks_every_container_of_a_pod() {
     // sleeper's checkpoint has no dump.log: the CRIU version comes from
     // pod.options' org.criu.checkpoint.criu.version, 40200, as CRIU says it.
     let pod_options = "tests/fixtures/pod-counters.tar.zst";
-    let args = ["check", "--target", node, "--format", "json", "--container", "sleeper"];
-    let (json, _, _) = run_ckpt(&[&args[..], &[pod_options]].concat());
+    let args = ["check", "--target", node, "--format", "json"];
+    let (json, _, _) = run_ckpt(&[&args[..], &["--container", "sleeper", pod_options]].concat());
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v[0]["requirements"]["criu_version"], "4.2");
     // A pod's reports are an array, of one when a container is chosen.
