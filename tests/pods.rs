@@ -459,3 +459,49 @@ fn a_pod_inside_a_pod_is_read_one_level_deep_only() {
         );
     }
 }
+
+#[test]
+fn a_choice_two_containers_answer_to_reads_one_and_gives_it_alone_the_memory() {
+    // A third container whose id shares its first 8 digits with sleeper's.
+    let twin = pods::Container {
+        name: "twin",
+        id: "5eeb5eeb0000000000000000000000000000000000000000000000000000beef",
+        items: pods::sleeper().items,
+    };
+    let mut alone = Keep::default();
+    let sleeper = pods::sleeper().tar();
+    ckpt::read_with(
+        Source::from_read_at(sleeper, "s").unwrap(),
+        &all(),
+        &mut alone,
+    )
+    .unwrap();
+    let three = vec![pods::counter(), pods::sleeper(), twin];
+    for items in [
+        pods::pod_options_items(&three),
+        pods::crio_manifest_items(&three),
+    ] {
+        let options = Options {
+            container: Some(SLEEPER_ID[..8].to_owned()),
+            ..all()
+        };
+        let mut kept = Keep::default();
+        let tar = common::plain(&items);
+        let c =
+            ckpt::read_with(Source::from_read_at(tar, "p").unwrap(), &options, &mut kept).unwrap();
+        // One container's memory, not two containers' pid 1 run together.
+        assert_eq!(kept.0, alone.0);
+        let read: Vec<String> = c
+            .pod
+            .as_ref()
+            .unwrap()
+            .checkpoints()
+            .map(|k| k.in_pod.as_ref().unwrap().container.clone())
+            .collect();
+        assert_eq!(read.len(), 1);
+        assert!(read[0] == "sleeper" || read[0] == "twin", "{read:?}");
+        // The container the choice gives is the one read.
+        let one = c.into_container(Some(&SLEEPER_ID[..8])).unwrap();
+        assert_eq!(one.in_pod.unwrap().container, read[0]);
+    }
+}

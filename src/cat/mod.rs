@@ -128,6 +128,7 @@ fn cat_with(
         warnings: Vec::new(),
     };
     let mut pod = container.map(pod::PodWalk::new);
+    let positioned = archive.positioned();
     for entry in archive.entries()? {
         let mut entry = entry?;
         if let Some(pod) = pod.as_mut() {
@@ -137,7 +138,8 @@ fn cat_with(
                 pod::Part::Nested => {
                     let offset = entry.data_offset();
                     let read = |s: Source<'_>| cat_with(s, None, path, limits, out);
-                    if let Some(mut found) = pod.nested(&name, &mut entry, read)? {
+                    let at = positioned.as_ref();
+                    if let Some(mut found) = pod.nested(&name, &mut entry, at, read)? {
                         walk.twice(offset)?;
                         walk.warnings.append(&mut found.warnings);
                         walk.found = Some(found);

@@ -2,12 +2,14 @@
 //! (`pod.options` layout) read by their names below it, or its nested
 //! archive (the manifest layouts) read in turn, in the same pass.
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, is_pod_container_directory};
 use crate::metadata::PodManifest;
 use crate::model::{selects, split_directory_name};
 use crate::options::Limits;
-use crate::source::{Entry, Source};
+use crate::source::{Entry, ReadAt, Source};
 
 /// What an entry of a pod checkpoint is to the container asked for.
 pub(super) enum Part {
@@ -83,15 +85,17 @@ impl<'s> PodWalk<'s> {
     }
 
     /// Reads the container's archive `entry` with `read` (the same walk,
-    /// in turn): what it found, or `None` when it has no such file.
-    pub(super) fn nested<T>(
+    /// in turn; with positioned reads when the pod is a plain tar read by
+    /// path): what it found, or `None` when it has no such file.
+    pub(super) fn nested<'e, T>(
         &mut self,
         archive: &str,
-        entry: &mut Entry<'_, '_>,
+        entry: &'e mut Entry<'_, '_>,
+        positioned: Option<&Arc<dyn ReadAt + 'e>>,
         read: impl FnOnce(Source<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
         let label = format!("{archive}:{}", entry.name());
-        match read(Source::from_reader(&mut *entry, label)) {
+        match read(Source::of_entry(entry, positioned, label)?) {
             Ok(found) => Ok(Some(found)),
             Err(e @ Error::NotFound { .. }) => {
                 self.not_found = Some(e);

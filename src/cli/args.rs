@@ -172,12 +172,6 @@ pub fn read_views<T>(
         },
         errors: Vec::new(),
     };
-    if c.pod.is_none() && options.container.is_none() {
-        let p = view_of(&c, view);
-        out.shown.extend(p.shown);
-        out.errors.extend(p.error);
-        return out;
-    }
     match c.containers(options.container.as_deref()) {
         Ok(checkpoints) => {
             let mut absent = Vec::new();

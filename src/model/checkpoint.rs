@@ -203,9 +203,12 @@ impl PodContainer {
 }
 
 impl Pod {
-    /// The container `selector` names (see [`PodContainer::is_named`]).
+    /// The container `selector` names (see [`PodContainer::is_named`]):
+    /// of several, the one read.
     pub fn container(&self, selector: &str) -> Option<&PodContainer> {
-        self.containers.iter().find(|c| c.is_named(selector))
+        let mut named = self.containers.iter().filter(|c| c.is_named(selector));
+        let first = named.clone().next();
+        named.find(|c| c.checkpoint.is_some()).or(first)
     }
 
     /// The containers' names, in order.

@@ -61,7 +61,11 @@ impl Checkpoint {
         let found = self
             .pod
             .take()
-            .and_then(|p| p.containers.into_iter().find(|c| c.is_named(selector)))
+            .and_then(|p| {
+                p.containers
+                    .into_iter()
+                    .find(|c| c.is_named(selector) && c.checkpoint.is_some())
+            })
             .and_then(|c| c.checkpoint);
         match found {
             Some(c) => Ok(*c),

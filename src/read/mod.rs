@@ -119,7 +119,7 @@ fn run(
         Ok(complete) => {
             let held = collector.held;
             let mut checkpoint = collector.finish(complete);
-            checkpoint.pod = pod.finish(complete);
+            checkpoint.pod = pod.finish(checkpoint.pod_options.as_ref(), complete);
             checkpoint.digests = archive.take_digests();
             Ok((checkpoint, held))
         }
@@ -147,7 +147,7 @@ fn run(
             }
             let held = collector.held;
             let mut checkpoint = collector.finish(false);
-            checkpoint.pod = pod.finish(false);
+            checkpoint.pod = pod.finish(checkpoint.pod_options.as_ref(), false);
             // The input is still read to its end: the archive's digest is
             // the file's, damaged or not.
             checkpoint.digests = archive.take_digests();

@@ -34,7 +34,7 @@ pub use entry::Entry;
 pub(crate) use entry::Location;
 pub use file_type::FileType;
 pub use input::ReadAt;
-pub(crate) use input::Window;
+use input::Window;
 #[cfg(feature = "build")]
 pub(crate) use input::read_prefix;
 use input::{SeekReadAt, State};
@@ -175,6 +175,30 @@ impl<'r> Source<'r> {
                 offset: None,
                 source,
             }),
+        }
+    }
+
+    /// An entry's data as a source of its own, named `name` (a container
+    /// archive nested in a pod checkpoint): a window on the input when the
+    /// archive is a plain tar read with positioned reads (`positioned`, what
+    /// [`Archive::positioned`] gives; nothing is read that is not wanted),
+    /// the file itself in a directory, else the entry's stream.
+    pub(crate) fn of_entry<'e>(
+        entry: &'e mut Entry<'_, '_>,
+        positioned: Option<&Arc<dyn ReadAt + 'e>>,
+        name: String,
+    ) -> Result<Source<'e>> {
+        match (entry.location(), positioned) {
+            (Location::Offset(start), Some(inner)) => Source::from_read_at(
+                Window {
+                    inner: inner.clone(),
+                    start,
+                    len: entry.size(),
+                },
+                name,
+            ),
+            (Location::Path(path), _) => Ok(Source::open(&path)?.named(name)),
+            _ => Ok(Source::from_reader(entry, name)),
         }
     }
 

@@ -116,22 +116,28 @@ pub fn run(args: &Args) -> ExitCode {
     let Some(needs) = needs else {
         return ExitCode::FAILURE;
     };
+    // The node is looked at (or its description read) once; only whether
+    // each container's mount sources exist is asked per container.
+    let (node_facts, node) = match &args.target {
+        Some(file) => match target(file) {
+            Ok(host) => (host, file.display().to_string()),
+            Err(message) => {
+                report_other(&std::io::Error::other(message));
+                return ExitCode::FAILURE;
+            }
+        },
+        None => (probe::probe(None), "this node".to_owned()),
+    };
     let mut reports = Vec::new();
     let mut failed = false;
     for (archive, needs) in &needs {
-        let (host, node) = match &args.target {
-            Some(file) => match target(file) {
-                Ok(host) => (host, file.display().to_string()),
-                Err(message) => {
-                    report_other(&std::io::Error::other(message));
-                    return ExitCode::FAILURE;
-                }
-            },
-            None => (probe::probe(Some(needs)), "this node".to_owned()),
-        };
+        let mut host = node_facts.clone();
+        if args.target.is_none() {
+            host.paths = probe::paths(needs);
+        }
         let lines = check(needs, &host);
         failed |= verdict(&lines) == Status::Failure;
-        reports.push((archive.clone(), node, lines));
+        reports.push((archive.clone(), node.clone(), lines));
     }
     let out = match args.format {
         Format::Json => {

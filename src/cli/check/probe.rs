@@ -248,7 +248,7 @@ fn podman_images(podman: &Path) -> Option<Vec<String>> {
 
 /// Whether each mount source of the checkpoint exists here (a path that
 /// cannot be looked at is left unknown).
-fn paths(needs: &Requirements) -> BTreeMap<String, bool> {
+pub fn paths(needs: &Requirements) -> BTreeMap<String, bool> {
     needs
         .mounts
         .iter()

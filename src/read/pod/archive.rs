@@ -5,14 +5,14 @@
 
 use std::sync::Arc;
 
-use super::{Chosen, Member, MemberRead, PodRead, chooses};
+use super::{Chosen, Member, MemberRead, PodRead};
 use crate::error::{Error, Result};
 use crate::memory::MemorySink;
 use crate::metadata::ManifestContainer;
 use crate::model::Unread;
 use crate::options::Options;
 use crate::read::collect::Collector;
-use crate::source::{Entry, Location, ReadAt, Source, Window};
+use crate::source::{Entry, ReadAt, Source};
 use crate::warning::{Warning, WarningKind};
 
 impl<'o, 's> PodRead<'o, 's> {
@@ -33,7 +33,7 @@ impl<'o, 's> PodRead<'o, 's> {
             .as_ref()
             .map(|c| (c.name.as_str(), c.id.as_str()))
             .unwrap_or_default();
-        let chosen = chooses(root.options, name, &member, id);
+        let chosen = self.chooses(root.options, name, &member, id);
         let unread = Member {
             member: member.clone(),
             read: MemberRead::Unread(Unread::NotChosen),
@@ -71,18 +71,7 @@ impl<'o, 's> PodRead<'o, 's> {
             ..root.options.clone()
         };
         options.limits.max_total_size = options.limits.max_total_size.saturating_sub(root.held);
-        let source = match (entry.location(), positioned) {
-            (Location::Offset(start), Some(random)) => Source::from_read_at(
-                Window {
-                    inner: random.clone(),
-                    start,
-                    len: entry.size(),
-                },
-                name,
-            )?,
-            (Location::Path(path), _) => Source::open(&path)?.named(name),
-            _ => Source::from_reader(&mut *entry, name),
-        };
+        let source = Source::of_entry(entry, positioned, name)?;
         let sink: Option<&mut dyn MemorySink> = match &mut root.sink {
             Some(sink) if give_sink => Some(&mut **sink),
             _ => None,

@@ -3,21 +3,22 @@
 //! manifest), by its containers' checkpoints where those are silent.
 
 use super::{Member, MemberRead, PodRead};
+use crate::metadata::annotations::*;
 use crate::metadata::{CheckpointedPodOptions, PodManifest};
 use crate::model::{Checkpoint, Pod, PodContainer, PodLayout, Unread, split_directory_name};
 
 impl PodRead<'_, '_> {
     /// The pod, once the walk is over (`None` when this was none).
-    pub(in crate::read) fn finish(self, complete: bool) -> Option<Pod> {
+    pub(in crate::read) fn finish(
+        self,
+        options: Option<&CheckpointedPodOptions>,
+        complete: bool,
+    ) -> Option<Pod> {
         if !self.seen {
             return None;
         }
-        let layout = self.layout();
-        let annotations = self
-            .options
-            .as_ref()
-            .map(|o| o.annotations.clone())
-            .unwrap_or_default();
+        let layout = self.layout(options.is_some());
+        let annotations = options.map(|o| o.annotations.clone()).unwrap_or_default();
         let note = |key: &str| annotations.get(key).cloned().unwrap_or_default();
         let sandbox = self.config.as_ref().or(self.dump.as_ref());
         let metadata = sandbox.map(|c| c.metadata.clone()).unwrap_or_default();
@@ -25,42 +26,34 @@ impl PodRead<'_, '_> {
         let manifest = self.manifest.clone().unwrap_or_default();
         let mut out = Pod {
             layout,
-            name: or(metadata.name, note("org.criu.checkpoint.pod.name")),
-            namespace: or(
-                metadata.namespace,
-                note("org.criu.checkpoint.pod.namespace"),
-            ),
-            uid: or(metadata.uid, note("org.criu.checkpoint.pod.uid")),
+            name: or(metadata.name, note(CHECKPOINT_ANNOTATION_POD)),
+            namespace: or(metadata.namespace, note(CHECKPOINT_ANNOTATION_NAMESPACE)),
+            uid: or(metadata.uid, note(CHECKPOINT_ANNOTATION_POD_UID)),
             sandbox_id: or(
                 manifest.sandbox_id.clone(),
-                note("org.criu.checkpoint.pod.id"),
+                note(CHECKPOINT_ANNOTATION_POD_ID),
             ),
             engine: or(
-                or(
-                    note("org.criu.checkpoint.engine.name"),
-                    manifest.runtime.clone(),
-                ),
+                or(note(CHECKPOINT_ANNOTATION_ENGINE), manifest.runtime.clone()),
                 match layout {
                     PodLayout::ContainerdManifest => "containerd".into(),
                     _ => String::new(),
                 },
             ),
-            engine_version: note("org.criu.checkpoint.engine.version"),
-            criu_version: note("org.criu.checkpoint.criu.version"),
+            engine_version: note(CHECKPOINT_ANNOTATION_ENGINE_VERSION),
+            criu_version: note(CHECKPOINT_ANNOTATION_CRIU_VERSION),
             runtime_handler: manifest.runtime_handler.clone(),
-            format_version: self
-                .options
-                .as_ref()
+            format_version: options
                 .map(|o| o.version)
                 .or(self.manifest.as_ref().map(|m| m.version)),
             annotations,
             containers: Vec::new(),
         };
         for member in self.members {
-            let c = container(&self.options, &manifest, member, complete);
+            let c = container(options, &manifest, member, complete);
             out.containers.push(c);
         }
-        add_missing(&mut out, &self.options, &manifest);
+        add_missing(&mut out, options, &manifest);
         // The manifest's order is the pod's; `pod.options` has none.
         match &self.manifest {
             Some(m) => out.containers.sort_by_key(|c| {
@@ -86,12 +79,12 @@ impl PodRead<'_, '_> {
     /// The layout, from what was found: `pod.options` or directories, else
     /// a manifest naming its runtime or archives under `containers/`
     /// (CRI-O), else containerd's.
-    fn layout(&self) -> PodLayout {
+    fn layout(&self, pod_options: bool) -> PodLayout {
         let directories = self
             .members
             .iter()
             .any(|m| matches!(m.read, MemberRead::Directory(_)) || !m.member.ends_with(".tar"));
-        if self.options.is_some() || directories {
+        if pod_options || directories {
             return PodLayout::PodOptions;
         }
         let crio = self
@@ -113,7 +106,7 @@ impl PodRead<'_, '_> {
 /// A member's container: named by the pod's files, else by its own
 /// checkpoint, else by its directory or archive name.
 fn container(
-    options: &Option<CheckpointedPodOptions>,
+    options: Option<&CheckpointedPodOptions>,
     manifest: &PodManifest,
     member: Member<'_, '_>,
     complete: bool,
@@ -137,7 +130,7 @@ fn container(
         MemberRead::Failed(e) => out.error = Some(e),
     }
     let own = out.checkpoint.as_deref();
-    let by_options = options.as_ref().and_then(|o| {
+    let by_options = options.and_then(|o| {
         o.containers
             .iter()
             .find(|(_, dir)| **dir == member)
@@ -174,7 +167,7 @@ fn container(
 }
 
 /// The containers the pod's files list that the archive lacks.
-fn add_missing(pod: &mut Pod, options: &Option<CheckpointedPodOptions>, manifest: &PodManifest) {
+fn add_missing(pod: &mut Pod, options: Option<&CheckpointedPodOptions>, manifest: &PodManifest) {
     let listed: Vec<(String, String, String)> = match options {
         Some(o) => o
             .containers

@@ -27,7 +27,7 @@ use super::collect::Collector;
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, is_pod_container_directory};
 use crate::memory::MemorySink;
-use crate::metadata::{CheckpointedPodOptions, PodManifest, PodSandboxConfig};
+use crate::metadata::{PodManifest, PodSandboxConfig};
 use crate::model::{Checkpoint, Unread, selects, split_directory_name};
 use crate::options::Options;
 use crate::source::{Entry, ReadAt, Reread, Source};
@@ -49,7 +49,8 @@ pub(super) struct PodRead<'o, 's> {
     read_archive: Option<ReadArchive>,
     /// Whether any of a pod's files or containers was seen.
     seen: bool,
-    options: Option<CheckpointedPodOptions>,
+    /// Whether the container `Options::container` names was met.
+    chose: bool,
     manifest: Option<PodManifest>,
     config: Option<PodSandboxConfig>,
     dump: Option<PodSandboxConfig>,
@@ -79,7 +80,7 @@ impl<'o, 's> PodRead<'o, 's> {
         PodRead {
             read_archive,
             seen: false,
-            options: None,
+            chose: false,
             manifest: None,
             config: None,
             dump: None,
@@ -116,8 +117,9 @@ impl<'o, 's> PodRead<'o, 's> {
             _ => {}
         }
         let first = entry.name().split('/').next().unwrap_or_default();
-        let listed = self
-            .options
+        let listed = root
+            .metadata
+            .pod_options
             .as_ref()
             .is_some_and(|o| o.containers.values().any(|d| d == first));
         if (entry.name().contains('/') || entry.is_dir())
@@ -152,9 +154,6 @@ impl<'o, 's> PodRead<'o, 's> {
                 self.config = Some(c);
             }),
         };
-        if let Some(o) = &root.metadata.pod_options {
-            self.options = Some(o.clone());
-        }
         if let Err(e) = parsed {
             root.warnings.push(Warning::new(
                 WarningKind::InvalidJson,
@@ -189,7 +188,7 @@ impl<'o, 's> PodRead<'o, 's> {
             Some(i) => i,
             None => {
                 let (id, name) = split_directory_name(&dir);
-                let read = match chooses(root.options, name, &dir, id) {
+                let read = match self.chooses(root.options, name, &dir, id) {
                     Chosen::No => MemberRead::Unread(Unread::NotChosen),
                     chosen => {
                         let sink = match chosen {
@@ -260,10 +259,19 @@ enum Chosen {
     WithSink,
 }
 
-fn chooses(options: &Options, name: &str, member: &str, id: &str) -> Chosen {
-    match &options.container {
-        None => Chosen::Yes,
-        Some(selector) if selects(selector, name, member, id) => Chosen::WithSink,
-        Some(_) => Chosen::No,
+impl PodRead<'_, '_> {
+    /// Whether the container `name` of `member` is read: every one without
+    /// a choice, else the first in the archive the choice names (of
+    /// several, an id prefix two share, the others are not read), which
+    /// alone gets the memory sink.
+    fn chooses(&mut self, options: &Options, name: &str, member: &str, id: &str) -> Chosen {
+        match &options.container {
+            None => Chosen::Yes,
+            Some(s) if !self.chose && selects(s, name, member, id) => {
+                self.chose = true;
+                Chosen::WithSink
+            }
+            Some(_) => Chosen::No,
+        }
     }
 }
