@@ -46,8 +46,10 @@ pub struct Options {
     /// pod, its directory or archive, or a prefix of its id (see
     /// [`PodContainer::is_named`](crate::model::PodContainer::is_named));
     /// the others are listed, not read. A memory sink is given to this
-    /// container alone; with `None`, every container is read and a memory
-    /// sink is given none. Ignored for a container checkpoint.
+    /// container alone; with `None`, every container is read, and a memory
+    /// sink is given every container's memory if it tells containers apart
+    /// ([`MemorySink::every_container`](crate::memory::MemorySink::every_container)),
+    /// else none. Ignored for a container checkpoint.
     pub container: Option<String>,
 }
 

@@ -202,8 +202,59 @@ fn memparse_lists_each_container_and_reads_memory_of_the_one_chosen() {
         let args = ["memparse", "--container", "sleeper", "--search", "count $i"];
         let (out, _, _) = run_ckpt(&[&args[..], &[s(&pod)]].concat());
         assert!(out.contains("No matches"), "{out}");
+        search_every_container(&pod);
     }
 }
+
+/// Without `--container`, a search covers every container: each
+/// container's matches are those it has read alone, under its heading.
+fn search_every_container(pod: &Path) {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let (out, err, code) = run_ckpt(&[args, &["--format", "json", s(pod)]].concat());
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let search = ["memparse", "--search-regex", "count \\$i|sleep"];
+    let all = json(&search);
+    let by_container: Vec<(&str, &serde_json::Value)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["pod"]["container"].as_str().unwrap(), &e["matches"]))
+        .collect();
+    assert_eq!(by_container.len(), 2, "{all}");
+    for (name, matches) in by_container {
+        // One container, named as well: an array of one.
+        let alone = json(&[&search[..], &["--container", name]].concat());
+        assert_eq!(matches, &alone[0]["matches"], "{name} in {}", pod.display());
+        assert!(!matches.as_array().unwrap().is_empty(), "{name}");
+    }
+    // The table: a heading per container, counter's matches under its.
+    let (out, _, code) = run_ckpt(&["memparse", "--search", "count $i", s(pod)]);
+    assert_eq!(code, 0);
+    let (counter, sleeper) = out
+        .split_once("(pod counters, container sleeper)")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        counter.contains("(pod counters, container counter)"),
+        "{out}"
+    );
+    assert!(
+        counter
+            .lines()
+            .any(|l| l.starts_with("1 ") && l.contains("count $i"))
+    );
+    assert!(sleeper.contains("No matches"), "{out}");
+    // --pid looks in every container: 11 is counter's alone.
+    let (out, _, code) = run_ckpt(&["memparse", "--search", "sleep", "-p", "11", s(pod)]);
+    assert_eq!(code, 0, "{out}");
+    let (_, err, code) = run_ckpt(&["memparse", "--search", "sleep", "-p", "99", s(pod)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("99"), "{err}");
+}
+
+/// A process's pages compared: pid, unchanged pages, ranges that changed.
+type Compared = (u64, u64, usize);
 
 #[test]
 fn diff_pairs_the_containers_of_two_pods_by_name() {
@@ -228,41 +279,57 @@ fn diff_pairs_the_containers_of_two_pods_by_name() {
         })
         .collect();
     assert_eq!(pairs, [("counter", COUNTER_ID), ("sleeper", SLEEPER_ID)]);
-    // Memory is compared for the container chosen; the same dumps: no change.
-    let args = [
-        "diff",
-        "--memory",
-        "--format",
-        "json",
-        "--container",
-        "counter",
-    ];
-    let (json, err, code) = run_ckpt(&[&args[..], &[s(a), s(b)]].concat());
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    // Every page of both of counter's processes compared, none changed:
-    // 76.0 KiB and 60.0 KiB, as memparse has them.
-    let unchanged: Vec<(u64, u64, usize)> = v[0]["memory_changes"]["processes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            let changes = ["added", "removed", "changed"]
-                .iter()
-                .map(|k| p[k].as_array().unwrap().len())
-                .sum();
-            (
-                p["pid"].as_u64().unwrap(),
-                p["unchanged_pages"].as_u64().unwrap(),
-                changes,
-            )
-        })
-        .collect();
-    assert_eq!(unchanged, [(1, 19, 0), (11, 15, 0)]);
-    assert_eq!(v[0]["container_name"], "counter");
-    let (_, err, code) = run_ckpt(&["diff", "--memory", s(a), s(b)]);
-    assert_eq!(code, 1);
-    assert!(err.contains("one container at a time"), "{err}");
+    // Memory is compared container by container, or for the one chosen;
+    // the same dumps: no change. Every page of each process is compared:
+    // counter's 76.0 KiB and 60.0 KiB and sleeper's 68.0 KiB, as memparse
+    // has them.
+    let unchanged = |doc: &serde_json::Value| -> Vec<Compared> {
+        doc["memory_changes"]["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let changes = ["added", "removed", "changed"]
+                    .iter()
+                    .map(|k| p[k].as_array().unwrap().len())
+                    .sum();
+                (
+                    p["pid"].as_u64().unwrap(),
+                    p["unchanged_pages"].as_u64().unwrap(),
+                    changes,
+                )
+            })
+            .collect()
+    };
+    let args = ["diff", "--memory", "--format", "json"];
+    for (chosen, want) in [
+        (
+            None,
+            vec![
+                ("counter", vec![(1, 19, 0), (11, 15, 0)]),
+                ("sleeper", vec![(1, 17, 0)]),
+            ],
+        ),
+        (
+            Some("counter"),
+            vec![("counter", vec![(1, 19, 0), (11, 15, 0)])],
+        ),
+        (Some("sleeper"), vec![("sleeper", vec![(1, 17, 0)])]),
+    ] {
+        let choice: Vec<&str> = chosen.map(|c| vec!["--container", c]).unwrap_or_default();
+        let (json, err, code) = run_ckpt(&[&args[..], &choice, &[s(a), s(b)]].concat());
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let docs: Vec<serde_json::Value> = match v {
+            serde_json::Value::Array(docs) => docs,
+            one => vec![one],
+        };
+        let got: Vec<(&str, Vec<Compared>)> = docs
+            .iter()
+            .map(|d| (d["container_name"].as_str().unwrap(), unchanged(d)))
+            .collect();
+        assert_eq!(got, want, "{chosen:?}");
+    }
 }
 
 #[test]

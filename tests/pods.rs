@@ -201,8 +201,112 @@ fn a_container_chosen_by_name_or_id_is_read_alone_and_given_the_memory() {
     }
 }
 
+/// Keeps each container's memory apart, as a sink that wants them all.
+#[derive(Default)]
+struct KeepEach {
+    current: Option<String>,
+    memory: BTreeMap<(String, u32), Vec<u8>>,
+}
+
+impl MemorySink for KeepEach {
+    fn wants(&self, _pid: u32) -> bool {
+        true
+    }
+
+    fn chunk(&mut self, chunk: &MemoryChunk<'_>) -> io::Result<bool> {
+        let member = self
+            .current
+            .clone()
+            .expect("a container is announced first");
+        self.memory
+            .entry((member, chunk.pid))
+            .or_default()
+            .extend_from_slice(chunk.data);
+        Ok(true)
+    }
+
+    fn every_container(&self) -> bool {
+        true
+    }
+
+    fn container(&mut self, member: &str) {
+        self.current = Some(member.to_owned());
+    }
+}
+
+/// Each container's memory as the sink kept it, by container name.
+fn by_name(c: &Checkpoint, kept: KeepEach) -> BTreeMap<(String, u32), Vec<u8>> {
+    let pod = c.pod.as_ref().unwrap();
+    kept.memory
+        .into_iter()
+        .map(|((member, pid), bytes)| {
+            let name = pod.containers.iter().find(|c| c.member == member).unwrap();
+            ((name.name.clone(), pid), bytes)
+        })
+        .collect()
+}
+
 #[test]
-fn without_a_chosen_container_a_memory_sink_gets_nothing() {
+fn a_sink_that_wants_every_container_gets_each_one_s_memory_apart() {
+    // What each container's processes hold, read on their own.
+    let mut alone = BTreeMap::new();
+    for c in pods::containers() {
+        let mut kept = Keep::default();
+        let source = Source::from_read_at(c.tar(), c.name).unwrap();
+        ckpt::read_with(source, &all(), &mut kept).unwrap();
+        for (pid, bytes) in kept.0 {
+            alone.insert((c.name.to_owned(), pid), bytes);
+        }
+    }
+    let keys: Vec<(&str, u32)> = alone.keys().map(|(n, p)| (n.as_str(), *p)).collect();
+    assert_eq!(keys, [("counter", 1), ("counter", 11), ("sleeper", 1)]);
+    // The pod.options layout with the two directories' entries taking
+    // turns, each in its own order: the sink hears each change.
+    let options_items = pods::pod_options_items(&pods::containers());
+    let (counter, rest): (Vec<Item>, Vec<Item>) = options_items
+        .into_iter()
+        .partition(|i| matches!(i, Item::File(n, _) | Item::Dir(n) if n.starts_with(COUNTER_ID)));
+    let (sleeper, pod_files): (Vec<Item>, Vec<Item>) = rest
+        .into_iter()
+        .partition(|i| matches!(i, Item::File(n, _) | Item::Dir(n) if n.starts_with(SLEEPER_ID)));
+    let mut interleaved = Vec::new();
+    let (mut a, mut b) = (counter.into_iter(), sleeper.into_iter());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => break,
+            (x, y) => interleaved.extend(x.into_iter().chain(y)),
+        }
+    }
+    interleaved.extend(pod_files);
+    let mut cases: Vec<Vec<Item>> = layouts().into_iter().map(|(_, items, _)| items).collect();
+    cases.push(interleaved);
+    for items in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let tar = common::plain(&items);
+        let plain = dir.path().join("pod.tar");
+        std::fs::write(&plain, &tar).unwrap();
+        let zst = dir.path().join("pod.tar.zst");
+        std::fs::write(&zst, common::zstd(&tar)).unwrap();
+        let root = dir.path().join("pod-dir");
+        pods::write_dir(&items, &root);
+        let sources = [
+            Source::open(&plain).unwrap(),
+            Source::open(&zst).unwrap(),
+            Source::open(&root).unwrap(),
+            Source::from_reader(tar.as_slice(), "stream"),
+        ];
+        for source in sources {
+            let name = source.name().to_owned();
+            let mut kept = KeepEach::default();
+            let c = ckpt::read_with(source, &all(), &mut kept).unwrap();
+            assert!(c.complete, "{name}");
+            assert!(by_name(&c, kept) == alone, "{name}");
+        }
+    }
+}
+
+#[test]
+fn without_a_chosen_container_a_sink_that_knows_no_containers_gets_nothing() {
     for (_, items, _) in layouts() {
         let tar = common::plain(&items);
         let mut kept = Keep::default();

@@ -8,7 +8,8 @@
 //! `coredump` (into memory, each core capped at 64 MiB, as into files that
 //! can go back or as into a stream). Bit 64 chooses a pod's container
 //! (`--container counter`): the memory search and `cat` go to it; without
-//! it, every container of a pod is viewed.
+//! it, every container of a pod is viewed and searched (one sink shared by
+//! the containers).
 
 #![no_main]
 

@@ -65,14 +65,22 @@ impl MemoryDiff {
     }
 }
 
+/// Pages per pid: (page address, hash), in address order.
+type Pages = BTreeMap<u32, Vec<(u64, u64)>>;
+
 /// Hashes every page of every process as it streams by; give one to
 /// [`read_with`](crate::read_with) for each checkpoint, built from the same
-/// `BuildHasher` so that their hashes compare.
+/// `BuildHasher` so that their hashes compare. In a pod checkpoint it
+/// hashes every container's pages, each container's apart
+/// ([`PageHashes::take_container`]).
 #[derive(Debug)]
 pub struct PageHashes<S: BuildHasher> {
     build: S,
-    /// Per pid: (page address, hash), in address order.
-    pages: BTreeMap<u32, Vec<(u64, u64)>>,
+    /// The current container's pages (the checkpoint's, outside a pod).
+    pages: Pages,
+    /// In a pod, the container whose pages `pages` holds, and the others'.
+    container: Option<String>,
+    others: BTreeMap<String, Pages>,
     /// A page not yet complete: its address and bytes.
     partial: Option<(u32, u64, Vec<u8>)>,
     /// Most pages hashed; the rest are not compared.
@@ -92,6 +100,8 @@ impl<S: BuildHasher> PageHashes<S> {
         PageHashes {
             build,
             pages: BTreeMap::new(),
+            container: None,
+            others: BTreeMap::new(),
             partial: None,
             max_pages: max_bytes / PAGE_ENTRY,
             count: 0,
@@ -134,6 +144,28 @@ impl<S: BuildHasher> PageHashes<S> {
             self.record(pid, vaddr, hash);
         }
     }
+
+    /// The hashes of the pod's container `member` (see
+    /// [`MemorySink::container`]), taken out of these: with the same
+    /// hasher and limit, to compare with another's. Outside a pod, or when
+    /// the pod's chosen container was read alone, every page is its.
+    pub fn take_container(&mut self, member: &str) -> PageHashes<S>
+    where
+        S: Clone,
+    {
+        self.flush();
+        let pages = match &self.container {
+            None => std::mem::take(&mut self.pages),
+            Some(c) if c == member => std::mem::take(&mut self.pages),
+            Some(_) => self.others.remove(member).unwrap_or_default(),
+        };
+        let mut taken = PageHashes::new(self.build.clone(), 0);
+        taken.count = pages.values().map(|p| p.len() as u64).sum();
+        taken.pages = pages;
+        // Whether the whole table was complete is said of the whole.
+        taken.max_pages = self.max_pages;
+        taken
+    }
 }
 
 impl<S: BuildHasher> MemorySink for PageHashes<S> {
@@ -175,6 +207,19 @@ impl<S: BuildHasher> MemorySink for PageHashes<S> {
     fn end(&mut self, _pid: u32) -> io::Result<bool> {
         self.flush();
         Ok(true)
+    }
+
+    fn every_container(&self) -> bool {
+        true
+    }
+
+    fn container(&mut self, member: &str) {
+        self.flush();
+        let pages = self.others.remove(member).unwrap_or_default();
+        let last = std::mem::replace(&mut self.pages, pages);
+        if let Some(c) = self.container.replace(member.to_owned()) {
+            self.others.insert(c, last);
+        }
     }
 }
 

@@ -38,8 +38,8 @@ impl Side {
 
 /// Reads and inspects one checkpoint for a comparison, hashing its pages
 /// with `hasher` if the memory is compared: one side, or one per container
-/// of a pod checkpoint (the one [`Options::container`] chooses). A pod's
-/// memory is compared one chosen container at a time.
+/// of a pod checkpoint (the one [`Options::container`] chooses), each with
+/// its own pages' hashes.
 pub fn read_sides(
     source: Source<'_>,
     diff: &DiffOptions,
@@ -85,18 +85,12 @@ pub fn read_sides(
         reason,
     };
     let names = pod.names().join(", ");
-    match &options.container {
-        None if diff.memory => {
-            return Err(unavailable(format!(
-                "memory is compared one container at a time: choose one ({names})"
-            )));
-        }
-        Some(s) if pod.container(s).is_none() => {
-            return Err(unavailable(format!(
-                "no container {s}; its containers: {names}"
-            )));
-        }
-        _ => {}
+    if let Some(s) = &options.container
+        && pod.container(s).is_none()
+    {
+        return Err(unavailable(format!(
+            "no container {s}; its containers: {names}"
+        )));
     }
     let mut sides = Vec::new();
     for c in pod.containers {
@@ -111,7 +105,7 @@ pub fn read_sides(
         sides.push(Side {
             checkpoint: *container,
             inspection,
-            pages: pages.take(),
+            pages: pages.as_mut().map(|p| p.take_container(&c.member)),
         });
     }
     if sides.is_empty() {

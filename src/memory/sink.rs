@@ -127,4 +127,23 @@ pub trait MemorySink {
         let _ = pid;
         Ok(true)
     }
+
+    /// Whether the sink takes the memory of every container of a pod
+    /// checkpoint read without [`Options::container`](crate::Options::container),
+    /// each announced by [`MemorySink::container`]. Pids repeat from one
+    /// container to the next (each has its pid 1), so none is given to a
+    /// sink that does not say so.
+    fn every_container(&self) -> bool {
+        false
+    }
+
+    /// In a pod checkpoint, what the following calls concern comes from
+    /// the container `member` (its directory or archive in the pod:
+    /// [`PodContainer::member`](crate::model::PodContainer::member)), until
+    /// the next call. Containers' entries may come interleaved, so a
+    /// container may be announced again. Called only on a sink that wants
+    /// [`MemorySink::every_container`].
+    fn container(&mut self, member: &str) {
+        let _ = member;
+    }
 }

@@ -21,7 +21,7 @@ use crate::warning::{Capped, Warning, WarningKind};
 pub(super) struct Collector<'o, 's> {
     pub(super) options: &'o Options,
     /// Where process memory goes, for the processes it wants.
-    pub(super) sink: Option<&'s mut dyn MemorySink>,
+    pub(super) sink: Option<Box<dyn MemorySink + 's>>,
     pub(super) archive: String,
     pub(super) compression: Option<Compression>,
     pub(super) metadata: Metadata,
@@ -89,7 +89,7 @@ impl<'o, 's> Collector<'o, 's> {
         compression: Option<Compression>,
         revisit: bool,
         options: &'o Options,
-        sink: Option<&'s mut dyn MemorySink>,
+        sink: Option<Box<dyn MemorySink + 's>>,
     ) -> Collector<'o, 's> {
         Collector {
             options,

@@ -18,6 +18,7 @@ mod pages;
 mod pod;
 mod rootfs;
 mod shared;
+mod sink;
 
 use std::path::Path;
 
@@ -111,7 +112,7 @@ fn run(
         archive.compression(),
         revisit,
         options,
-        sink,
+        sink.map(sink::SinkRef::boxed),
     );
     collector.rereadable = archive.can_reread();
     let mut pod = PodRead::new(pods);

@@ -113,25 +113,101 @@ pub(super) fn run(
     let options = options(args);
     let mut sink = MemorySearch::new(pattern, context, args.filter(), args.max_hits);
     let checkpoint = with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
+    let results = sink.finish();
+    if checkpoint.pod.is_some() && args.pod.container.is_none() {
+        return every_container(args, &name, checkpoint, &results, combined);
+    }
     let mut checkpoint = one_container(args, checkpoint)?;
-    let SearchResults { hits, stopped, .. } = sink.finish();
     damaged_early(&mut checkpoint)?;
     if let Some(pid) = args.pid {
         check_pid(&checkpoint, pid)?;
     }
     let mut warnings = checkpoint.warnings.clone();
-    if stopped {
-        warnings.push(Warning::new(
+    warnings.extend(stopped(args, &results));
+    let out = matches(args, &name, &checkpoint, &results.hits, warnings, combined);
+    emit(&out).map_err(Failure::Quiet)?;
+    damaged(&mut checkpoint)
+}
+
+/// A pod read without `--container`: the matches in each container it
+/// holds, headed by pod and container. `--pid` is an error only if no
+/// container has the process.
+fn every_container(
+    args: &Args,
+    name: &str,
+    mut checkpoint: ckpt::Checkpoint,
+    results: &SearchResults,
+    combined: &mut Combined,
+) -> Result<(), Failure> {
+    let mut pod_warnings = std::mem::take(&mut checkpoint.warnings);
+    pod_warnings.extend(stopped(args, results));
+    advise(&mut pod_warnings);
+    warn(name, &pod_warnings);
+    let Some(pod) = &checkpoint.pod else {
+        return Ok(());
+    };
+    if let Some(pid) = args.pid {
+        let checks: Vec<_> = pod.checkpoints().map(|c| check_pid(c, pid)).collect();
+        if let Some(Err(e)) = checks.into_iter().reduce(|a, b| a.or(b)) {
+            return Err(e.into());
+        }
+    }
+    combined.several_documents();
+    let mut out = String::new();
+    let mut damage = checkpoint.damage.clone();
+    for member in &pod.containers {
+        let Some(c) = member.checkpoint.as_deref() else {
+            continue;
+        };
+        if let Some(d) = &c.damage {
+            damage.get_or_insert(d.clone());
+        }
+        let hits: Vec<ProcessHit> = results
+            .hits
+            .iter()
+            .filter(|h| h.container.as_deref() == Some(member.member.as_str()))
+            .cloned()
+            .collect();
+        let heading = match args.format {
+            TableFormat::Json => name.to_owned(),
+            TableFormat::Table => format!("{name}{}", super::super::pod::heading(c)),
+        };
+        let warnings = c.warnings.clone();
+        out.push_str(&matches(args, &heading, c, &hits, warnings, combined));
+    }
+    emit(&out).map_err(Failure::Quiet)?;
+    match damage {
+        Some(d) => Err(Failure::Damage(d)),
+        None => Ok(()),
+    }
+}
+
+/// The warning that the search stopped at `--max-hits`, if it did.
+fn stopped(args: &Args, results: &SearchResults) -> Option<Warning> {
+    results.stopped.then(|| {
+        Warning::new(
             WarningKind::SearchStopped,
             None,
             format!(
                 "the search stopped at {} matches (--max-hits {}); the rest of the memory was not searched",
                 args.max_hits, args.max_hits
             ),
-        ));
-    }
+        )
+    })
+}
+
+/// The matches `hits` of one container checkpoint, headed by `name` when
+/// there are several archives or containers; its `warnings` printed.
+fn matches(
+    args: &Args,
+    name: &str,
+    checkpoint: &ckpt::Checkpoint,
+    hits: &[ProcessHit],
+    mut warnings: Vec<Warning>,
+    combined: &mut Combined,
+) -> String {
     advise(&mut warnings);
-    warn(&name, &warnings);
+    warn(name, &warnings);
     let shown = args
         .search
         .clone()
@@ -173,7 +249,7 @@ pub(super) fn run(
             if checkpoint.in_pod.is_some() {
                 combined.several_documents();
             }
-            combined.element(&name, checkpoint.in_pod.as_ref(), "matches", &json(&list))
+            combined.element(name, checkpoint.in_pod.as_ref(), "matches", &json(&list))
         }
         TableFormat::Table if hits.is_empty() => match args.pid {
             Some(pid) => format!(
@@ -189,7 +265,7 @@ pub(super) fn run(
             let mut instance = 0;
             let mut last_pid = None;
             let pid_filter = args.pid;
-            let rows: Vec<Vec<String>> = rows(&hits)
+            let rows: Vec<Vec<String>> = rows(hits)
                 .into_iter()
                 .filter(|r| pid_filter.is_none_or(|p| p == r.pid))
                 .map(|r| {
@@ -233,14 +309,12 @@ pub(super) fn run(
     };
     // checkpointctl searches one archive and says nothing of it; with
     // several, each archive's matches say whose they are.
-    let out = match args.format {
+    match args.format {
         TableFormat::Table if combined.several() => format!(
             "\nDisplaying matches for pattern \"{}\" from {}\n\n{out}",
             text::clean(&shown),
-            text::clean(&name)
+            text::clean(name)
         ),
         _ => out,
-    };
-    emit(&out).map_err(Failure::Quiet)?;
-    damaged(&mut checkpoint)
+    }
 }

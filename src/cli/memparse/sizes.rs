@@ -145,6 +145,11 @@ impl ckpt::memory::MemorySink for NoMemory {
     fn chunk(&mut self, _chunk: &ckpt::memory::MemoryChunk<'_>) -> std::io::Result<bool> {
         Ok(true)
     }
+
+    // Every container of a pod keeps what it holds of /dev/shm too.
+    fn every_container(&self) -> bool {
+        true
+    }
 }
 
 /// The shared memory objects, after checkpointctl's table (none: nothing).

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -15,6 +16,11 @@ use crate::memory::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct ProcessHit {
+    /// In a pod checkpoint, the container the process is in (its
+    /// directory or archive in the pod:
+    /// [`PodContainer::member`](crate::model::PodContainer::member)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
     /// The process.
     pub pid: u32,
     /// The pages file (`pages-<pages_id>.img`).
@@ -67,7 +73,8 @@ pub struct MappedAt {
 /// [`read_with`](crate::read_with).
 ///
 /// It is satisfied, and stops the read at once, when it has `max_hits`
-/// hits.
+/// hits. It searches every container of a pod checkpoint (each hit names
+/// its [`ProcessHit::container`]).
 #[derive(Debug)]
 pub struct MemorySearch<'p> {
     pattern: &'p Pattern,
@@ -78,7 +85,9 @@ pub struct MemorySearch<'p> {
     /// The shared memory object being searched, if the current stretch is
     /// one.
     object: Option<SharedMemory>,
-    vmas: BTreeMap<u32, VmaMap>,
+    /// The pod's container the memory comes from, in a pod.
+    container: Option<Arc<str>>,
+    vmas: BTreeMap<(Option<Arc<str>>, u32), VmaMap>,
     found: Vec<Hit>,
     hits: Vec<ProcessHit>,
     stopped: bool,
@@ -88,7 +97,7 @@ pub struct MemorySearch<'p> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct SearchResults {
-    /// The hits, sorted by pid and address.
+    /// The hits, sorted by container, pid and address.
     pub hits: Vec<ProcessHit>,
     /// Whether the search stopped at its most hits, before the end of the
     /// memory: more matches may follow.
@@ -111,6 +120,7 @@ impl<'p> MemorySearch<'p> {
             max_hits,
             current: None,
             object: None,
+            container: None,
             vmas: BTreeMap::new(),
             found: Vec::new(),
             hits: Vec::new(),
@@ -121,7 +131,7 @@ impl<'p> MemorySearch<'p> {
     /// Keeps what was found in `pid`'s memory, up to the most hits;
     /// whether the search may go on.
     fn collect(&mut self, pid: u32, pages_id: u32) -> bool {
-        let vmas = self.vmas.get(&pid);
+        let vmas = self.vmas.get(&(self.container.clone(), pid));
         for mut hit in self.found.drain(..) {
             if self.hits.len() >= self.max_hits {
                 self.stopped = true;
@@ -157,6 +167,7 @@ impl<'p> MemorySearch<'p> {
                 }
             };
             self.hits.push(ProcessHit {
+                container: self.container.as_deref().map(str::to_owned),
                 pid,
                 pages_id,
                 vma,
@@ -181,11 +192,13 @@ impl<'p> MemorySearch<'p> {
         }
     }
 
-    /// The hits, sorted by pid and address, and whether the search stopped
-    /// at the most hits.
+    /// The hits, sorted by container, pid and address, and whether the
+    /// search stopped at the most hits.
     pub fn finish(mut self) -> SearchResults {
         self.end_current();
-        self.hits.sort_by_key(|h| (h.pid, h.hit.vaddr));
+        self.hits.sort_by(|a, b| {
+            (&a.container, a.pid, a.hit.vaddr).cmp(&(&b.container, b.pid, b.hit.vaddr))
+        });
         SearchResults {
             hits: self.hits,
             stopped: self.stopped,
@@ -211,7 +224,8 @@ impl MemorySink for MemorySearch<'_> {
     }
 
     fn begin(&mut self, pid: u32, vmas: &VmaMap) -> io::Result<bool> {
-        self.vmas.insert(pid, vmas.clone());
+        self.vmas
+            .insert((self.container.clone(), pid), vmas.clone());
         Ok(!self.stopped)
     }
 
@@ -247,5 +261,15 @@ impl MemorySink for MemorySearch<'_> {
 
     fn end(&mut self, _pid: u32) -> io::Result<bool> {
         Ok(self.end_current())
+    }
+
+    fn every_container(&self) -> bool {
+        true
+    }
+
+    fn container(&mut self, member: &str) {
+        // What was found so far is the last container's.
+        self.end_current();
+        self.container = Some(Arc::from(member));
     }
 }

@@ -45,8 +45,8 @@ impl<'o, 's> PodRead<'o, 's> {
             // containerd's second version: an OCI image of the checkpoint.
             MemberRead::Unread(Unread::OciImage)
         } else {
-            let give_sink = chosen == Chosen::WithSink;
-            self.read_archive(root, entry, positioned, &member, give_sink)?
+            let sink = self.sink_for(root, chosen, &member);
+            self.read_archive(root, entry, positioned, &member, sink)?
         };
         if let Some(m) = self.members.get_mut(index) {
             m.read = read;
@@ -62,7 +62,7 @@ impl<'o, 's> PodRead<'o, 's> {
         entry: &mut Entry<'_, '_>,
         positioned: Option<&Arc<dyn ReadAt + '_>>,
         member: &str,
-        give_sink: bool,
+        mut sink: Option<Box<dyn MemorySink + 's>>,
     ) -> Result<MemberRead<'o, 's>> {
         let name = format!("{}:{member}", root.archive);
         let mut options = Options {
@@ -72,13 +72,10 @@ impl<'o, 's> PodRead<'o, 's> {
         };
         options.limits.max_total_size = options.limits.max_total_size.saturating_sub(root.held);
         let source = Source::of_entry(entry, positioned, name)?;
-        let sink: Option<&mut dyn MemorySink> = match &mut root.sink {
-            Some(sink) if give_sink => Some(&mut **sink),
-            _ => None,
-        };
         let Some(read) = self.read_archive else {
             return Ok(MemberRead::Unread(Unread::NotChosen));
         };
+        let sink = sink.as_deref_mut().map(|s| s as &mut dyn MemorySink);
         match read(source, &options, sink) {
             Ok((checkpoint, held)) => {
                 root.hold(entry, held)?;

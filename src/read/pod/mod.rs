@@ -21,9 +21,12 @@
 mod archive;
 mod finish;
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::collect::Collector;
+use super::sink::{Shared, SinkRef};
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, is_pod_container_directory};
 use crate::memory::MemorySink;
@@ -56,6 +59,9 @@ pub(super) struct PodRead<'o, 's> {
     dump: Option<PodSandboxConfig>,
     /// The containers, in the order their first entry came.
     members: Vec<Member<'o, 's>>,
+    /// The caller's memory sink, shared by every container, when no
+    /// container is chosen and the sink wants them all.
+    shared: Option<Rc<RefCell<Shared<'s>>>>,
 }
 
 /// One container's directory or archive.
@@ -85,6 +91,7 @@ impl<'o, 's> PodRead<'o, 's> {
             config: None,
             dump: None,
             members: Vec::new(),
+            shared: None,
         }
     }
 
@@ -191,10 +198,7 @@ impl<'o, 's> PodRead<'o, 's> {
                 let read = match self.chooses(root.options, name, &dir, id) {
                     Chosen::No => MemberRead::Unread(Unread::NotChosen),
                     chosen => {
-                        let sink = match chosen {
-                            Chosen::WithSink => root.sink.take(),
-                            _ => None,
-                        };
+                        let sink = self.sink_for(root, chosen, &dir);
                         let archive = format!("{}:{dir}", root.archive);
                         let mut c = Collector::new(
                             &archive,
@@ -247,6 +251,32 @@ impl<'o, 's> PodRead<'o, 's> {
             }
         }
         Ok(true)
+    }
+}
+
+impl<'o, 's> PodRead<'o, 's> {
+    /// The memory sink of container `member`, read as `chosen` says: the
+    /// caller's when it was chosen by name; without a choice, the caller's
+    /// shared by every container when it wants them all
+    /// ([`MemorySink::every_container`]); else none.
+    fn sink_for(
+        &mut self,
+        root: &mut Collector<'o, 's>,
+        chosen: Chosen,
+        member: &str,
+    ) -> Option<Box<dyn MemorySink + 's>> {
+        match chosen {
+            Chosen::No => None,
+            Chosen::WithSink => root.sink.take(),
+            Chosen::Yes => {
+                if self.shared.is_none() && root.sink.as_ref().is_some_and(|s| s.every_container())
+                {
+                    self.shared = root.sink.take().map(SinkRef::share);
+                }
+                let shared = self.shared.as_ref()?;
+                Some(Box::new(SinkRef::member(shared, member)))
+            }
+        }
     }
 }
 
