@@ -62,7 +62,10 @@
 //!   [`memory::MemorySink`], which can stop the read or fail it; the
 //!   [`memory::search`] sink searches it for a literal or a regular
 //!   expression, shared memory included. Pages are never held whole, never
-//!   written anywhere.
+//!   written anywhere. In a pod, a sink gets the chosen container's memory,
+//!   or every container's if it tells them apart
+//!   ([`memory::MemorySink::every_container`]: the search does, naming
+//!   each hit's container).
 //! * [`cat`] streams one file to a writer: an archive entry, a file of
 //!   `rootfs-diff.tar`, or the content CRIU saved of a deleted file.
 //! * [`views`] are what the `ckpt` binary shows (checkpointctl's `show`,
