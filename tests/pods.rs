@@ -591,8 +591,8 @@ fn a_choice_two_containers_answer_to_reads_one_and_gives_it_alone_the_memory() {
         };
         let mut kept = Keep::default();
         let tar = common::plain(&items);
-        let c =
-            ckpt::read_with(Source::from_read_at(tar, "p").unwrap(), &options, &mut kept).unwrap();
+        let source = Source::from_read_at(tar.clone(), "p").unwrap();
+        let c = ckpt::read_with(source, &options, &mut kept).unwrap();
         // One container's memory, not two containers' pid 1 run together.
         assert_eq!(kept.0, alone.0);
         let read: Vec<String> = c
@@ -607,5 +607,13 @@ fn a_choice_two_containers_answer_to_reads_one_and_gives_it_alone_the_memory() {
         // The container the choice gives is the one read.
         let one = c.into_container(Some(&SLEEPER_ID[..8])).unwrap();
         assert_eq!(one.in_pod.unwrap().container, read[0]);
+        // cat takes the same one: one config.dump, not two given at once.
+        let mut out = Vec::new();
+        let source = Source::from_reader(tar.as_slice(), "p");
+        let limits = ckpt::Limits::default();
+        ckpt::cat::cat_container(source, &SLEEPER_ID[..8], "config.dump", &limits, &mut out)
+            .unwrap();
+        let config: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(config["id"], SLEEPER_ID);
     }
 }

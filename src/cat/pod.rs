@@ -25,8 +25,10 @@ pub(super) enum Part {
 pub(super) struct PodWalk<'s> {
     selector: &'s str,
     manifest: Option<PodManifest>,
-    /// Whether any entry was the container's.
-    pub(super) matched: bool,
+    /// The container's directory or archive: the first the selector
+    /// names (of several, an id prefix two share, the others are not
+    /// read, as the reader reads the first).
+    chosen: Option<String>,
     /// Why its archive had no such file.
     pub(super) not_found: Option<Error>,
 }
@@ -36,7 +38,7 @@ impl<'s> PodWalk<'s> {
         PodWalk {
             selector,
             manifest: None,
-            matched: false,
+            chosen: None,
             not_found: None,
         }
     }
@@ -56,8 +58,7 @@ impl<'s> PodWalk<'s> {
                     .as_ref()
                     .and_then(|m| m.containers.iter().find(|c| c.archive == archive));
                 let (name, id) = listed.map_or(("", ""), |c| (c.name.as_str(), c.id.as_str()));
-                if selects(self.selector, name, archive, id) {
-                    self.matched = true;
+                if selects(self.selector, name, archive, id) && self.choose(archive) {
                     return Ok(Part::Nested);
                 }
                 return Ok(Part::Skip);
@@ -74,14 +75,19 @@ impl<'s> PodWalk<'s> {
             return Ok(Part::Skip);
         }
         let (id, name) = split_directory_name(&first);
-        if !selects(self.selector, name, &first, id) {
+        if !selects(self.selector, name, &first, id) || !self.choose(&first) {
             return Ok(Part::Skip);
         }
-        self.matched = true;
         Ok(match entry.within(&first) {
             Some(()) => Part::Inner,
             None => Part::Skip,
         })
+    }
+
+    /// Whether `member` is the container chosen: the first the selector
+    /// names is.
+    fn choose(&mut self, member: &str) -> bool {
+        self.chosen.get_or_insert_with(|| member.to_owned()) == member
     }
 
     /// Reads the container's archive `entry` with `read` (the same walk,
@@ -108,7 +114,7 @@ impl<'s> PodWalk<'s> {
     /// After the walk: an error if no entry was the container's, or if
     /// its archive had no such file (and nothing was `found`).
     pub(super) fn finish(&mut self, archive: &str, found: bool) -> Result<()> {
-        if !self.matched {
+        if self.chosen.is_none() {
             return Err(Error::NoSuchContainer {
                 archive: archive.to_owned(),
                 container: self.selector.to_owned(),
