@@ -39,11 +39,17 @@ fn engine(name: &str) -> String {
 /// What describes the pod, line by line: who it is, who wrote it and how,
 /// and the containers that have no checkpoint to show.
 pub fn describe(pod: &Pod) -> String {
-    let mut out = format!(
-        "Pod {} in namespace {}",
-        clean(&pod.name),
-        clean(&pod.namespace)
-    );
+    // A pod cut short may have told neither.
+    let mut out = match (pod.name.is_empty(), pod.namespace.is_empty()) {
+        (true, true) => "Pod (its name and namespace were not read)".to_owned(),
+        (false, true) => format!("Pod {}", clean(&pod.name)),
+        (true, false) => format!("Pod in namespace {}", clean(&pod.namespace)),
+        (false, false) => format!(
+            "Pod {} in namespace {}",
+            clean(&pod.name),
+            clean(&pod.namespace)
+        ),
+    };
     if !pod.uid.is_empty() {
         out.push_str(&format!(" (UID {})", clean(&pod.uid)));
     }
@@ -107,6 +113,7 @@ pub fn heading(checkpoint: &Checkpoint) -> String {
 /// [`heading`] of what a view names.
 pub fn heading_of(in_pod: Option<&ckpt::model::InPod>) -> String {
     match in_pod {
+        Some(p) if p.pod.is_empty() => format!(" (container {})", clean(&p.container)),
         Some(p) => format!(
             " (pod {}, container {})",
             clean(&p.pod),

@@ -190,11 +190,13 @@ fn emit_diffs(args: &Args, diffs: &[Compared]) -> ExitCode {
                 _ => None,
             }) {
                 if let Some(p) = &d.checkpoint_a.pod {
-                    out.push_str(&format!(
-                        "\nPod {}, container {}\n",
-                        super::text::clean(&p.pod),
-                        super::text::clean(&p.container)
-                    ));
+                    let container = super::text::clean(&p.container);
+                    out.push_str(&match p.pod.as_str() {
+                        "" => format!("\nContainer {container}\n"),
+                        pod => {
+                            format!("\nPod {}, container {container}\n", super::text::clean(pod))
+                        }
+                    });
                 }
                 out.push_str(&render(d, args.show_unchanged));
             }
