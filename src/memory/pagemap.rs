@@ -153,6 +153,40 @@ impl PageMap {
         self.compressed.as_ref()
     }
 
+    /// What is wrong with its pages file holding `size` bytes, if anything.
+    /// A raw dump's pages file holds the present pages back to back,
+    /// exactly. When the dump `said_compressed` (its inventory) but this map
+    /// has no block sizes, CRIU recorded them in a form this build does not
+    /// read: the file's bytes are not the pages they would be read as.
+    pub fn pages_file_mismatch(&self, size: u64, said_compressed: bool) -> Option<String> {
+        if let Some(b) = self.compressed() {
+            return (b.stored_size() != size).then(|| {
+                format!(
+                    "holds {size} bytes, its compressed pagemap needs {}: pages past the last \
+                     whole block are not read",
+                    b.stored_size()
+                )
+            });
+        }
+        let raw = self.present_bytes;
+        if said_compressed && raw > 0 {
+            return Some(format!(
+                "inventory.img says the memory pages are compressed, but the pagemap gives no \
+                 block sizes in a form this build reads: its {size} bytes would be read as \
+                 {raw} bytes of raw pages, and what is shown of them is not the process's memory"
+            ));
+        }
+        match size.cmp(&raw) {
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Less => Some(format!(
+                "holds {size} bytes, its pagemap needs {raw}: the pages past its end are not read"
+            )),
+            std::cmp::Ordering::Greater => Some(format!(
+                "holds {size} bytes, its pagemap places {raw} in it: the rest is not read"
+            )),
+        }
+    }
+
     /// The run holding `addr`, if any, and the start of the next run above
     /// it.
     fn find(&self, addr: u64) -> (Option<&PageRun>, Option<u64>) {
@@ -308,5 +342,36 @@ mod tests {
             }
         );
         assert_eq!(spans[2].source, PageSource::Parent);
+    }
+
+    #[test]
+    fn a_raw_pages_file_holds_its_present_pages_exactly() {
+        // 3 present pages: 12 KiB, whatever is in the parent.
+        let map = PageMap::new(
+            1,
+            &[
+                entry(0x1000, 2, PE_PRESENT),
+                entry(0x9000, 5, PE_PARENT),
+                entry(0x20000, 1, PE_PRESENT),
+            ],
+        )
+        .unwrap();
+        assert_eq!(map.pages_file_mismatch(12288, false), None);
+        let short = map.pages_file_mismatch(8192, false).unwrap();
+        assert!(
+            short.starts_with("holds 8192 bytes, its pagemap needs 12288"),
+            "{short}"
+        );
+        let long = map.pages_file_mismatch(12289, false).unwrap();
+        assert!(
+            long.starts_with("holds 12289 bytes, its pagemap places 12288"),
+            "{long}"
+        );
+        // The inventory says compressed, the map has no block sizes.
+        let unread = map.pages_file_mismatch(12288, true).unwrap();
+        assert!(unread.starts_with("inventory.img says"), "{unread}");
+        // Nothing present: nothing to misread.
+        let none = PageMap::new(1, &[entry(0x9000, 5, PE_PARENT)]).unwrap();
+        assert_eq!(none.pages_file_mismatch(0, true), None);
     }
 }

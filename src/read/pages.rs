@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use super::collect::{Collector, PagesSeen, When};
 use crate::error::{Error, Result};
 use crate::memory::{
-    BlockCache, Blocks, Decompress, PageMap, ScanError, ScanRequest, Text, VmaMap, scan_pages,
+    BlockCache, Decompress, PageMap, ScanError, ScanRequest, Text, VmaMap, scan_pages,
     scan_pages_at,
 };
 use crate::model::ImageSet;
@@ -166,7 +166,7 @@ impl Collector<'_, '_> {
         } = self;
         let when = When::of(*walked, *revisit);
         // A compressed dump's pages are read as the raw pages they hold.
-        let blocks = compressed(images, id);
+        let blocks = map_of(images, id).and_then(PageMap::compressed);
         let mut raw;
         let (data, size): (&mut dyn Read, u64) = match blocks {
             Some(b) => {
@@ -272,7 +272,7 @@ impl Collector<'_, '_> {
             ..
         } = self;
         // A compressed dump's pages are read as the raw pages they hold.
-        let blocks = compressed(images, id);
+        let blocks = map_of(images, id).and_then(PageMap::compressed);
         let mut cache = BlockCache::default();
         let size = blocks.map_or(size, |b| b.raw_within(size));
         let mut read_at = |off: u64, buf: &mut [u8]| match blocks {
@@ -335,60 +335,20 @@ impl Collector<'_, '_> {
     }
 }
 
-/// How pages file `id` stores its pages, if its dump is compressed: from
-/// the process pagemap or shared memory pagemap that names it.
-fn compressed(images: &ImageSet, id: u32) -> Option<&Blocks> {
-    map_of(images, id)?.compressed()
-}
-
 /// The page map that places its pages in pages file `id`, if decoded.
 fn map_of(images: &ImageSet, id: u32) -> Option<&PageMap> {
-    images
-        .pagemap
-        .values()
-        .find(|m| m.pages_id == id)
-        .or_else(|| images.shmem.values().find(|m| m.pages_id == id))
+    let mut maps = images.pagemap.values().chain(images.shmem.values());
+    maps.find(|m| m.pages_id == id)
 }
 
 /// What is wrong with pages file `id` holding `size` bytes, by its page
-/// map, if anything. A raw dump's pages file holds its present pages back
-/// to back, exactly; one the inventory says is compressed, whose process
-/// page map has no block sizes this build reads, was compressed in a form
-/// it does not know: its bytes are not the pages they would be read as.
+/// map ([`PageMap::pages_file_mismatch`]; whether a compressed dump
+/// compresses shared memory is not known), if anything.
 fn size_mismatch(images: &ImageSet, id: u32, size: u64) -> Option<String> {
-    let map = map_of(images, id)?;
-    if let Some(b) = map.compressed() {
-        return (b.stored_size() != size).then(|| {
-            format!(
-                "holds {size} bytes, its compressed pagemap needs {}: pages past the last \
-                 whole block are not read",
-                b.stored_size()
-            )
-        });
-    }
-    let raw = map.present_bytes;
-    let compressed_dump = images
-        .inventory
-        .as_ref()
-        .and_then(|i| i.compress)
-        .is_some_and(|c| c > 0);
+    let compress = images.inventory.as_ref().and_then(|i| i.compress);
     let of_a_process = images.pagemap.values().any(|m| m.pages_id == id);
-    if compressed_dump && of_a_process && raw > 0 {
-        return Some(format!(
-            "inventory.img says the memory pages are compressed, but the pagemap gives no \
-             block sizes in a form this build reads: its {size} bytes would be read as {raw} \
-             bytes of raw pages, and what is shown of them is not the process's memory"
-        ));
-    }
-    match size.cmp(&raw) {
-        std::cmp::Ordering::Equal => None,
-        std::cmp::Ordering::Less => Some(format!(
-            "holds {size} bytes, its pagemap needs {raw}: the pages past its end are not read"
-        )),
-        std::cmp::Ordering::Greater => Some(format!(
-            "holds {size} bytes, its pagemap places {raw} in it: the rest is not read"
-        )),
-    }
+    let said = compress.is_some_and(|c| c > 0) && of_a_process;
+    map_of(images, id)?.pages_file_mismatch(size, said)
 }
 
 /// What `sink` wants of pages file `id`, if anything: the owner's page map
