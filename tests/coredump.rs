@@ -363,6 +363,25 @@ fn never_over_a_file_and_only_what_was_asked() {
     let (_, err, code) = run_ckpt(&["coredump", &archive, "-o", "-"]);
     assert_eq!(code, 1);
     assert!(err.contains("-o - writes one core"), "{err}");
+    // Directories it created for cores it did not write are removed
+    // again; the one that was there stays.
+    let new = dir.path().join("new/deeper");
+    let (_, err, code) = run_ckpt(&["coredump", &archive, "-p", "4242", "-o", s(&new)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!dir.path().join("new").exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let pod = "tests/fixtures/pod-counters.tar.zst";
+    let (_, err, code) = run_ckpt(&["coredump", pod, "-o", s(&new)]);
+    assert!(code == 1 && err.contains("--container"), "{err}");
+    assert!(!dir.path().join("new").exists());
+    let (said, err, code) = run_ckpt(&["coredump", pod, "--container", "sleeper", "-o", s(&new)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(said.contains("core.1: 1 thread, "), "{said}");
+    assert!(new.join("core.1").exists());
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `ckpt coredump`: each process of a checkpoint as an ELF core file.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tempfile::TempPath;
@@ -55,7 +55,10 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     let dir = &args.output;
+    // What of it this run creates, removed again if no core is written.
+    let created = missing_dirs(dir);
     if let Err(source) = std::fs::create_dir_all(dir) {
+        remove_empty(&created);
         report(&ckpt::Error::Write {
             path: dir.clone(),
             source,
@@ -88,6 +91,8 @@ pub fn run(args: &Args) -> ExitCode {
     }) {
         Ok(d) => d,
         Err(e) => {
+            drop(temps);
+            remove_empty(&created);
             report(&e);
             return ExitCode::FAILURE;
         }
@@ -100,6 +105,7 @@ pub fn run(args: &Args) -> ExitCode {
             continue;
         }
         if let Err(e) = temp.persist(&target) {
+            remove_empty(&created);
             report(&ckpt::Error::Write {
                 path: target,
                 source: e.error,
@@ -120,6 +126,26 @@ pub fn run(args: &Args) -> ExitCode {
     match emit(&out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => code,
+    }
+}
+
+/// The directories of `dir` that do not exist yet, outermost first:
+/// those `create_dir_all` would create.
+fn missing_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut missing: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && d.symlink_metadata().is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    missing
+}
+
+/// Removes the directories this run created, innermost first, where they
+/// are still empty (nothing else is ever removed).
+fn remove_empty(created: &[PathBuf]) {
+    for d in created.iter().rev() {
+        let _ = std::fs::remove_dir(d);
     }
 }
 
