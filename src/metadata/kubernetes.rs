@@ -67,10 +67,14 @@ pub struct KubernetesContainerCheckpointMetadata {
 pub struct CheckpointedPodOptions {
     /// Version of the pod checkpoint format.
     pub version: i64,
-    /// Short container name → full name.
+    /// Short container name → full name (the first 65,536 names).
+    #[serde(deserialize_with = "super::capped::map")]
     pub containers: BTreeMap<String, String>,
-    /// Checkpoint annotations.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// Checkpoint annotations (the first 65,536 keys).
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "super::capped::map"
+    )]
     pub annotations: BTreeMap<String, String>,
 }
 

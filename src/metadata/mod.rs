@@ -5,6 +5,7 @@
 //! directory).
 
 pub mod annotations;
+mod capped;
 mod config;
 mod dump_log;
 mod kubernetes;

@@ -27,7 +27,8 @@ pub struct PodManifest {
     pub runtime_handler: String,
     /// The pod sandbox's id.
     pub sandbox_id: String,
-    /// The containers, in the manifest's order.
+    /// The containers, in the manifest's order (the first 65,536).
+    #[serde(deserialize_with = "super::capped::list")]
     pub containers: Vec<ManifestContainer>,
 }
 
