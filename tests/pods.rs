@@ -428,6 +428,31 @@ fn least_total(tar: &[u8]) -> u64 {
 }
 
 #[test]
+fn a_manifest_listing_past_65536_containers_is_read_past_not_held() {
+    // 70,000 containers none of which is there, then a million items that
+    // are no container at all: 2 MiB of JSON that would be gigabytes held
+    // (60 MiB of them took 8.6 GB before the list was capped).
+    let listed: Vec<String> = (0..70_000)
+        .map(|i| format!("{{\"name\":\"c{i}\",\"archive\":\"containers/{i}.tar\"}}"))
+        .collect();
+    let manifest = format!(
+        "{{\"version\":1,\"containers\":[{},{}]}}",
+        listed.join(","),
+        vec!["0"; 1_000_000].join(",")
+    );
+    let tar = common::plain(&[common::file("checkpoint-manifest.json", manifest)]);
+    let c = ckpt::read(Source::from_read_at(tar, "p").unwrap(), &all()).unwrap();
+    let pod = c.pod.unwrap();
+    assert_eq!(pod.containers.len(), 65_536);
+    assert_eq!(pod.containers[65_535].name, "c65535");
+    assert!(
+        pod.containers
+            .iter()
+            .all(|c| c.unread == Some(Unread::Missing))
+    );
+}
+
+#[test]
 fn a_million_container_directories_are_bounded_by_the_total() {
     let mut items = Vec::new();
     for i in 0..5000u32 {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, is_pod_container_directory};
-use crate::metadata::PodManifest;
+use crate::metadata::{IndexedManifest, PodManifest};
 use crate::model::{selects, split_directory_name};
 use crate::options::Limits;
 use crate::source::{Entry, ReadAt, Source};
@@ -24,7 +24,7 @@ pub(super) enum Part {
 /// The container asked for, and what the walk learned of the pod.
 pub(super) struct PodWalk<'s> {
     selector: &'s str,
-    manifest: Option<PodManifest>,
+    manifest: Option<IndexedManifest>,
     /// The container's directory or archive: the first the selector
     /// names (of several, an id prefix two share, the others are not
     /// read, as the reader reads the first).
@@ -48,16 +48,15 @@ impl<'s> PodWalk<'s> {
         match entry.kind() {
             EntryKind::PodManifest if entry.is_file() => {
                 let bytes = entry.read_to_vec(limits.max_entry_size)?;
-                self.manifest = PodManifest::from_slice(&bytes).ok();
+                self.manifest = PodManifest::from_slice(&bytes)
+                    .ok()
+                    .map(IndexedManifest::new);
                 return Ok(Part::Skip);
             }
             EntryKind::PodContainerArchive if entry.is_file() => {
                 let archive = entry.name();
-                let listed = self
-                    .manifest
-                    .as_ref()
-                    .and_then(|m| m.containers.iter().find(|c| c.archive == archive));
-                let (name, id) = listed.map_or(("", ""), |c| (c.name.as_str(), c.id.as_str()));
+                let listed = self.manifest.as_ref().and_then(|m| m.find(archive));
+                let (name, id) = listed.map_or(("", ""), |(_, c)| (c.name.as_str(), c.id.as_str()));
                 if selects(self.selector, name, archive, id) && self.choose(archive) {
                     return Ok(Part::Nested);
                 }

@@ -141,13 +141,22 @@ pub fn pair<'s>(a: &'s [Side], b: &'s [Side]) -> Vec<(Option<&'s Side>, Option<&
     if let ([a], [b]) = (a, b) {
         return vec![(Some(a), Some(b))];
     }
+    // By name, the first of each (a pod may have thousands).
+    let index = |sides: &'s [Side]| {
+        let mut by_name = std::collections::BTreeMap::new();
+        for s in sides {
+            by_name.entry(s.container()).or_insert(s);
+        }
+        by_name
+    };
+    let (in_a, in_b) = (index(a), index(b));
     let mut out: Vec<_> = a
         .iter()
-        .map(|s| (Some(s), b.iter().find(|t| t.container() == s.container())))
+        .map(|s| (Some(s), in_b.get(s.container()).copied()))
         .collect();
     out.extend(
         b.iter()
-            .filter(|t| !a.iter().any(|s| s.container() == t.container()))
+            .filter(|t| !in_a.contains_key(t.container()))
             .map(|t| (None, Some(t))),
     );
     out

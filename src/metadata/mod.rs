@@ -32,6 +32,7 @@ pub use network::{
     NetworkStatus, PodmanNetworkInterface, PodmanNetworkResult, PodmanNetworkStatus,
     PodmanNetworkSubnet,
 };
+pub(crate) use pod::IndexedManifest;
 pub use pod::{ManifestContainer, PodManifest, PodSandboxConfig, PodSandboxMetadata};
 pub use spec::{SpecDump, SpecMount, SpecNamespace, SpecProcess, SpecRoot};
 pub use time::{Time, TimeError};

@@ -9,6 +9,8 @@
 //! optional, unknown fields are ignored, and the manifest's container list
 //! may also be the early prototype's list of names.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// `checkpoint-manifest.json`: the containers of a pod checkpoint and the
@@ -109,6 +111,36 @@ impl PodManifest {
     /// Parses the manifest.
     pub fn from_slice(bytes: &[u8]) -> serde_json::Result<PodManifest> {
         serde_json::from_slice(bytes)
+    }
+}
+
+/// A [`PodManifest`] with its containers indexed by archive: each of a
+/// pod's entries looks itself up, and a manifest may list 65,536
+/// containers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IndexedManifest {
+    pub(crate) manifest: PodManifest,
+    /// Each archive's position in the list (the first that names it).
+    by_archive: BTreeMap<String, usize>,
+}
+
+impl IndexedManifest {
+    pub(crate) fn new(manifest: PodManifest) -> IndexedManifest {
+        let mut by_archive = BTreeMap::new();
+        for (i, c) in manifest.containers.iter().enumerate() {
+            by_archive.entry(c.archive.clone()).or_insert(i);
+        }
+        IndexedManifest {
+            manifest,
+            by_archive,
+        }
+    }
+
+    /// The container listed with `archive` (the first so listed), and its
+    /// position in the list.
+    pub(crate) fn find(&self, archive: &str) -> Option<(usize, &ManifestContainer)> {
+        let &i = self.by_archive.get(archive)?;
+        Some((i, self.manifest.containers.get(i)?))
     }
 }
 

@@ -2,6 +2,7 @@
 //! checkpointctl's table (with `--pid`) or with the process and kind of
 //! memory of each (without).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use ckpt::memory::search::{MemorySearch, Pattern, ProcessHit, SearchResults};
@@ -155,6 +156,11 @@ fn every_container(
     combined.several_documents();
     let mut out = String::new();
     let mut damage = checkpoint.damage.clone();
+    let mut by_member: BTreeMap<&str, Vec<ProcessHit>> = BTreeMap::new();
+    for h in &results.hits {
+        let member = h.container.as_deref().unwrap_or_default();
+        by_member.entry(member).or_default().push(h.clone());
+    }
     for member in &pod.containers {
         let Some(c) = member.checkpoint.as_deref() else {
             continue;
@@ -162,12 +168,7 @@ fn every_container(
         if let Some(d) = &c.damage {
             damage.get_or_insert(d.clone());
         }
-        let hits: Vec<ProcessHit> = results
-            .hits
-            .iter()
-            .filter(|h| h.container.as_deref() == Some(member.member.as_str()))
-            .cloned()
-            .collect();
+        let hits = by_member.remove(member.member.as_str()).unwrap_or_default();
         let heading = match args.format {
             TableFormat::Json => name.to_owned(),
             TableFormat::Table => format!("{name}{}", super::super::pod::heading(c)),

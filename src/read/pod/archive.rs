@@ -27,8 +27,8 @@ impl<'o, 's> PodRead<'o, 's> {
         let listed: Option<ManifestContainer> = self
             .manifest
             .as_ref()
-            .and_then(|m| m.containers.iter().find(|c| c.archive == member))
-            .cloned();
+            .and_then(|m| m.find(&member))
+            .map(|(_, c)| c.clone());
         let (name, id) = listed
             .as_ref()
             .map(|c| (c.name.as_str(), c.id.as_str()))

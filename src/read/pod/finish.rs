@@ -2,9 +2,11 @@
 //! first (`pod-config.json`, `pod.dump`, `pod.options`'s annotations, the
 //! manifest), by its containers' checkpoints where those are silent.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::{Member, MemberRead, PodRead};
 use crate::metadata::annotations::*;
-use crate::metadata::{CheckpointedPodOptions, PodManifest};
+use crate::metadata::{CheckpointedPodOptions, IndexedManifest, PodManifest};
 use crate::model::{Checkpoint, Pod, PodContainer, PodLayout, Unread, split_directory_name};
 
 impl PodRead<'_, '_> {
@@ -23,7 +25,9 @@ impl PodRead<'_, '_> {
         let sandbox = self.config.as_ref().or(self.dump.as_ref());
         let metadata = sandbox.map(|c| c.metadata.clone()).unwrap_or_default();
         let or = |a: String, b: String| if a.is_empty() { b } else { a };
-        let manifest = self.manifest.clone().unwrap_or_default();
+        let seen_manifest = self.manifest.is_some();
+        let indexed = self.manifest.unwrap_or_default();
+        let manifest = &indexed.manifest;
         let mut out = Pod {
             layout,
             name: or(metadata.name, note(CHECKPOINT_ANNOTATION_POD)),
@@ -45,26 +49,23 @@ impl PodRead<'_, '_> {
             runtime_handler: manifest.runtime_handler.clone(),
             format_version: options
                 .map(|o| o.version)
-                .or(self.manifest.as_ref().map(|m| m.version)),
+                .or(seen_manifest.then_some(manifest.version)),
             annotations,
             containers: Vec::new(),
         };
+        let by_directory = options.map(names_by_directory).unwrap_or_default();
         for member in self.members {
-            let c = container(options, &manifest, member, complete);
+            let c = container(&by_directory, &indexed, member, complete);
             out.containers.push(c);
         }
-        add_missing(&mut out, options, &manifest);
+        add_missing(&mut out, options, manifest);
         // The manifest's order is the pod's; `pod.options` has none.
-        match &self.manifest {
-            Some(m) => out.containers.sort_by_key(|c| {
-                m.containers
-                    .iter()
-                    .position(|l| l.archive == c.member)
-                    .unwrap_or(usize::MAX)
-            }),
-            None => out
-                .containers
-                .sort_by(|a, b| (&a.name, &a.member).cmp(&(&b.name, &b.member))),
+        if seen_manifest {
+            out.containers
+                .sort_by_cached_key(|c| indexed.find(&c.member).map_or(usize::MAX, |(i, _)| i));
+        } else {
+            out.containers
+                .sort_by(|a, b| (&a.name, &a.member).cmp(&(&b.name, &b.member)));
         }
         fill_pod_from_containers(&mut out);
         let names: Vec<_> = out.containers.iter().map(|c| out.in_pod(c)).collect();
@@ -90,7 +91,7 @@ impl PodRead<'_, '_> {
         let crio = self
             .manifest
             .as_ref()
-            .is_some_and(|m| !m.runtime.is_empty())
+            .is_some_and(|m| !m.manifest.runtime.is_empty())
             || self
                 .members
                 .iter()
@@ -103,16 +104,26 @@ impl PodRead<'_, '_> {
     }
 }
 
+/// Each directory `pod.options` names, with its container's name (the
+/// first in name order, of several).
+fn names_by_directory(options: &CheckpointedPodOptions) -> BTreeMap<&str, &str> {
+    let mut out = BTreeMap::new();
+    for (name, dir) in &options.containers {
+        out.entry(dir.as_str()).or_insert(name.as_str());
+    }
+    out
+}
+
 /// A member's container: named by the pod's files, else by its own
 /// checkpoint, else by its directory or archive name.
 fn container(
-    options: Option<&CheckpointedPodOptions>,
-    manifest: &PodManifest,
+    by_directory: &BTreeMap<&str, &str>,
+    manifest: &IndexedManifest,
     member: Member<'_, '_>,
     complete: bool,
 ) -> PodContainer {
     let Member { member, read } = member;
-    let listed = manifest.containers.iter().find(|c| c.archive == member);
+    let listed = manifest.find(&member).map(|(_, c)| c);
     let (dir_id, dir_name) = split_directory_name(&member);
     let mut out = PodContainer {
         name: String::new(),
@@ -130,12 +141,7 @@ fn container(
         MemberRead::Failed(e) => out.error = Some(e),
     }
     let own = out.checkpoint.as_deref();
-    let by_options = options.and_then(|o| {
-        o.containers
-            .iter()
-            .find(|(_, dir)| **dir == member)
-            .map(|(name, _)| name.clone())
-    });
+    let by_options = by_directory.get(member.as_str()).map(|&n| n.to_owned());
     let archive = member.ends_with(".tar");
     out.name = by_options
         .or(listed.map(|c| c.name.clone()))
@@ -180,8 +186,9 @@ fn add_missing(pod: &mut Pod, options: Option<&CheckpointedPodOptions>, manifest
             .map(|c| (c.name.clone(), c.archive.clone(), c.id.clone()))
             .collect(),
     };
+    let mut present: BTreeSet<String> = pod.containers.iter().map(|c| c.member.clone()).collect();
     for (name, member, id) in listed {
-        if !pod.containers.iter().any(|c| c.member == member) {
+        if present.insert(member.clone()) {
             pod.containers.push(PodContainer {
                 name,
                 id,

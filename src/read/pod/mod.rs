@@ -22,6 +22,7 @@ mod archive;
 mod finish;
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ use super::sink::{Shared, SinkRef};
 use crate::error::{Error, Result};
 use crate::layout::{EntryKind, is_pod_container_directory};
 use crate::memory::MemorySink;
-use crate::metadata::{PodManifest, PodSandboxConfig};
+use crate::metadata::{CheckpointedPodOptions, IndexedManifest, PodManifest, PodSandboxConfig};
 use crate::model::{Checkpoint, Unread, selects, split_directory_name};
 use crate::options::Options;
 use crate::source::{Entry, ReadAt, Reread, Source};
@@ -54,7 +55,11 @@ pub(super) struct PodRead<'o, 's> {
     seen: bool,
     /// Whether the container `Options::container` names was met.
     chose: bool,
-    manifest: Option<PodManifest>,
+    manifest: Option<IndexedManifest>,
+    /// The directories `pod.options` names, for each entry to look up.
+    listed_directories: BTreeSet<String>,
+    /// Where each member is in `members`.
+    member_index: BTreeMap<String, usize>,
     config: Option<PodSandboxConfig>,
     dump: Option<PodSandboxConfig>,
     /// The containers, in the order their first entry came.
@@ -88,6 +93,8 @@ impl<'o, 's> PodRead<'o, 's> {
             seen: false,
             chose: false,
             manifest: None,
+            listed_directories: BTreeSet::new(),
+            member_index: BTreeMap::new(),
             config: None,
             dump: None,
             members: Vec::new(),
@@ -124,11 +131,7 @@ impl<'o, 's> PodRead<'o, 's> {
             _ => {}
         }
         let first = entry.name().split('/').next().unwrap_or_default();
-        let listed = root
-            .metadata
-            .pod_options
-            .as_ref()
-            .is_some_and(|o| o.containers.values().any(|d| d == first));
+        let listed = self.listed_directories.contains(first);
         if (entry.name().contains('/') || entry.is_dir())
             && (is_pod_container_directory(first) || listed)
         {
@@ -148,14 +151,17 @@ impl<'o, 's> PodRead<'o, 's> {
         self.seen = true;
         let bytes = root.read_held(entry)?;
         let parsed = match kind {
-            EntryKind::PodOptions => serde_json::from_slice(&bytes).map(|o| {
-                root.metadata.pod_options = Some(o);
-            }),
+            EntryKind::PodOptions => {
+                serde_json::from_slice(&bytes).map(|o: CheckpointedPodOptions| {
+                    self.listed_directories = o.containers.values().cloned().collect();
+                    root.metadata.pod_options = Some(o);
+                })
+            }
             EntryKind::PodDump => PodSandboxConfig::from_slice(&bytes).map(|c| {
                 self.dump = Some(c);
             }),
             EntryKind::PodManifest => PodManifest::from_slice(&bytes).map(|m| {
-                self.manifest = Some(m);
+                self.manifest = Some(IndexedManifest::new(m));
             }),
             _ => PodSandboxConfig::from_slice(&bytes).map(|c| {
                 self.config = Some(c);
@@ -180,8 +186,12 @@ impl<'o, 's> PodRead<'o, 's> {
     ) -> Result<usize> {
         root.hold(entry, CONTAINER_COST + member.member.len() as u64)?;
         self.seen = true;
+        let index = self.members.len();
+        self.member_index
+            .entry(member.member.clone())
+            .or_insert(index);
         self.members.push(member);
-        Ok(self.members.len() - 1)
+        Ok(index)
     }
 
     /// One entry of a container's directory (`pod.options` layout).
@@ -191,8 +201,8 @@ impl<'o, 's> PodRead<'o, 's> {
         entry: &mut Entry<'_, '_>,
         dir: String,
     ) -> Result<bool> {
-        let index = match self.members.iter().position(|m| m.member == dir) {
-            Some(i) => i,
+        let index = match self.member_index.get(&dir) {
+            Some(&i) => i,
             None => {
                 let (id, name) = split_directory_name(&dir);
                 let read = match self.chooses(root.options, name, &dir, id) {
