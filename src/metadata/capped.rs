@@ -41,6 +41,16 @@ where
     d.deserialize_seq(List(PhantomData))
 }
 
+/// A JSON document that is a list, its first [`MAX_ITEMS`] items kept.
+pub(crate) fn list_from_slice<'de, T: Deserialize<'de>>(
+    bytes: &'de [u8],
+) -> serde_json::Result<Vec<T>> {
+    let mut d = serde_json::Deserializer::from_slice(bytes);
+    let kept = list(&mut d)?;
+    d.end()?;
+    Ok(kept)
+}
+
 /// A map, its first [`MAX_ITEMS`] keys kept (a later value of a kept key
 /// replaces the earlier, as `serde_json` and Go do).
 pub(crate) fn map<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
@@ -101,5 +111,9 @@ mod tests {
         // Still JSON all the way: what follows the cap must parse.
         let broken = format!("{{\"list\":[{items},x],\"map\":{{}}}}");
         assert!(serde_json::from_str::<Doc>(&broken).is_err());
+        // A document that is a list (bind.mounts).
+        let whole: Vec<u8> = list_from_slice(format!("[{items}]").as_bytes()).unwrap();
+        assert_eq!(whole.len(), MAX_ITEMS);
+        assert!(list_from_slice::<u8>(format!("[{items}] x").as_bytes()).is_err());
     }
 }

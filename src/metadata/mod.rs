@@ -5,7 +5,7 @@
 //! directory).
 
 pub mod annotations;
-mod capped;
+pub(crate) mod capped;
 mod config;
 mod dump_log;
 mod kubernetes;

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::layout::EntryKind;
 use crate::metadata::{
     BindMount, CheckpointedPodOptions, ContainerConfig, ContainerdStatus, NetworkStatus, SpecDump,
+    capped,
 };
 use crate::options::Want;
 use crate::warning::{Warning, WarningKind};
@@ -109,7 +110,8 @@ impl Metadata {
                 }
             }
             EntryKind::BindMounts => {
-                if let Some(v) = optional(name, serde_json::from_slice(bytes), warnings) {
+                let mounts = capped::list_from_slice(bytes);
+                if let Some(v) = optional(name, mounts, warnings) {
                     self.bind_mounts = Some(v);
                 }
             }
