@@ -116,7 +116,7 @@ pub(super) fn run(
     let checkpoint = with_progress(progress, || ckpt::read_with(source, &options, &mut sink))?;
     let results = sink.finish();
     if checkpoint.pod.is_some() && args.pod.container.is_none() {
-        return every_container(args, &name, checkpoint, &results, combined);
+        return every_container(args, &name, checkpoint, results, combined);
     }
     let mut checkpoint = one_container(args, checkpoint)?;
     damaged_early(&mut checkpoint)?;
@@ -137,11 +137,11 @@ fn every_container(
     args: &Args,
     name: &str,
     mut checkpoint: ckpt::Checkpoint,
-    results: &SearchResults,
+    results: SearchResults,
     combined: &mut Combined,
 ) -> Result<(), Failure> {
     let mut pod_warnings = std::mem::take(&mut checkpoint.warnings);
-    pod_warnings.extend(stopped(args, results));
+    pod_warnings.extend(stopped(args, &results));
     advise(&mut pod_warnings);
     warn(name, &pod_warnings);
     let Some(pod) = &checkpoint.pod else {
@@ -156,10 +156,10 @@ fn every_container(
     combined.several_documents();
     let mut out = String::new();
     let mut damage = checkpoint.damage.clone();
-    let mut by_member: BTreeMap<&str, Vec<ProcessHit>> = BTreeMap::new();
-    for h in &results.hits {
-        let member = h.container.as_deref().unwrap_or_default();
-        by_member.entry(member).or_default().push(h.clone());
+    let mut by_member: BTreeMap<String, Vec<ProcessHit>> = BTreeMap::new();
+    for h in results.hits {
+        let member = h.container.clone().unwrap_or_default();
+        by_member.entry(member).or_default().push(h);
     }
     for member in &pod.containers {
         let Some(c) = member.checkpoint.as_deref() else {
