@@ -453,6 +453,29 @@ fn a_manifest_listing_past_65536_containers_is_read_past_not_held() {
 }
 
 #[test]
+fn cat_refuses_a_second_copy_of_the_container_archive_before_writing_it() {
+    let both = pods::containers();
+    let mut items = pods::crio_manifest_items(&both);
+    let archive = format!("containers/{}.tar", both[0].id_digest());
+    let again = items
+        .iter()
+        .find(|i| matches!(i, Item::File(n, _) if *n == archive))
+        .cloned()
+        .unwrap();
+    items.push(again);
+    let tar = common::plain(&items);
+    let mut out = Vec::new();
+    let limits = ckpt::Limits::default();
+    let source = Source::from_reader(tar.as_slice(), "p");
+    let err =
+        ckpt::cat::cat_container(source, "counter", "config.dump", &limits, &mut out).unwrap_err();
+    assert!(matches!(err, ckpt::Error::Ambiguous { .. }), "{err}");
+    // The first copy's file, once.
+    let config: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(config["id"], COUNTER_ID);
+}
+
+#[test]
 fn a_million_container_directories_are_bounded_by_the_total() {
     let mut items = Vec::new();
     for i in 0..5000u32 {

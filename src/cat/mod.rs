@@ -136,11 +136,12 @@ fn cat_with(
                 pod::Part::Skip => continue,
                 pod::Part::Inner => {}
                 pod::Part::Nested => {
-                    let offset = entry.data_offset();
+                    // A second copy of the archive the file came from is
+                    // refused before any of it is written.
+                    walk.twice(entry.data_offset())?;
                     let read = |s: Source<'_>| cat_with(s, None, path, limits, out);
                     let at = positioned.as_ref();
                     if let Some(mut found) = pod.nested(&name, &mut entry, at, read)? {
-                        walk.twice(offset)?;
                         walk.warnings.append(&mut found.warnings);
                         walk.found = Some(found);
                     }
