@@ -136,7 +136,10 @@ pub struct Views<T> {
     pub errors: Vec<std::sync::Arc<ckpt::Error>>,
 }
 
-/// [`read_view`] of every container checkpoint the argument holds.
+/// Reads one checkpoint argument (keeping what precedes any damage when
+/// `options` say so) and makes `view` of every container checkpoint it
+/// holds. When the archive is damaged, a view that cannot be made of the
+/// part read is no error of its own: the damage is what is reported.
 pub fn read_views<T>(
     path: &Path,
     options: &ckpt::Options,
